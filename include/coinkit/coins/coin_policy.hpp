@@ -1,0 +1,44 @@
+// CoinPolicy: the concept every coin models, and finding a coin's network by id or name.
+#pragma once
+
+#include <coinkit/coins/network.hpp>
+
+#include <concepts>
+#include <string_view>
+
+namespace coinkit {
+
+// A coin is a struct of static constexpr data (see BtcPolicy). A new coin derives from an
+// existing one and redefines what differs; name hiding makes the derived value the one
+// found through Coin::, so templates over Coin always see the most derived policy.
+template <class Coin>
+concept CoinPolicy = requires {
+  { Coin::name } -> std::convertible_to<std::string_view>;
+  { Coin::ticker } -> std::convertible_to<std::string_view>;
+  { Coin::segwit } -> std::convertible_to<bool>;
+  { Coin::sighash } -> std::convertible_to<SighashScheme>;
+  { Coin::fork_id } -> std::convertible_to<std::uint32_t>;
+  { Coin::daemon_port } -> std::convertible_to<std::uint16_t>;
+  { Coin::coinbase_maturity } -> std::convertible_to<int>;
+  { Coin::networks[0] } -> std::convertible_to<const Network&>;
+  Coin::networks.size();
+};
+
+// The coin's network with this id, or nullptr when the coin does not have it.
+template <class Coin>
+constexpr const Network* find_network(NetworkId id) noexcept {
+  static_assert(CoinPolicy<Coin>, "Coin must model coinkit::CoinPolicy");
+  for (const Network& n : Coin::networks)
+    if (n.id == id) return &n;
+  return nullptr;
+}
+
+// By name as the environment spells it: "mainnet", "testnet", "regtest", "signet".
+template <class Coin>
+constexpr const Network* find_network(std::string_view name) noexcept {
+  for (const Network& n : Coin::networks)
+    if (to_string(n.id) == name) return &n;
+  return nullptr;
+}
+
+}  // namespace coinkit

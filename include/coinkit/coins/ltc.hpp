@@ -1,0 +1,57 @@
+// LtcPolicy: Litecoin on mainnet, testnet4 and regtest.
+#pragma once
+
+#include <coinkit/coins/btc.hpp>
+
+namespace coinkit {
+
+namespace ltc {
+// Electrum-LTC writes xpub/ypub/zpub; SLIP-132's Ltub/Mtub are read as well.
+inline constexpr ExtKeyVersion mainnet_ext_keys[] = {
+    {TxinType::p2pkh, 0x0488b21e, 0x0488ade4},        // xpub / xprv
+    {TxinType::p2wpkh_p2sh, 0x049d7cb2, 0x049d7878},  // ypub / yprv
+    {TxinType::p2wpkh, 0x04b24746, 0x04b2430c},       // zpub / zprv
+    {TxinType::p2pkh, 0x019da462, 0x019d9cfe},        // Ltub / Ltpv
+    {TxinType::p2wpkh_p2sh, 0x01b26ef6, 0x01b26792},  // Mtub / Mtpv
+};
+inline constexpr ExtKeyVersion testnet_ext_keys[] = {
+    {TxinType::p2pkh, 0x043587cf, 0x04358394},        // tpub / tprv
+    {TxinType::p2wpkh_p2sh, 0x044a5262, 0x044a4e28},  // upub / uprv
+    {TxinType::p2wpkh, 0x045f1cf6, 0x045f18bc},       // vpub / vprv
+    {TxinType::p2pkh, 0x0436f6e1, 0x0436ef7d},        // ttub / ttpv
+};
+}  // namespace ltc
+
+struct LtcPolicy : BtcPolicy {
+  static constexpr std::string_view name = "Litecoin";
+  static constexpr std::string_view ticker = "LTC";
+  static constexpr std::uint16_t daemon_port = 5001;
+
+  static constexpr std::array<Network, 3> networks = {{
+      {NetworkId::mainnet,
+       BlockHash::from_hex("12a765e31ffd4059bada1e25190f6e98c99d9714d334efa41a195a7e7e04bfe2"),
+       0xdbb6c0fb,
+       {0x30, 0x32, "ltc"},
+       0xb0,
+       ltc::mainnet_ext_keys,
+       {9333, 9332, 50001, 50002}},
+      {NetworkId::testnet,
+       BlockHash::from_hex("4966625a4b2851d9fdee139e56211a0d88575f59ed816ff5e6a63deb4e3e29a0"),
+       0xf1c8d2fd,
+       {0x6f, 0x3a, "tltc"},
+       0xef,
+       ltc::testnet_ext_keys,
+       {19335, 19332, 51001, 51002}},
+      {NetworkId::regtest,
+       BlockHash::from_hex("530827f38f93b43ed12af0b3ad25a288dc02ed74d6d7857862df51fc56c416f9"),
+       0xdab5bffa,
+       {0x6f, 0x3a, "rltc"},
+       0xef,
+       ltc::testnet_ext_keys,
+       {19444, 19443, 51001, 51002}},
+  }};
+};
+
+static_assert(CoinPolicy<LtcPolicy>);
+
+}  // namespace coinkit

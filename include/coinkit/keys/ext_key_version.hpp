@@ -1,0 +1,41 @@
+// ExtKeyVersion: the version bytes of extended keys per script type (BIP32, SLIP-132).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace coinkit {
+
+// The kind of script a wallet's keys pay to, named as Electrum names txin types.
+enum class TxinType {
+  p2pkh,
+  p2wpkh_p2sh,
+  p2wpkh,
+  p2sh,  // multisig in p2sh
+  p2wsh_p2sh,
+  p2wsh,
+  p2tr,
+};
+
+constexpr std::string_view to_string(TxinType t) noexcept {
+  switch (t) {
+    case TxinType::p2pkh: return "p2pkh";
+    case TxinType::p2wpkh_p2sh: return "p2wpkh-p2sh";
+    case TxinType::p2wpkh: return "p2wpkh";
+    case TxinType::p2sh: return "p2sh";
+    case TxinType::p2wsh_p2sh: return "p2wsh-p2sh";
+    case TxinType::p2wsh: return "p2wsh";
+    case TxinType::p2tr: return "p2tr";
+  }
+  return "p2pkh";
+}
+
+// One row of SLIP-132: extended keys with these version bytes derive this script type
+// (xpub/xprv p2pkh, ypub/yprv p2wpkh-p2sh, zpub/zprv p2wpkh, ...).
+struct ExtKeyVersion {
+  TxinType txin_type;
+  std::uint32_t public_version;
+  std::uint32_t private_version;
+};
+
+}  // namespace coinkit
