@@ -7,6 +7,7 @@
 #include <coinkit/core/sha256.hpp>
 #include <coinkit/core/uint256.hpp>
 
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -168,23 +169,26 @@ inline void push_data(Bytes& script, ByteSpan data) {
   append(script, data);
 }
 
+// Output scripts are built at their exact size: one allocation, no growth.
 inline Bytes p2pkh_script(const Hash160& key_hash) {
-  Bytes s = {OP_DUP, OP_HASH160, 20};
-  append(s, key_hash.span());
-  s.push_back(OP_EQUALVERIFY);
-  s.push_back(OP_CHECKSIG);
+  Bytes s(25);
+  s[0] = OP_DUP, s[1] = OP_HASH160, s[2] = 20;
+  std::memcpy(&s[3], key_hash.data(), 20);
+  s[23] = OP_EQUALVERIFY, s[24] = OP_CHECKSIG;
   return s;
 }
 
 inline Bytes p2sh_script(const Hash160& script_hash) {
-  Bytes s = {OP_HASH160, 20};
-  append(s, script_hash.span());
-  s.push_back(OP_EQUAL);
+  Bytes s(23);
+  s[0] = OP_HASH160, s[1] = 20;
+  std::memcpy(&s[2], script_hash.data(), 20);
+  s[22] = OP_EQUAL;
   return s;
 }
 
 inline Bytes p2pk_script(ByteSpan pubkey) {
   Bytes s;
+  s.reserve(pubkey.size() + 2);
   push_data(s, pubkey);
   s.push_back(OP_CHECKSIG);
   return s;
@@ -192,8 +196,9 @@ inline Bytes p2pk_script(ByteSpan pubkey) {
 
 // Any witness program: OP_version <program>.
 inline Bytes witness_script(int version, ByteSpan program) {
-  Bytes s = {encode_small_int(version), static_cast<std::uint8_t>(program.size())};
-  append(s, program);
+  Bytes s(2 + program.size());
+  s[0] = encode_small_int(version), s[1] = static_cast<std::uint8_t>(program.size());
+  if (!program.empty()) std::memcpy(&s[2], program.data(), program.size());
   return s;
 }
 
