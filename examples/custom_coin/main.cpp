@@ -1,0 +1,44 @@
+// custom-coin: a new coin is a policy struct that derives an existing one and changes what
+// differs. Here Dogecoin, then its address for a key, written and read back.
+#include <coinkit/address/address.hpp>
+#include <coinkit/coins/btc.hpp>
+#include <coinkit/core/ripemd160.hpp>
+
+#include <iostream>
+
+// --- the whole coin definition ---------------------------------------------------------
+struct DogePolicy : coinkit::BtcPolicy {
+  static constexpr std::string_view name = "Dogecoin", ticker = "DOGE";
+  static constexpr bool segwit = false;
+  static constexpr std::uint16_t daemon_port = 5010;
+  static constexpr coinkit::ExtKeyVersion ext_keys[] = {{coinkit::TxinType::p2pkh, 0x02facafd, 0x02fac398}};
+  static constexpr std::array<coinkit::Network, 1> networks = {{{
+      coinkit::NetworkId::mainnet,
+      coinkit::BlockHash::from_hex("1a91e3dace36e2be3bf030a65679fe821aa1d6ef92e7c9902eb318182c355691"),
+      0xc0c0c0c0, {.p2pkh_prefix = 0x1e, .p2sh_prefix = 0x16}, 0x9e, ext_keys, {22556, 22555, 50001, 50002}}}};
+};
+static_assert(coinkit::CoinPolicy<DogePolicy>);
+// ----------------------------------------------------------------------------------------
+
+int main() {
+  using namespace coinkit;
+  const Network& doge = *find_network<DogePolicy>("mainnet");
+  // The generator point's compressed public key stands in for a wallet key.
+  const Bytes pubkey = from_hex("0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
+  const Bytes script = p2pkh_script(hash160(pubkey));
+  const std::string address = to_address_or_throw(script, doge.address);
+  std::cout << DogePolicy::name << " (" << DogePolicy::ticker << "), genesis " << doge.genesis_hash << "\n"
+            << "address  " << address << "\n"
+            << "script   " << to_hex(script) << "\n"
+            << "electrum " << electrum_scripthash(script) << "\n";
+
+  // Read back: the same script; and a Bitcoin address is refused on this network.
+  const auto back = to_script_pubkey(address, doge.address);
+  const auto bitcoin = to_script_pubkey("1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH", doge.address);
+  if (!back || *back != script || address[0] != 'D' || bitcoin) {
+    std::cerr << "custom-coin: address round trip failed\n";
+    return 1;
+  }
+  std::cout << "a Bitcoin address on Dogecoin: " << bitcoin.error().message() << "\n";
+  return 0;
+}
