@@ -1,0 +1,62 @@
+// Error codes of mnemonic seeds (BIP39 and Electrum): bad words, checksums, lengths, text.
+#pragma once
+
+#include <coinkit/core/error.hpp>
+
+#include <ostream>
+#include <string>
+#include <type_traits>
+
+namespace coinkit::keys {
+
+// Kept apart from keys/error.hpp so mnemonics and keys evolve independently; the category
+// is "coinkit.keys.mnemonic".
+enum class mnemonic_error {
+  invalid_entropy_length = 1,  // BIP39 entropy other than 128..256 bits in steps of 32
+  empty_mnemonic,              // no words at all (empty or whitespace only)
+  wrong_word_count,            // BIP39: not 12, 15, 18, 21 or 24 words
+  unknown_word,                // a word the wordlist does not hold
+  bad_checksum,                // BIP39 checksum bits do not match the entropy
+  invalid_utf8,                // text that is not well-formed UTF-8
+  not_electrum_seed,           // no Electrum seed version matches and not an old seed
+  not_old_seed,                // not an old Electrum seed (12/24 old words or 16/32-byte hex)
+  old_seed_passphrase,         // old seeds, and 2fa seeds from before Electrum 2.7, have no passphrase
+  unsupported_seed_type,       // an Electrum seed type this operation does not derive (2fa)
+  invalid_master_key,          // seed stretching gave a scalar outside [1, n-1]
+};
+
+class mnemonic_error_category final : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "coinkit.keys.mnemonic"; }
+  std::string message(int ev) const override {
+    switch (static_cast<mnemonic_error>(ev)) {
+      case mnemonic_error::invalid_entropy_length: return "entropy must be 16, 20, 24, 28 or 32 bytes";
+      case mnemonic_error::empty_mnemonic: return "mnemonic has no words";
+      case mnemonic_error::wrong_word_count: return "mnemonic must have 12, 15, 18, 21 or 24 words";
+      case mnemonic_error::unknown_word: return "word is not in the wordlist";
+      case mnemonic_error::bad_checksum: return "mnemonic checksum does not match";
+      case mnemonic_error::invalid_utf8: return "text is not valid UTF-8";
+      case mnemonic_error::not_electrum_seed: return "not an Electrum seed: no seed version matches";
+      case mnemonic_error::not_old_seed: return "not an old Electrum seed";
+      case mnemonic_error::old_seed_passphrase:
+        return "old Electrum seeds (and pre-2.7 2fa seeds) cannot have a passphrase";
+      case mnemonic_error::unsupported_seed_type: return "Electrum seed type not supported here";
+      case mnemonic_error::invalid_master_key: return "seed gives an invalid master key";
+    }
+    return "unknown mnemonic error";
+  }
+};
+
+inline const boost::system::error_category& mnemonic_category() noexcept {
+  static const mnemonic_error_category category;
+  return category;
+}
+
+inline error_code make_error_code(mnemonic_error e) noexcept { return {static_cast<int>(e), mnemonic_category()}; }
+
+inline std::ostream& operator<<(std::ostream& os, mnemonic_error e) { return os << make_error_code(e).message(); }
+
+}  // namespace coinkit::keys
+
+template <>
+struct boost::system::is_error_code_enum<coinkit::keys::mnemonic_error> : std::true_type {};
