@@ -11,9 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto view = BlockView::try_parse(raw);
   TxViewBuffer scratch;
   std::vector<Txid> streamed;
-  const error_code ec = for_each_transaction(raw, scratch, [&](const TxView& tx, std::size_t) {
-    streamed.push_back(tx.txid);
-  });
+  const error_code ec =
+      for_each_transaction(raw, scratch, [&](const TxView& tx, std::size_t) { streamed.push_back(tx.txid); });
   if (view.has_value() == static_cast<bool>(ec)) __builtin_trap();
   if (!view) return 0;
   if (streamed != view->txids()) __builtin_trap();

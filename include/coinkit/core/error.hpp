@@ -26,6 +26,7 @@ enum class error {
   invalid_hex_character,  // a character outside [0-9a-fA-F]
   odd_hex_length,         // hex text with an odd number of digits
   wrong_length,           // a fixed-size value of another size
+  invalid_base64_character,
 };
 
 class error_category final : public boost::system::error_category {
@@ -40,6 +41,7 @@ class error_category final : public boost::system::error_category {
       case error::invalid_hex_character: return "invalid hex character";
       case error::odd_hex_length: return "hex string has an odd length";
       case error::wrong_length: return "value has the wrong length";
+      case error::invalid_base64_character: return "invalid base64 character";
     }
     return "unknown core error";
   }
