@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coinkit/core/bytes.hpp>
+#include <coinkit/core/detail/block_buffer.hpp>
 #include <coinkit/core/endian.hpp>
 #include <coinkit/core/sha256.hpp>
 #include <coinkit/core/uint256.hpp>
@@ -11,31 +12,26 @@
 namespace coinkit {
 
 class Ripemd160 {
+  // Feeds whole blocks to the compression function (defined first: its type is deduced).
+  auto compress() noexcept {
+    return [this](const std::uint8_t* p, std::size_t blocks) {
+      for (; blocks; --blocks, p += 64) transform(p);
+    };
+  }
+
  public:
   static constexpr std::size_t output_size = 20;
 
   Ripemd160& write(ByteSpan data) noexcept {
-    const std::uint8_t* p = data.data();
-    std::size_t n = data.size();
-    std::size_t fill = static_cast<std::size_t>(bytes_ % 64);
-    bytes_ += n;
-    if (fill && fill + n >= 64) {
-      std::memcpy(buf_ + fill, p, 64 - fill);
-      p += 64 - fill, n -= 64 - fill;
-      transform(buf_);
-      fill = 0;
-    }
-    for (; n >= 64; p += 64, n -= 64) transform(p);
-    if (n) std::memcpy(buf_ + fill, p, n);
+    buffer_.write(data, compress());
     return *this;
   }
 
   Hash160 finalize() noexcept {
-    static constexpr std::uint8_t pad[64] = {0x80};
     std::uint8_t length[8];
-    store_le<std::uint64_t>(length, bytes_ << 3);
-    write(ByteSpan(pad, 1 + ((119 - (bytes_ % 64)) % 64)));
-    write(ByteSpan(length, 8));
+    store_le<std::uint64_t>(length, buffer_.bytes() << 3);
+    buffer_.pad<8>(compress());
+    buffer_.write(ByteSpan(length, 8), compress());
     Hash160 h;
     for (int i = 0; i < 5; ++i) store_le<std::uint32_t>(h.data() + 4 * i, state_[i]);
     return h;
@@ -90,8 +86,7 @@ class Ripemd160 {
   }
 
   std::uint32_t state_[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
-  std::uint8_t buf_[64];
-  std::uint64_t bytes_ = 0;
+  core::detail::BlockBuffer<64> buffer_;
 };
 
 inline Hash160 ripemd160(ByteSpan data) noexcept { return Ripemd160().write(data).finalize(); }

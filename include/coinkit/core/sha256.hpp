@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coinkit/core/bytes.hpp>
+#include <coinkit/core/detail/block_buffer.hpp>
 #include <coinkit/core/detail/sha256_generic.hpp>
 #include <coinkit/core/detail/sha256_shani.hpp>
 #include <coinkit/core/endian.hpp>
@@ -59,6 +60,11 @@ inline std::string_view sha256_implementation() noexcept { return core::detail::
 
 // Incremental SHA-256; also a ByteSink, so serializers can hash without a buffer.
 class Sha256 {
+  // Feeds whole blocks to the compression function (defined first: its type is deduced).
+  auto compress() noexcept {
+    return [this](const std::uint8_t* p, std::size_t blocks) { transform_(state_, p, blocks); };
+  }
+
  public:
   static constexpr std::size_t output_size = 32;
 
@@ -67,31 +73,15 @@ class Sha256 {
   }
 
   Sha256& write(ByteSpan data) noexcept {
-    const std::uint8_t* p = data.data();
-    std::size_t n = data.size();
-    std::size_t fill = static_cast<std::size_t>(bytes_ % 64);
-    bytes_ += n;
-    if (fill && fill + n >= 64) {
-      std::memcpy(buf_ + fill, p, 64 - fill);
-      p += 64 - fill, n -= 64 - fill;
-      transform_(state_, buf_, 1);
-      fill = 0;
-    }
-    if (n >= 64) {
-      transform_(state_, p, n / 64);
-      p += n - n % 64;
-      n %= 64;
-    }
-    if (n) std::memcpy(buf_ + fill, p, n);
+    buffer_.write(data, compress());
     return *this;
   }
 
   void finalize(std::uint8_t out[32]) noexcept {
-    static constexpr std::uint8_t pad[64] = {0x80};
     std::uint8_t length[8];
-    store_be<std::uint64_t>(length, bytes_ << 3);
-    write(ByteSpan(pad, 1 + ((119 - (bytes_ % 64)) % 64)));
-    write(ByteSpan(length, 8));
+    store_be<std::uint64_t>(length, buffer_.bytes() << 3);
+    buffer_.pad<8>(compress());
+    buffer_.write(ByteSpan(length, 8), compress());
     for (int i = 0; i < 8; ++i) store_be<std::uint32_t>(out + 4 * i, state_[i]);
   }
 
@@ -103,8 +93,7 @@ class Sha256 {
 
  private:
   std::uint32_t state_[8];
-  std::uint8_t buf_[64];
-  std::uint64_t bytes_ = 0;
+  core::detail::BlockBuffer<64> buffer_;
   core::detail::sha256_transform_fn transform_;
 };
 

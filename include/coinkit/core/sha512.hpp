@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coinkit/core/bytes.hpp>
+#include <coinkit/core/detail/block_buffer.hpp>
 #include <coinkit/core/endian.hpp>
 
 #include <array>
@@ -10,32 +11,27 @@
 namespace coinkit {
 
 class Sha512 {
+  // Feeds whole blocks to the compression function (defined first: its type is deduced).
+  auto compress() noexcept {
+    return [this](const std::uint8_t* p, std::size_t blocks) {
+      for (; blocks; --blocks, p += 128) transform(p);
+    };
+  }
+
  public:
   static constexpr std::size_t output_size = 64;
   using Digest = std::array<std::uint8_t, 64>;
 
   Sha512& write(ByteSpan data) noexcept {
-    const std::uint8_t* p = data.data();
-    std::size_t n = data.size();
-    std::size_t fill = static_cast<std::size_t>(bytes_ % 128);
-    bytes_ += n;
-    if (fill && fill + n >= 128) {
-      std::memcpy(buf_ + fill, p, 128 - fill);
-      p += 128 - fill, n -= 128 - fill;
-      transform(buf_);
-      fill = 0;
-    }
-    for (; n >= 128; p += 128, n -= 128) transform(p);
-    if (n) std::memcpy(buf_ + fill, p, n);
+    buffer_.write(data, compress());
     return *this;
   }
 
   void finalize(std::uint8_t out[64]) noexcept {
-    static constexpr std::uint8_t pad[128] = {0x80};
     std::uint8_t length[16] = {};
-    store_be<std::uint64_t>(length + 8, bytes_ << 3);
-    write(ByteSpan(pad, 1 + ((239 - (bytes_ % 128)) % 128)));
-    write(ByteSpan(length, 16));
+    store_be<std::uint64_t>(length + 8, buffer_.bytes() << 3);
+    buffer_.pad<16>(compress());
+    buffer_.write(ByteSpan(length, 16), compress());
     for (int i = 0; i < 8; ++i) store_be<std::uint64_t>(out + 8 * i, state_[i]);
   }
 
@@ -85,8 +81,7 @@ class Sha512 {
 
   std::uint64_t state_[8] = {0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
                              0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179};
-  std::uint8_t buf_[128];
-  std::uint64_t bytes_ = 0;
+  core::detail::BlockBuffer<128> buffer_;
 };
 
 inline Sha512::Digest sha512(ByteSpan data) noexcept { return Sha512().write(data).finalize(); }
