@@ -1,0 +1,95 @@
+// dispatch: one JSON-RPC request body in, one reply body out, the way Bitcart's daemon answers.
+#pragma once
+
+#include <coinkit/rpc/fault.hpp>
+#include <coinkit/rpc/method_table.hpp>
+#include <coinkit/rpc/reply.hpp>
+#include <coinkit/rpc/request.hpp>
+#include <coinkit/rpc/spec.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace coinkit::rpc {
+
+struct DispatchOptions {
+  const Spec* spec = nullptr;    // maps fault messages to codes; without it: the fallbacks
+  unsigned amount_decimals = 8;  // of coinkit::Amount arguments and results
+  BindOptions bind{};
+};
+
+namespace detail {
+
+inline int fault_code(const Fault& f, const Spec* spec, int fallback) {
+  if (f.code != 0) return f.code;
+  return spec ? spec->code_for(f.message, fallback) : fallback;
+}
+
+inline std::string fault_reply(const json::value& id, const Fault& f, const Spec* spec, int fallback) {
+  return make_error_reply(id, fault_code(f, spec, fallback), f.message);
+}
+
+// Runs the daemon's optional `rpc_prepare(Call&)` hook (load the wallet, wait for sync, ...):
+// it may return void, std::optional<Fault>, or an awaitable of either, and may throw.
+template <class Derived>
+asio::awaitable<std::optional<Fault>> run_prepare(Derived& daemon, const Call& call) {
+  if constexpr (requires { daemon.rpc_prepare(call); }) {
+    try {
+      using R = decltype(daemon.rpc_prepare(call));
+      if constexpr (is_awaitable<R>::value) {
+        if constexpr (std::is_void_v<typename is_awaitable<R>::value_type>)
+          co_await daemon.rpc_prepare(call);
+        else
+          co_return co_await daemon.rpc_prepare(call);
+      } else if constexpr (std::is_void_v<R>) {
+        daemon.rpc_prepare(call);
+      } else {
+        co_return daemon.rpc_prepare(call);
+      }
+    } catch (...) {
+      co_return fault_from_current_exception();
+    }
+  }
+  co_return std::nullopt;
+}
+
+}  // namespace detail
+
+// The whole call, in Bitcart's order:
+//   body not JSON                 -> -32700 "Parse error", id null (Bitcart: HTTP 500 text page)
+//   body not an object (a batch)  -> -32600 "Invalid Request", id null (Bitcart: HTTP 500)
+//   params not list/object/null   -> -32602 "Invalid params"
+//   no or unknown method          -> -32601 "Procedure not found"
+//   xpub neither string nor object-> -32005 (spec lookup), "TypeError: xpub must be ..."
+//   requires_wallet, no xpub      -> -32000 "Wallet not loaded"
+//   Derived::rpc_prepare fault    -> spec lookup, else -32005 (the wallet failed to load)
+//   binding or method fault       -> spec lookup, else -32603
+//   success                       -> {"jsonrpc": "2.0", "result": ..., "id": ...}
+template <class Derived>
+asio::awaitable<std::string> dispatch(Derived& daemon, std::string_view body, DispatchOptions options = {}) {
+  using Table = MethodTable<Derived>;
+  Request request;
+  error_code ec = parse_request(body, request);
+  if (ec == error::parse_error) co_return make_error_reply(nullptr, parse_error_code, "Parse error");
+  if (ec == error::invalid_request) co_return make_error_reply(nullptr, invalid_request_code, "Invalid Request");
+  if (ec == error::invalid_params) co_return make_error_reply(request.id, invalid_params_code, "Invalid params");
+  const MethodInfo* method = Table::find(request.method);
+  if (!method) co_return make_error_reply(request.id, method_not_found_code, "Procedure not found");
+  if (ec == error::invalid_xpub)
+    co_return detail::fault_reply(request.id, Fault{0, "TypeError: xpub must be a string or an object"}, options.spec,
+                                  wallet_load_failed_code);
+  if (method->requires_wallet() && !request.wallet.present())
+    co_return make_error_reply(request.id, wallet_not_loaded_code, "Wallet not loaded");
+  Call call{request, *method, options.amount_decimals};
+  if (std::optional<Fault> f = co_await detail::run_prepare(daemon, call))
+    co_return detail::fault_reply(request.id, *f, options.spec, wallet_load_failed_code);
+  Outcome outcome = co_await Table::invoke(daemon, call, options.bind);
+  if (outcome.fault) co_return detail::fault_reply(request.id, *outcome.fault, options.spec, internal_error_code);
+  co_return make_result_reply(request.id, outcome.result);
+}
+
+}  // namespace coinkit::rpc
