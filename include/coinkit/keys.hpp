@@ -1,5 +1,6 @@
 // The keys layer: secp256k1 keys, ECDSA and Schnorr signatures, WIF, BIP32 with SLIP-132,
-// taproot tweaks, BIP39 and Electrum seeds.
+// taproot tweaks, BIP39, Electrum and SLIP39 seeds, TrustedCoin's 2fa cosigner. BIP39 lists
+// other than English are one header each under keys/bip39/, included by those who use them.
 #pragma once
 
 #include <coinkit/keys/bip39.hpp>
@@ -13,5 +14,7 @@
 #include <coinkit/keys/private_key.hpp>
 #include <coinkit/keys/public_key.hpp>
 #include <coinkit/keys/schnorr.hpp>
+#include <coinkit/keys/slip39.hpp>
 #include <coinkit/keys/taproot.hpp>
+#include <coinkit/keys/trustedcoin.hpp>
 #include <coinkit/keys/wif.hpp>

@@ -1,10 +1,11 @@
-// HMAC (RFC 2104) over SHA-256 or SHA-512, and PBKDF2 (RFC 8018) over HMAC-SHA512.
+// HMAC (RFC 2104) over SHA-256 or SHA-512, and PBKDF2 (RFC 8018) over either.
 #pragma once
 
 #include <coinkit/core/bytes.hpp>
 #include <coinkit/core/sha256.hpp>
 #include <coinkit/core/sha512.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -62,24 +63,40 @@ inline HmacSha256::Digest hmac_sha256(ByteSpan key, ByteSpan data) noexcept {
   return HmacSha256(key).write(data).finalize();
 }
 
-// PBKDF2-HMAC-SHA512 with a caller-sized output (BIP39 and Electrum seeds: 64 bytes,
-// 2048 iterations). The keyed HMAC state is computed once and copied per iteration.
-inline void pbkdf2_hmac_sha512(ByteSpan password, ByteSpan salt, unsigned iterations, MutableByteSpan out) noexcept {
-  const HmacSha512 keyed(password);
+namespace detail {
+
+// PBKDF2 (RFC 8018) over an HMAC type. The keyed HMAC state is computed once and copied
+// per iteration.
+template <class Mac>
+void pbkdf2(ByteSpan password, ByteSpan salt, unsigned iterations, MutableByteSpan out) noexcept {
+  const Mac keyed(password);
   std::uint32_t block = 1;
   for (std::size_t done = 0; done < out.size(); ++block) {
     std::uint8_t counter[4];
     store_be<std::uint32_t>(counter, block);
-    HmacSha512::Digest u = HmacSha512(keyed).write(salt).write(ByteSpan(counter, 4)).finalize();
-    HmacSha512::Digest t = u;
+    typename Mac::Digest u = Mac(keyed).write(salt).write(ByteSpan(counter, 4)).finalize();
+    typename Mac::Digest t = u;
     for (unsigned i = 1; i < iterations; ++i) {
-      u = HmacSha512(keyed).write(u).finalize();
+      u = Mac(keyed).write(u).finalize();
       for (std::size_t j = 0; j < t.size(); ++j) t[j] ^= u[j];
     }
     const std::size_t n = std::min(t.size(), out.size() - done);
     std::memcpy(out.data() + done, t.data(), n);
     done += n;
   }
+}
+
+}  // namespace detail
+
+// PBKDF2-HMAC-SHA512 with a caller-sized output (BIP39 and Electrum seeds: 64 bytes,
+// 2048 iterations).
+inline void pbkdf2_hmac_sha512(ByteSpan password, ByteSpan salt, unsigned iterations, MutableByteSpan out) noexcept {
+  detail::pbkdf2<HmacSha512>(password, salt, iterations, out);
+}
+
+// PBKDF2-HMAC-SHA256 with a caller-sized output (SLIP39's Feistel round function).
+inline void pbkdf2_hmac_sha256(ByteSpan password, ByteSpan salt, unsigned iterations, MutableByteSpan out) noexcept {
+  detail::pbkdf2<HmacSha256>(password, salt, iterations, out);
 }
 
 }  // namespace coinkit

@@ -5,6 +5,7 @@
 #include <coinkit/core/error.hpp>
 #include <coinkit/core/hmac.hpp>
 #include <coinkit/core/sha256.hpp>
+#include <coinkit/keys/detail/for_each_word.hpp>
 #include <coinkit/keys/detail/wordlist_english.hpp>
 #include <coinkit/keys/mnemonic_error.hpp>
 #include <coinkit/keys/normalize.hpp>
@@ -16,34 +17,6 @@
 #include <string_view>
 
 namespace coinkit {
-
-namespace keys::detail {
-
-inline constexpr bool is_ascii_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-// Calls f(word) for each run of non-whitespace. After NFKD every Unicode space separator
-// BIP39 uses (U+3000 between Japanese words, no-break spaces) has become U+0020.
-template <class F>
-constexpr void for_each_word(std::string_view text, F&& f) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && is_ascii_space(text[i])) ++i;
-    const std::size_t start = i;
-    while (i < text.size() && !is_ascii_space(text[i])) ++i;
-    if (i > start) f(text.substr(start, i - start));
-  }
-}
-
-}  // namespace keys::detail
-
-// Where a mnemonic went wrong, for messages that name it: the offending word (normalized)
-// and its 1-based position. Filled on mnemonic_error::unknown_word.
-struct MnemonicFault {
-  std::size_t position = 0;
-  std::string word;
-};
 
 namespace bip39 {
 

@@ -275,12 +275,16 @@ inline std::string encode_entropy(ByteSpan entropy, const Wordlist& words = bip3
 }
 
 // Mnemonic.mnemonic_decode: the number the words encode, big-endian in the fewest whole
-// bytes that hold 11 bits per word. Unknown words fail with `fault` naming them.
+// bytes that hold 11 bits per word. Words are read in NFKD, as Electrum's wordlists hold
+// them (accents kept, CJK words still apart), with ASCII letters lower-cased. Unknown words
+// fail with `fault` naming them.
 inline result<Bytes> try_decode_entropy(std::string_view phrase, const Wordlist& words = bip39::english,
                                         MnemonicFault* fault = nullptr) {
   BOOST_ASSERT(words.size() == 2048);
-  auto normalized = electrum_normalize(phrase);
+  auto normalized = nfkd(phrase);
   if (!normalized) return normalized.error();
+  for (char& c : *normalized)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   const std::size_t count = detail::word_count(*normalized);
   if (count == 0) return keys::mnemonic_error::empty_mnemonic;
   Bytes out((count * 11 + 7) / 8);

@@ -1,11 +1,23 @@
-// Error codes of mnemonic seeds (BIP39 and Electrum): bad words, checksums, lengths, text.
+// Error codes of mnemonic seeds (BIP39, Electrum, SLIP39 shares): bad words, checksums, lengths, text.
 #pragma once
 
 #include <coinkit/core/error.hpp>
 
+#include <cstddef>
 #include <ostream>
 #include <string>
 #include <type_traits>
+
+namespace coinkit {
+
+// Where a mnemonic went wrong, for messages that name it: the offending word (normalized)
+// and its 1-based position. Filled on mnemonic_error::unknown_word.
+struct MnemonicFault {
+  std::size_t position = 0;
+  std::string word;
+};
+
+}  // namespace coinkit
 
 namespace coinkit::keys {
 
@@ -23,6 +35,17 @@ enum class mnemonic_error {
   old_seed_passphrase,         // old seeds, and 2fa seeds from before Electrum 2.7, have no passphrase
   unsupported_seed_type,       // an Electrum seed type this operation does not derive (2fa)
   invalid_master_key,          // seed stretching gave a scalar outside [1, n-1]
+  // SLIP39 shares
+  share_invalid_length,                 // under 20 words, or a value length that holds no whole bytes
+  share_bad_checksum,                   // the RS1024 checksum of a share does not match
+  share_bad_padding,                    // the bits that pad a share's value are not zero
+  share_group_threshold_exceeds_count,  // a share says more groups are needed than exist
+  no_shares,                            // recovery asked of an empty set of shares
+  share_identifier_mismatch,            // shares of different secrets (their identifiers differ)
+  share_parameters_mismatch,            // same identifier, other common parameters (or member thresholds) differ
+  share_duplicate_member,               // two shares of one group member with different values
+  insufficient_shares,                  // fewer complete groups than the group threshold
+  share_digest_mismatch,                // the recovered secret fails its digest: shares that do not combine
 };
 
 class mnemonic_error_category final : public boost::system::error_category {
@@ -42,6 +65,21 @@ class mnemonic_error_category final : public boost::system::error_category {
         return "old Electrum seeds (and pre-2.7 2fa seeds) cannot have a passphrase";
       case mnemonic_error::unsupported_seed_type: return "Electrum seed type not supported here";
       case mnemonic_error::invalid_master_key: return "seed gives an invalid master key";
+      case mnemonic_error::share_invalid_length:
+        return "SLIP39 share must have at least 20 words and a value of whole bytes";
+      case mnemonic_error::share_bad_checksum: return "SLIP39 share checksum does not match";
+      case mnemonic_error::share_bad_padding: return "SLIP39 share value has non-zero padding bits";
+      case mnemonic_error::share_group_threshold_exceeds_count:
+        return "SLIP39 share's group threshold is greater than its group count";
+      case mnemonic_error::no_shares: return "no SLIP39 shares given";
+      case mnemonic_error::share_identifier_mismatch: return "SLIP39 shares have different identifiers";
+      case mnemonic_error::share_parameters_mismatch:
+        return "SLIP39 shares differ in extendable flag, iteration exponent, group threshold, group count, "
+               "length or member threshold";
+      case mnemonic_error::share_duplicate_member: return "SLIP39 shares repeat a member index with another value";
+      case mnemonic_error::insufficient_shares: return "not enough SLIP39 shares to meet the group threshold";
+      case mnemonic_error::share_digest_mismatch:
+        return "SLIP39 shares do not combine: the secret's digest does not match";
     }
     return "unknown mnemonic error";
   }

@@ -10,10 +10,15 @@
 #include <coinkit/core/ripemd160.hpp>
 #include <coinkit/core/sha256.hpp>
 #include <coinkit/keys/bip39.hpp>
+#include <coinkit/keys/bip39/chinese_simplified.hpp>
+#include <coinkit/keys/bip39/japanese.hpp>
+#include <coinkit/keys/bip39/spanish.hpp>
 #include <coinkit/keys/derivation_path.hpp>
 #include <coinkit/keys/ext_key.hpp>
 #include <coinkit/keys/mnemonic_error.hpp>
 #include <coinkit/keys/normalize.hpp>
+#include <coinkit/keys/slip39.hpp>
+#include <coinkit/keys/trustedcoin.hpp>
 
 #include <support/data.hpp>
 
@@ -64,13 +69,35 @@ BOOST_AUTO_TEST_CASE(version_prefixes) {
   }
 }
 
+// The decimal digits of a big-endian number (Electrum states seed entropy as an int).
+std::string decimal(Bytes n) {
+  std::string digits;
+  while (std::any_of(n.begin(), n.end(), [](std::uint8_t b) { return b != 0; })) {
+    unsigned rest = 0;
+    for (std::uint8_t& b : n) {
+      const unsigned cur = rest << 8 | b;
+      b = static_cast<std::uint8_t>(cur / 10);
+      rest = cur % 10;
+    }
+    digits.insert(digits.begin(), static_cast<char>('0' + rest));
+  }
+  return digits.empty() ? "0" : digits;
+}
+
+// Electrum's wordlists for new seeds are BIP39's.
+const Wordlist* electrum_wordlist(std::string_view case_name) {
+  if (case_name.starts_with("japanese")) return &bip39::japanese;
+  if (case_name.starts_with("spanish")) return &bip39::spanish;
+  if (case_name.starts_with("chinese")) return &bip39::chinese_simplified;
+  return nullptr;
+}
+
 // SEED_TEST_CASES: every case's words carry their seed version, and words + passphrase give
-// the bip32 seed. Cases in Japanese, Chinese and Spanish state the entropy in their own
-// wordlist, which the library does not ship: that one check is skipped by the rule
-// "wordlist_not_shipped" and counted; English words round-trip through encode/decode.
+// the bip32 seed. English words round-trip through encode/decode; cases in Japanese, Chinese
+// and Spanish state their entropy (an integer) in their own wordlist, BIP39's (keys/bip39/).
 BOOST_AUTO_TEST_CASE(seed_test_cases) {
   const json::object& cases = vectors().at("seed_test_cases").as_object();
-  std::size_t processed = 0, entropy_cases = 0, wordlist_not_shipped = 0;
+  std::size_t processed = 0, entropy_cases = 0;
   for (const auto& [name, value] : cases) {
     const json::object& c = value.as_object();
     BOOST_TEST_CONTEXT(name) {
@@ -86,7 +113,12 @@ BOOST_AUTO_TEST_CASE(seed_test_cases) {
 
       if (c.contains("entropy")) {
         ++entropy_cases;
-        ++wordlist_not_shipped;
+        const Wordlist* list = electrum_wordlist(name);
+        BOOST_TEST_REQUIRE(list != nullptr);
+        const auto entropy = electrum_seed::try_decode_entropy(words, *list);
+        BOOST_TEST_REQUIRE(entropy.has_value());
+        BOOST_TEST(decimal(*entropy) == str(c.at("entropy")));
+        BOOST_TEST(*electrum_normalize(electrum_seed::encode_entropy(*entropy, *list)) == *electrum_normalize(words));
       } else {
         const Bytes entropy = *electrum_seed::try_decode_entropy(words);
         BOOST_TEST(electrum_seed::encode_entropy(entropy) == words);
@@ -97,7 +129,6 @@ BOOST_AUTO_TEST_CASE(seed_test_cases) {
   BOOST_TEST(processed == 10u);
   BOOST_TEST(processed == cases.size());
   BOOST_TEST(entropy_cases == 8u);
-  BOOST_TEST(wordlist_not_shipped == entropy_cases);
 }
 
 // calc_seed_type on all 24 cases, including mixed case, extra whitespace and non-seeds ("").
@@ -328,15 +359,12 @@ BOOST_AUTO_TEST_SUITE(electrum_wallet_tests)
 
 // TestWalletKeystoreAddressIntegrity (mainnet and testnet): every assert of all 27 tests.
 // Each test's keystores are rebuilt from its recorded steps; the asserts compare keystore
-// keys, seed types, script types and the first receiving and change addresses. Skipped by
-// named rules, and counted:
-//  - "trustedcoin_cosigner": 2fa wallets' addresses, which need TrustedCoin's server-side
-//    cosigner key (the wallet layer's business); the seed type and both user keystores are
-//    still checked;
-//  - "slip39_not_implemented": SLIP39 share sets (Shamir secret sharing), not part of coinkit.
+// keys, seed types, script types and the first receiving and change addresses. 2fa wallets
+// add TrustedCoin's cosigner key (keys/trustedcoin.hpp); SLIP39 wallets start from the
+// master secret of their shares (keys/slip39.hpp). Nothing is skipped.
 BOOST_AUTO_TEST_CASE(keystores_and_addresses) {
   const std::string unicode_horror = str(vectors().at("UNICODE_HORROR"));
-  std::size_t tests = 0, asserts = 0, checked = 0, trustedcoin_cosigner = 0, slip39_not_implemented = 0;
+  std::size_t tests = 0, asserts = 0, checked = 0, two_fa_wallets = 0, slip39_wallets = 0;
   for (const auto& [group, list] : vectors().at("wallet_vectors").as_object()) {
     const Network& net = BtcPolicy::networks[group.ends_with("Testnet") ? 1 : 0];
     for (const json::value& tv : list.as_array()) {
@@ -349,15 +377,9 @@ BOOST_AUTO_TEST_CASE(keystores_and_addresses) {
       const json::array& checks = tv.at("asserts").as_array();
       asserts += checks.size();
 
-      if (name.starts_with("test_slip39")) {
-        slip39_not_implemented += checks.size();
-        continue;
-      }
-
       BOOST_TEST_CONTEXT(group << "." << name) {
         // What each expression evaluates to in this test; filled per test, then compared in order.
         std::vector<std::string> actual;
-        std::size_t skipped = 0;
         auto expect_each = [&](std::vector<std::string> values) { actual = std::move(values); };
 
         if (name == "test_electrum_seed_old") {
@@ -380,11 +402,15 @@ BOOST_AUTO_TEST_CASE(keystores_and_addresses) {
           BOOST_TEST_REQUIRE(pair.has_value());
           const Keystore ks1 = from_private((*pair)[0].xprv, (*pair)[0].txin_type);
           const Keystore ks2 = from_private((*pair)[1].xprv, (*pair)[1].txin_type);
+          // The third key is TrustedCoin's, from the user xpubs as Electrum writes them.
+          const ExtPubKey cosigner = *trustedcoin::try_cosigner_key(*pair, net.ext_key_versions);
+          BOOST_TEST((cosigner == *trustedcoin::try_cosigner_key(xpub_text(ks2, net), xpub_text(ks1, net))));
+          const Keystore ks3{std::nullopt, cosigner, ks1.txin_type};
           expect_each({std::string(to_string(electrum_seed::seed_type(words))), xprv_text(ks1, net),
                        xpub_text(ks1, net), xprv_text(ks2, net), xpub_text(ks2, net),
-                       std::string(to_string(ks1.txin_type)), "", ""});
-          skipped = 2;  // the two addresses: trustedcoin_cosigner
-          trustedcoin_cosigner += 2;
+                       std::string(to_string(ks1.txin_type)), first_address({ks1, ks2, ks3}, 2, true, 0, net),
+                       first_address({ks1, ks2, ks3}, 2, true, 1, net)});
+          ++two_fa_wallets;
         } else if (name.starts_with("test_electrum_seed")) {
           const bool horror = steps[0].find("UNICODE_HORROR") != std::string::npos;
           const auto ks = electrum_seed::keystore(words, horror ? unicode_horror : "");
@@ -399,6 +425,22 @@ BOOST_AUTO_TEST_CASE(keystores_and_addresses) {
           if (checks.size() == 7)
             values.push_back(*ks.xprv.derive(hardened(67)).to_base58(net.ext_key_versions, k.txin_type));
           expect_each(values);
+        } else if (name.starts_with("test_slip39")) {
+          // root_seed = the master secret of the shares, a BIP32 seed. The recorded steps leave
+          // the passphrase out: Electrum's test decrypts with "TREZOR", the passphrase of
+          // SLIP39's own vectors (the one root_seed.hex() assert confirms it).
+          std::vector<std::string> mnemonics;
+          for (const json::value& m : vars.at("mnemonics").as_array()) mnemonics.push_back(str(m));
+          const Bytes root_seed = slip39::recover(mnemonics, "TREZOR");
+          const std::string path = quoted_derivation(steps[0]);
+          const Keystore k = from_private(ExtPrivKey::from_seed(root_seed).derive_path(path), txin_of_derivation(path));
+          std::vector<std::string> values;
+          if (str(checks[0].at("expr")) == "root_seed.hex()") values.push_back(to_hex(root_seed));
+          for (const std::string& v : {xprv_text(k, net), xpub_text(k, net), std::string(to_string(k.txin_type)),
+                                       first_address({k}, 1, false, 0, net), first_address({k}, 1, false, 1, net)})
+            values.push_back(v);
+          expect_each(values);
+          ++slip39_wallets;
         } else if (name.starts_with("test_bip39_seed")) {
           const bool horror = steps[0].find("UNICODE_HORROR") != std::string::npos;
           const std::string path = quoted_derivation(steps[1]);
@@ -463,7 +505,6 @@ BOOST_AUTO_TEST_CASE(keystores_and_addresses) {
         for (std::size_t i = 0; i < checks.size(); ++i) {
           const std::string expr = str(checks[i].at("expr"));
           const json::value& expected = checks[i].at("expected");
-          if (i + skipped >= checks.size() && skipped) continue;  // the skipped tail, counted above
           BOOST_TEST_CONTEXT(i << ": " << expr) {
             if (expected.is_array())  // bip39_is_checksum_valid: (is_checksum_valid, is_wordlist_valid)
               BOOST_TEST(actual[i] ==
@@ -478,9 +519,38 @@ BOOST_AUTO_TEST_CASE(keystores_and_addresses) {
   }
   BOOST_TEST(tests == 27u);
   BOOST_TEST(asserts == 204u);
-  BOOST_TEST(trustedcoin_cosigner == 8u);
-  BOOST_TEST(slip39_not_implemented == 41u);
-  BOOST_TEST(checked + trustedcoin_cosigner + slip39_not_implemented == asserts);
+  BOOST_TEST(two_fa_wallets == 4u);
+  BOOST_TEST(slip39_wallets == 8u);
+  BOOST_TEST(checked == asserts);  // every assert, no skip rule left
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(trustedcoin_tests)
+
+// The wallet vectors above check the cosigner key through addresses; these check its parts.
+BOOST_AUTO_TEST_CASE(user_id_and_keys) {
+  const std::string a =
+      "xpub661MyMwAqRbcGnMkaTx2594P9EDuiEqMq25PM2aeG6UmwzaohgA6uDmNsvSUV8ubqwA3Wpste1hg69XHgjUuCD5HLcEp2QPzyV1HMrPppsL";
+  const std::string b =
+      "xpub6DTBdtBB8qUmH5c77v8qVGVoYk7WjJNpGvutqjLasNG1mbux6KsojaLrYf2sRhXAVU4NaFuHhbD9SvVPRt1MB1MaMooRuhHcAZH1yhQ1qDU";
+  const Hash256 id = trustedcoin::long_user_id(a, b);
+  BOOST_TEST(id == trustedcoin::long_user_id(b, a));  // sorted first
+  BOOST_TEST(id == sha256(as_bytes(a + b)));
+  BOOST_TEST(trustedcoin::short_user_id(id) == to_hex(sha256(id.span()).span()));
+  const ExtPubKey cosigner = *trustedcoin::try_cosigner_key(a, b);
+  BOOST_TEST(cosigner.depth() == 0);  // Electrum writes it as a root key
+  BOOST_TEST(!(cosigner == *trustedcoin::try_cosigner_key(a, b, trustedcoin::testnet)));
+  BOOST_TEST(trustedcoin::try_billing_key(id, 0)->size() == 33u);
+  BOOST_TEST(!(*trustedcoin::try_billing_key(id, 0) == *trustedcoin::try_billing_key(id, 1)));
+
+  // Keystores whose script type the version table cannot write fail with that error.
+  const auto pair = *electrum_seed::try_two_fa_keystores(
+      "universe topic remind silver february ranch shine worth innocent cattle enhance wise");
+  const ExtKeyVersion xpub_only[] = {{TxinType::p2pkh, 0x0488b21e, 0x0488ade4}};
+  auto r = trustedcoin::try_cosigner_key(pair, xpub_only);
+  BOOST_TEST_REQUIRE(!r);
+  BOOST_TEST(r.error() == keys::error::no_version_for_txin_type);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
