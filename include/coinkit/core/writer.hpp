@@ -24,7 +24,7 @@ struct SizeCounter {
 // Appends to a Bytes buffer it does not own.
 struct BytesSink {
   Bytes& out;
-  void write(ByteSpan b) { out.insert(out.end(), b.begin(), b.end()); }
+  void write(ByteSpan b) { append(out, b); }
 };
 
 inline constexpr std::size_t compact_size_length(std::uint64_t n) noexcept {
