@@ -1,0 +1,53 @@
+// Error codes of the daemon layer: rejected values of the COIN_-prefixed environment.
+#pragma once
+
+#include <coinkit/core/error.hpp>
+
+#include <ostream>
+#include <string>
+#include <type_traits>
+
+namespace coinkit::daemon {
+
+enum class error {
+  invalid_integer = 1,   // not a plain decimal integer
+  integer_out_of_range,  // a decimal integer outside the variable's range
+  invalid_boolean,       // not one of true/false/yes/no/on/off/1/0 (any case) or empty
+  unknown_network,       // not one of the networks the coin has
+  invalid_host,          // not an IPv4/IPv6 address (or "localhost")
+  invalid_login,         // a login containing ':' cannot be sent in HTTP Basic auth
+  invalid_server,        // not host:port:s or host:port:t
+  invalid_proxy_url,     // not socks4|socks5|http://[user[:password]@]host:port
+};
+
+class error_category final : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "coinkit.daemon"; }
+  std::string message(int ev) const override {
+    switch (static_cast<error>(ev)) {
+      case error::invalid_integer: return "not a decimal integer";
+      case error::integer_out_of_range: return "integer out of range";
+      case error::invalid_boolean: return "not a boolean (true/false, yes/no, on/off, 1/0)";
+      case error::unknown_network: return "unknown network for this coin";
+      case error::invalid_host: return "not an IP address";
+      case error::invalid_login: return "login must not contain ':'";
+      case error::invalid_server: return "not a server of the form host:port:s or host:port:t";
+      case error::invalid_proxy_url: return "not a proxy URL of the form socks5://[user:password@]host:port";
+    }
+    return "unknown daemon error";
+  }
+};
+
+inline const boost::system::error_category& daemon_category() noexcept {
+  static const error_category category;
+  return category;
+}
+
+inline error_code make_error_code(error e) noexcept { return {static_cast<int>(e), daemon_category()}; }
+
+inline std::ostream& operator<<(std::ostream& os, error e) { return os << make_error_code(e).message(); }
+
+}  // namespace coinkit::daemon
+
+template <>
+struct boost::system::is_error_code_enum<coinkit::daemon::error> : std::true_type {};

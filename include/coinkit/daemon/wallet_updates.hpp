@@ -1,0 +1,82 @@
+// WalletUpdates: the per-wallet event queues that the get_updates method drains, each capped at
+// COIN_POLLING_CAP events with the oldest dropped first (Bitcart's deque(maxlen=...)).
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <string_view>
+
+namespace coinkit {
+
+class WalletUpdates {
+ public:
+  explicit WalletUpdates(std::size_t cap = 100) : cap_(cap) {}
+
+  std::size_t cap() const noexcept { return cap_; }
+
+  // A wallet was loaded: its queue starts collecting (no-op when already open).
+  void open(std::string_view wallet) {
+    if (queues_.find(wallet) == queues_.end()) queues_.emplace(std::string(wallet), Queue{});
+  }
+  // A wallet was closed: its queue and pending events go away.
+  void close(std::string_view wallet) {
+    if (auto it = queues_.find(wallet); it != queues_.end()) queues_.erase(it);
+  }
+  bool is_open(std::string_view wallet) const { return queues_.find(wallet) != queues_.end(); }
+  std::size_t wallets() const noexcept { return queues_.size(); }
+
+  // An event of one wallet; ignored when that wallet is not open (as Bitcart: only loaded
+  // wallets have queues). With a cap of 0 nothing is kept.
+  void push(std::string_view wallet, const boost::json::value& event) {
+    if (auto it = queues_.find(wallet); it != queues_.end()) append(it->second, event);
+  }
+  // A global event (new_block): appended to every open wallet's queue.
+  void push_all(const boost::json::value& event) {
+    for (auto& [wallet, queue] : queues_) append(queue, event);
+  }
+
+  // Takes every queued event of `wallet`, oldest first, and opens its queue if needed.
+  boost::json::array drain(std::string_view wallet) {
+    auto it = queues_.find(wallet);
+    if (it == queues_.end()) it = queues_.emplace(std::string(wallet), Queue{}).first;
+    boost::json::array out;
+    out.reserve(it->second.size());
+    for (auto& event : it->second) out.push_back(std::move(event));
+    it->second.clear();
+    return out;
+  }
+
+  // Events waiting for `wallet`.
+  std::size_t pending(std::string_view wallet) const {
+    auto it = queues_.find(wallet);
+    return it == queues_.end() ? 0 : it->second.size();
+  }
+
+ private:
+  using Queue = std::deque<boost::json::value>;
+
+  void append(Queue& queue, const boost::json::value& event) {
+    if (cap_ == 0) return;
+    if (queue.size() >= cap_) queue.pop_front();
+    queue.push_back(event);
+  }
+
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return boost::hash<std::string_view>()(s); }
+  };
+  struct Equal {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+  };
+
+  std::size_t cap_;
+  boost::unordered_flat_map<std::string, Queue, Hash, Equal> queues_;
+};
+
+}  // namespace coinkit
