@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coinkit/core/error.hpp>
+#include <coinkit/core/error_category.hpp>
 
 #include <ostream>
 #include <string>
@@ -49,55 +50,48 @@ enum class error {
   unsupported_script,      // a script with no address form (p2pk, multisig, OP_RETURN, nonstandard)
 };
 
-class error_category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "coinkit.address"; }
-  std::string message(int ev) const override {
-    switch (static_cast<error>(ev)) {
-      case error::too_long: return "address is longer than its format allows";
-      case error::mixed_case: return "address mixes upper and lower case";
-      case error::invalid_base58_character: return "invalid base58 character";
-      case error::invalid_data_character: return "character outside the bech32/CashAddr alphabet";
-      case error::invalid_hrp_character: return "human-readable part or prefix has a character out of range";
-      case error::uppercase_hrp: return "human-readable part or prefix must be lower case to encode";
-      case error::no_separator: return "no separator between human-readable part and data";
-      case error::empty_hrp: return "empty human-readable part or prefix";
-      case error::missing_prefix: return "CashAddr has no prefix and none is expected";
-      case error::checksum_too_short: return "data part shorter than its checksum";
-      case error::invalid_data_value: return "data value does not fit in 5 bits";
-      case error::base58_too_short: return "base58check data shorter than its 4-byte checksum";
-      case error::base58_checksum_mismatch: return "base58check checksum mismatch";
-      case error::bech32_checksum_mismatch: return "bech32/bech32m checksum mismatch";
-      case error::cashaddr_checksum_mismatch: return "CashAddr checksum mismatch";
-      case error::excess_padding: return "more than 4 padding bits in 5-to-8 bit conversion";
-      case error::non_zero_padding: return "non-zero padding in 5-to-8 bit conversion";
-      case error::empty_data: return "empty data part: no version";
-      case error::invalid_witness_version: return "witness version above 16";
-      case error::invalid_program_length: return "witness program not 2 to 40 bytes long";
-      case error::invalid_v0_program_length: return "witness version 0 program not 20 or 32 bytes long";
-      case error::bech32m_required: return "witness version 1 or above needs the bech32m checksum, not bech32";
-      case error::bech32_required: return "witness version 0 needs the bech32 checksum, not bech32m";
-      case error::reserved_version_bit: return "CashAddr version byte has its reserved bit set";
-      case error::hash_size_mismatch: return "CashAddr hash length does not match the version byte's size bits";
-      case error::wrong_network: return "address belongs to another network (HRP, prefix or version byte differs)";
-      case error::unknown_version_byte: return "CashAddr type has no script template";
-      case error::invalid_payload_length: return "address hash has the wrong length for its type";
-      case error::segwit_not_supported: return "segwit address on a coin without segwit";
-      case error::cashaddr_not_supported: return "CashAddr address on a network without CashAddr";
-      case error::unsupported_script: return "script has no address form";
-    }
-    return "unknown address error";
-  }
-};
+constexpr const char* error_category_name(error) noexcept { return "coinkit.address"; }
 
-inline const boost::system::error_category& address_category() noexcept {
-  static const error_category category;
-  return category;
+constexpr const char* error_message(error e) noexcept {
+  switch (e) {
+    case error::too_long: return "address is longer than its format allows";
+    case error::mixed_case: return "address mixes upper and lower case";
+    case error::invalid_base58_character: return "invalid base58 character";
+    case error::invalid_data_character: return "character outside the bech32/CashAddr alphabet";
+    case error::invalid_hrp_character: return "human-readable part or prefix has a character out of range";
+    case error::uppercase_hrp: return "human-readable part or prefix must be lower case to encode";
+    case error::no_separator: return "no separator between human-readable part and data";
+    case error::empty_hrp: return "empty human-readable part or prefix";
+    case error::missing_prefix: return "CashAddr has no prefix and none is expected";
+    case error::checksum_too_short: return "data part shorter than its checksum";
+    case error::invalid_data_value: return "data value does not fit in 5 bits";
+    case error::base58_too_short: return "base58check data shorter than its 4-byte checksum";
+    case error::base58_checksum_mismatch: return "base58check checksum mismatch";
+    case error::bech32_checksum_mismatch: return "bech32/bech32m checksum mismatch";
+    case error::cashaddr_checksum_mismatch: return "CashAddr checksum mismatch";
+    case error::excess_padding: return "more than 4 padding bits in 5-to-8 bit conversion";
+    case error::non_zero_padding: return "non-zero padding in 5-to-8 bit conversion";
+    case error::empty_data: return "empty data part: no version";
+    case error::invalid_witness_version: return "witness version above 16";
+    case error::invalid_program_length: return "witness program not 2 to 40 bytes long";
+    case error::invalid_v0_program_length: return "witness version 0 program not 20 or 32 bytes long";
+    case error::bech32m_required: return "witness version 1 or above needs the bech32m checksum, not bech32";
+    case error::bech32_required: return "witness version 0 needs the bech32 checksum, not bech32m";
+    case error::reserved_version_bit: return "CashAddr version byte has its reserved bit set";
+    case error::hash_size_mismatch: return "CashAddr hash length does not match the version byte's size bits";
+    case error::wrong_network: return "address belongs to another network (HRP, prefix or version byte differs)";
+    case error::unknown_version_byte: return "CashAddr type has no script template";
+    case error::invalid_payload_length: return "address hash has the wrong length for its type";
+    case error::segwit_not_supported: return "segwit address on a coin without segwit";
+    case error::cashaddr_not_supported: return "CashAddr address on a network without CashAddr";
+    case error::unsupported_script: return "script has no address form";
+  }
+  return "unknown address error";
 }
 
-inline error_code make_error_code(error e) noexcept { return {static_cast<int>(e), address_category()}; }
+inline error_code make_error_code(error e) noexcept { return {static_cast<int>(e), enum_category<error>()}; }
 
-inline std::ostream& operator<<(std::ostream& os, error e) { return os << make_error_code(e).message(); }
+inline std::ostream& operator<<(std::ostream& os, error e) { return os << error_message(e); }
 
 }  // namespace coinkit::address
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coinkit/core/error.hpp>
+#include <coinkit/core/error_category.hpp>
 
 #include <ostream>
 #include <string>
@@ -26,36 +27,28 @@ enum class error {
   merkle_mutated,                 // duplicate subtrees in the merkle tree (CVE-2012-2459)
 };
 
-class error_category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "coinkit.chain"; }
-  std::string message(int ev) const override {
-    switch (static_cast<error>(ev)) {
-      case error::superfluous_witness:
-        return "witness flag set but every witness is empty (superfluous witness record)";
-      case error::unknown_witness_flag: return "unknown transaction optional data (witness flag other than 0x01)";
-      case error::too_many_inputs: return "input count larger than any transaction can hold";
-      case error::too_many_outputs: return "output count larger than any transaction can hold";
-      case error::too_many_transactions: return "transaction count larger than any block can hold";
-      case error::input_index_out_of_range: return "input index out of range for the transaction";
-      case error::invalid_sighash_type: return "invalid taproot signature hash type";
-      case error::sighash_single_without_output: return "SIGHASH_SINGLE without an output at the input's index";
-      case error::missing_spent_outputs: return "taproot signature hash needs every spent output";
-      case error::merkle_root_mismatch: return "merkle root does not match the transactions";
-      case error::merkle_mutated: return "merkle tree has duplicate subtrees (CVE-2012-2459 mutation)";
-    }
-    return "unknown chain error";
-  }
-};
+constexpr const char* error_category_name(error) noexcept { return "coinkit.chain"; }
 
-inline const boost::system::error_category& chain_category() noexcept {
-  static const error_category category;
-  return category;
+constexpr const char* error_message(error e) noexcept {
+  switch (e) {
+    case error::superfluous_witness: return "witness flag set but every witness is empty (superfluous witness record)";
+    case error::unknown_witness_flag: return "unknown transaction optional data (witness flag other than 0x01)";
+    case error::too_many_inputs: return "input count larger than any transaction can hold";
+    case error::too_many_outputs: return "output count larger than any transaction can hold";
+    case error::too_many_transactions: return "transaction count larger than any block can hold";
+    case error::input_index_out_of_range: return "input index out of range for the transaction";
+    case error::invalid_sighash_type: return "invalid taproot signature hash type";
+    case error::sighash_single_without_output: return "SIGHASH_SINGLE without an output at the input's index";
+    case error::missing_spent_outputs: return "taproot signature hash needs every spent output";
+    case error::merkle_root_mismatch: return "merkle root does not match the transactions";
+    case error::merkle_mutated: return "merkle tree has duplicate subtrees (CVE-2012-2459 mutation)";
+  }
+  return "unknown chain error";
 }
 
-inline error_code make_error_code(error e) noexcept { return {static_cast<int>(e), chain_category()}; }
+inline error_code make_error_code(error e) noexcept { return {static_cast<int>(e), enum_category<error>()}; }
 
-inline std::ostream& operator<<(std::ostream& os, error e) { return os << make_error_code(e).message(); }
+inline std::ostream& operator<<(std::ostream& os, error e) { return os << error_message(e); }
 
 }  // namespace coinkit::chain
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coinkit/core/error.hpp>
+#include <coinkit/core/error_category.hpp>
 
 #include <boost/assert.hpp>
 
@@ -32,29 +33,24 @@ enum class amount_error {
   negative,           // below zero where only non-negative amounts are allowed
 };
 
-class amount_error_category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "coinkit.core.amount"; }
-  std::string message(int ev) const override {
-    switch (static_cast<amount_error>(ev)) {
-      case amount_error::empty: return "empty amount";
-      case amount_error::invalid_syntax: return "amount is not a decimal number";
-      case amount_error::too_many_decimals: return "amount has more decimal places than the coin's unit";
-      case amount_error::out_of_range: return "amount is out of range";
-      case amount_error::negative: return "amount must not be negative";
-    }
-    return "unknown amount error";
-  }
-};
+constexpr const char* error_category_name(amount_error) noexcept { return "coinkit.core.amount"; }
 
-inline const boost::system::error_category& amount_category() noexcept {
-  static const amount_error_category category;
-  return category;
+constexpr const char* error_message(amount_error e) noexcept {
+  switch (e) {
+    case amount_error::empty: return "empty amount";
+    case amount_error::invalid_syntax: return "amount is not a decimal number";
+    case amount_error::too_many_decimals: return "amount has more decimal places than the coin's unit";
+    case amount_error::out_of_range: return "amount is out of range";
+    case amount_error::negative: return "amount must not be negative";
+  }
+  return "unknown amount error";
 }
 
-inline error_code make_error_code(amount_error e) noexcept { return {static_cast<int>(e), amount_category()}; }
+inline error_code make_error_code(amount_error e) noexcept {
+  return {static_cast<int>(e), enum_category<amount_error>()};
+}
 
-inline std::ostream& operator<<(std::ostream& os, amount_error e) { return os << make_error_code(e).message(); }
+inline std::ostream& operator<<(std::ostream& os, amount_error e) { return os << error_message(e); }
 
 }  // namespace coinkit
 

@@ -1,6 +1,8 @@
 // Error codes of the core layer: malformed bytes, hex and integers.
 #pragma once
 
+#include <coinkit/core/error_category.hpp>
+
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 #include <boost/system/system_error.hpp>
@@ -29,32 +31,25 @@ enum class error {
   invalid_base64_character,
 };
 
-class error_category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "coinkit.core"; }
-  std::string message(int ev) const override {
-    switch (static_cast<error>(ev)) {
-      case error::truncated: return "unexpected end of input";
-      case error::trailing_bytes: return "unexpected bytes after the end of the object";
-      case error::non_canonical_varint: return "non-canonical compact size";
-      case error::oversized: return "length prefix exceeds the maximum size";
-      case error::invalid_hex_character: return "invalid hex character";
-      case error::odd_hex_length: return "hex string has an odd length";
-      case error::wrong_length: return "value has the wrong length";
-      case error::invalid_base64_character: return "invalid base64 character";
-    }
-    return "unknown core error";
-  }
-};
+constexpr const char* error_category_name(error) noexcept { return "coinkit.core"; }
 
-inline const boost::system::error_category& core_category() noexcept {
-  static const error_category category;
-  return category;
+constexpr const char* error_message(error e) noexcept {
+  switch (e) {
+    case error::truncated: return "unexpected end of input";
+    case error::trailing_bytes: return "unexpected bytes after the end of the object";
+    case error::non_canonical_varint: return "non-canonical compact size";
+    case error::oversized: return "length prefix exceeds the maximum size";
+    case error::invalid_hex_character: return "invalid hex character";
+    case error::odd_hex_length: return "hex string has an odd length";
+    case error::wrong_length: return "value has the wrong length";
+    case error::invalid_base64_character: return "invalid base64 character";
+  }
+  return "unknown core error";
 }
 
-inline error_code make_error_code(error e) noexcept { return {static_cast<int>(e), core_category()}; }
+inline error_code make_error_code(error e) noexcept { return {static_cast<int>(e), enum_category<error>()}; }
 
-inline std::ostream& operator<<(std::ostream& os, error e) { return os << make_error_code(e).message(); }
+inline std::ostream& operator<<(std::ostream& os, error e) { return os << error_message(e); }
 
 }  // namespace core
 

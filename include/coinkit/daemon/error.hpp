@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coinkit/core/error.hpp>
+#include <coinkit/core/error_category.hpp>
 
 #include <ostream>
 #include <string>
@@ -20,32 +21,25 @@ enum class error {
   invalid_proxy_url,     // not socks4|socks5|http://[user[:password]@]host:port
 };
 
-class error_category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "coinkit.daemon"; }
-  std::string message(int ev) const override {
-    switch (static_cast<error>(ev)) {
-      case error::invalid_integer: return "not a decimal integer";
-      case error::integer_out_of_range: return "integer out of range";
-      case error::invalid_boolean: return "not a boolean (true/false, yes/no, on/off, 1/0)";
-      case error::unknown_network: return "unknown network for this coin";
-      case error::invalid_host: return "not an IP address";
-      case error::invalid_login: return "login must not contain ':'";
-      case error::invalid_server: return "not a server of the form host:port:s or host:port:t";
-      case error::invalid_proxy_url: return "not a proxy URL of the form socks5://[user:password@]host:port";
-    }
-    return "unknown daemon error";
-  }
-};
+constexpr const char* error_category_name(error) noexcept { return "coinkit.daemon"; }
 
-inline const boost::system::error_category& daemon_category() noexcept {
-  static const error_category category;
-  return category;
+constexpr const char* error_message(error e) noexcept {
+  switch (e) {
+    case error::invalid_integer: return "not a decimal integer";
+    case error::integer_out_of_range: return "integer out of range";
+    case error::invalid_boolean: return "not a boolean (true/false, yes/no, on/off, 1/0)";
+    case error::unknown_network: return "unknown network for this coin";
+    case error::invalid_host: return "not an IP address";
+    case error::invalid_login: return "login must not contain ':'";
+    case error::invalid_server: return "not a server of the form host:port:s or host:port:t";
+    case error::invalid_proxy_url: return "not a proxy URL of the form socks5://[user:password@]host:port";
+  }
+  return "unknown daemon error";
 }
 
-inline error_code make_error_code(error e) noexcept { return {static_cast<int>(e), daemon_category()}; }
+inline error_code make_error_code(error e) noexcept { return {static_cast<int>(e), enum_category<error>()}; }
 
-inline std::ostream& operator<<(std::ostream& os, error e) { return os << make_error_code(e).message(); }
+inline std::ostream& operator<<(std::ostream& os, error e) { return os << error_message(e); }
 
 }  // namespace coinkit::daemon
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coinkit/core/error.hpp>
+#include <coinkit/core/error_category.hpp>
 
 #include <ostream>
 #include <string>
@@ -61,67 +62,59 @@ enum class error {
   path_index_out_of_range,  // an index of 2^31 or more (hardened is written with ')
 };
 
-class error_category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "coinkit.keys"; }
-  std::string message(int ev) const override {
-    switch (static_cast<error>(ev)) {
-      case error::invalid_private_key: return "private key is zero or not below the curve order";
-      case error::private_key_wrong_length: return "private key is not 32 bytes";
-      case error::public_key_wrong_length: return "public key length does not match its prefix byte";
-      case error::invalid_public_key_prefix: return "public key has an invalid prefix byte";
-      case error::public_key_not_on_curve: return "public key is not a point on secp256k1";
-      case error::x_only_key_wrong_length: return "x-only public key is not 32 bytes";
-      case error::x_only_key_not_on_curve: return "x-only public key is not the x coordinate of a curve point";
-      case error::invalid_der_signature: return "signature is not strict DER";
-      case error::der_not_a_sequence: return "DER signature does not start with a SEQUENCE tag";
-      case error::der_not_an_integer: return "DER signature lacks an INTEGER tag for r or s";
-      case error::der_truncated: return "DER signature length runs past the end of the input";
-      case error::der_integer_too_large: return "DER signature r or s is wider than 32 bytes";
-      case error::signature_value_out_of_range:
-        return "signature r or s is zero, negative or not below the curve order";
-      case error::compact_signature_wrong_length: return "compact signature has the wrong length";
-      case error::invalid_recovery_header: return "recoverable signature header byte is not in 27..34";
-      case error::public_key_recovery_failed: return "no public key recovers from this signature";
-      case error::schnorr_signature_wrong_length: return "schnorr signature is not 64 bytes";
-      case error::invalid_tweak: return "tweak is not below the curve order or yields the point at infinity";
-      case error::taproot_invalid_leaf_version: return "taproot leaf version is odd";
-      case error::taproot_leaf_too_deep: return "taproot leaf is deeper than 128";
-      case error::taproot_leaf_depth_misfit: return "taproot leaf depth leaves an earlier branch without its sibling";
-      case error::taproot_tree_complete: return "taproot tree is already complete";
-      case error::wif_wrong_length: return "WIF payload is not 33 or 34 bytes";
-      case error::wif_wrong_network: return "WIF version byte belongs to another network";
-      case error::wif_invalid_compression_flag: return "WIF compression flag is not 0x01";
-      case error::unknown_script_type: return "unknown script type prefix on a WIF key";
-      case error::segwit_key_not_compressed: return "segwit script types need a compressed key";
-      case error::ext_key_wrong_length: return "extended key payload is not 78 bytes";
-      case error::unknown_ext_key_version: return "unknown extended key version bytes";
-      case error::ext_key_zero_depth_with_fingerprint: return "extended key of depth 0 has a parent fingerprint";
-      case error::ext_key_zero_depth_with_child_number: return "extended key of depth 0 has a child number";
-      case error::public_version_with_private_key: return "public extended key version over private key data";
-      case error::private_version_with_public_key: return "private extended key version over public key data";
-      case error::invalid_private_key_prefix: return "extended private key data does not start with 00";
-      case error::ext_key_is_private: return "a private extended key where a public one was expected";
-      case error::ext_key_is_public: return "a public extended key where a private one was expected";
-      case error::hardened_derivation_from_public: return "hardened child cannot derive from a public key";
-      case error::derivation_depth_exceeded: return "extended key depth would exceed 255";
-      case error::no_version_for_txin_type: return "the network has no extended key version for this script type";
-      case error::path_empty_component: return "derivation path has an empty component";
-      case error::path_invalid_index: return "derivation path component is not an index";
-      case error::path_index_out_of_range: return "derivation path index is not below 2^31";
-    }
-    return "unknown keys error";
-  }
-};
+constexpr const char* error_category_name(error) noexcept { return "coinkit.keys"; }
 
-inline const boost::system::error_category& keys_category() noexcept {
-  static const error_category category;
-  return category;
+constexpr const char* error_message(error e) noexcept {
+  switch (e) {
+    case error::invalid_private_key: return "private key is zero or not below the curve order";
+    case error::private_key_wrong_length: return "private key is not 32 bytes";
+    case error::public_key_wrong_length: return "public key length does not match its prefix byte";
+    case error::invalid_public_key_prefix: return "public key has an invalid prefix byte";
+    case error::public_key_not_on_curve: return "public key is not a point on secp256k1";
+    case error::x_only_key_wrong_length: return "x-only public key is not 32 bytes";
+    case error::x_only_key_not_on_curve: return "x-only public key is not the x coordinate of a curve point";
+    case error::invalid_der_signature: return "signature is not strict DER";
+    case error::der_not_a_sequence: return "DER signature does not start with a SEQUENCE tag";
+    case error::der_not_an_integer: return "DER signature lacks an INTEGER tag for r or s";
+    case error::der_truncated: return "DER signature length runs past the end of the input";
+    case error::der_integer_too_large: return "DER signature r or s is wider than 32 bytes";
+    case error::signature_value_out_of_range: return "signature r or s is zero, negative or not below the curve order";
+    case error::compact_signature_wrong_length: return "compact signature has the wrong length";
+    case error::invalid_recovery_header: return "recoverable signature header byte is not in 27..34";
+    case error::public_key_recovery_failed: return "no public key recovers from this signature";
+    case error::schnorr_signature_wrong_length: return "schnorr signature is not 64 bytes";
+    case error::invalid_tweak: return "tweak is not below the curve order or yields the point at infinity";
+    case error::taproot_invalid_leaf_version: return "taproot leaf version is odd";
+    case error::taproot_leaf_too_deep: return "taproot leaf is deeper than 128";
+    case error::taproot_leaf_depth_misfit: return "taproot leaf depth leaves an earlier branch without its sibling";
+    case error::taproot_tree_complete: return "taproot tree is already complete";
+    case error::wif_wrong_length: return "WIF payload is not 33 or 34 bytes";
+    case error::wif_wrong_network: return "WIF version byte belongs to another network";
+    case error::wif_invalid_compression_flag: return "WIF compression flag is not 0x01";
+    case error::unknown_script_type: return "unknown script type prefix on a WIF key";
+    case error::segwit_key_not_compressed: return "segwit script types need a compressed key";
+    case error::ext_key_wrong_length: return "extended key payload is not 78 bytes";
+    case error::unknown_ext_key_version: return "unknown extended key version bytes";
+    case error::ext_key_zero_depth_with_fingerprint: return "extended key of depth 0 has a parent fingerprint";
+    case error::ext_key_zero_depth_with_child_number: return "extended key of depth 0 has a child number";
+    case error::public_version_with_private_key: return "public extended key version over private key data";
+    case error::private_version_with_public_key: return "private extended key version over public key data";
+    case error::invalid_private_key_prefix: return "extended private key data does not start with 00";
+    case error::ext_key_is_private: return "a private extended key where a public one was expected";
+    case error::ext_key_is_public: return "a public extended key where a private one was expected";
+    case error::hardened_derivation_from_public: return "hardened child cannot derive from a public key";
+    case error::derivation_depth_exceeded: return "extended key depth would exceed 255";
+    case error::no_version_for_txin_type: return "the network has no extended key version for this script type";
+    case error::path_empty_component: return "derivation path has an empty component";
+    case error::path_invalid_index: return "derivation path component is not an index";
+    case error::path_index_out_of_range: return "derivation path index is not below 2^31";
+  }
+  return "unknown keys error";
 }
 
-inline error_code make_error_code(error e) noexcept { return {static_cast<int>(e), keys_category()}; }
+inline error_code make_error_code(error e) noexcept { return {static_cast<int>(e), enum_category<error>()}; }
 
-inline std::ostream& operator<<(std::ostream& os, error e) { return os << make_error_code(e).message(); }
+inline std::ostream& operator<<(std::ostream& os, error e) { return os << error_message(e); }
 
 }  // namespace coinkit::keys
 

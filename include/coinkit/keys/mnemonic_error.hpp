@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coinkit/core/error.hpp>
+#include <coinkit/core/error_category.hpp>
 
 #include <cstddef>
 #include <ostream>
@@ -48,51 +49,46 @@ enum class mnemonic_error {
   share_digest_mismatch,                // the recovered secret fails its digest: shares that do not combine
 };
 
-class mnemonic_error_category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "coinkit.keys.mnemonic"; }
-  std::string message(int ev) const override {
-    switch (static_cast<mnemonic_error>(ev)) {
-      case mnemonic_error::invalid_entropy_length: return "entropy must be 16, 20, 24, 28 or 32 bytes";
-      case mnemonic_error::empty_mnemonic: return "mnemonic has no words";
-      case mnemonic_error::wrong_word_count: return "mnemonic must have 12, 15, 18, 21 or 24 words";
-      case mnemonic_error::unknown_word: return "word is not in the wordlist";
-      case mnemonic_error::bad_checksum: return "mnemonic checksum does not match";
-      case mnemonic_error::invalid_utf8: return "text is not valid UTF-8";
-      case mnemonic_error::not_electrum_seed: return "not an Electrum seed: no seed version matches";
-      case mnemonic_error::not_old_seed: return "not an old Electrum seed";
-      case mnemonic_error::old_seed_passphrase:
-        return "old Electrum seeds (and pre-2.7 2fa seeds) cannot have a passphrase";
-      case mnemonic_error::unsupported_seed_type: return "Electrum seed type not supported here";
-      case mnemonic_error::invalid_master_key: return "seed gives an invalid master key";
-      case mnemonic_error::share_invalid_length:
-        return "SLIP39 share must have at least 20 words and a value of whole bytes";
-      case mnemonic_error::share_bad_checksum: return "SLIP39 share checksum does not match";
-      case mnemonic_error::share_bad_padding: return "SLIP39 share value has non-zero padding bits";
-      case mnemonic_error::share_group_threshold_exceeds_count:
-        return "SLIP39 share's group threshold is greater than its group count";
-      case mnemonic_error::no_shares: return "no SLIP39 shares given";
-      case mnemonic_error::share_identifier_mismatch: return "SLIP39 shares have different identifiers";
-      case mnemonic_error::share_parameters_mismatch:
-        return "SLIP39 shares differ in extendable flag, iteration exponent, group threshold, group count, "
-               "length or member threshold";
-      case mnemonic_error::share_duplicate_member: return "SLIP39 shares repeat a member index with another value";
-      case mnemonic_error::insufficient_shares: return "not enough SLIP39 shares to meet the group threshold";
-      case mnemonic_error::share_digest_mismatch:
-        return "SLIP39 shares do not combine: the secret's digest does not match";
-    }
-    return "unknown mnemonic error";
-  }
-};
+constexpr const char* error_category_name(mnemonic_error) noexcept { return "coinkit.keys.mnemonic"; }
 
-inline const boost::system::error_category& mnemonic_category() noexcept {
-  static const mnemonic_error_category category;
-  return category;
+constexpr const char* error_message(mnemonic_error e) noexcept {
+  switch (e) {
+    case mnemonic_error::invalid_entropy_length: return "entropy must be 16, 20, 24, 28 or 32 bytes";
+    case mnemonic_error::empty_mnemonic: return "mnemonic has no words";
+    case mnemonic_error::wrong_word_count: return "mnemonic must have 12, 15, 18, 21 or 24 words";
+    case mnemonic_error::unknown_word: return "word is not in the wordlist";
+    case mnemonic_error::bad_checksum: return "mnemonic checksum does not match";
+    case mnemonic_error::invalid_utf8: return "text is not valid UTF-8";
+    case mnemonic_error::not_electrum_seed: return "not an Electrum seed: no seed version matches";
+    case mnemonic_error::not_old_seed: return "not an old Electrum seed";
+    case mnemonic_error::old_seed_passphrase:
+      return "old Electrum seeds (and pre-2.7 2fa seeds) cannot have a passphrase";
+    case mnemonic_error::unsupported_seed_type: return "Electrum seed type not supported here";
+    case mnemonic_error::invalid_master_key: return "seed gives an invalid master key";
+    case mnemonic_error::share_invalid_length:
+      return "SLIP39 share must have at least 20 words and a value of whole bytes";
+    case mnemonic_error::share_bad_checksum: return "SLIP39 share checksum does not match";
+    case mnemonic_error::share_bad_padding: return "SLIP39 share value has non-zero padding bits";
+    case mnemonic_error::share_group_threshold_exceeds_count:
+      return "SLIP39 share's group threshold is greater than its group count";
+    case mnemonic_error::no_shares: return "no SLIP39 shares given";
+    case mnemonic_error::share_identifier_mismatch: return "SLIP39 shares have different identifiers";
+    case mnemonic_error::share_parameters_mismatch:
+      return "SLIP39 shares differ in extendable flag, iteration exponent, group threshold, group count, "
+             "length or member threshold";
+    case mnemonic_error::share_duplicate_member: return "SLIP39 shares repeat a member index with another value";
+    case mnemonic_error::insufficient_shares: return "not enough SLIP39 shares to meet the group threshold";
+    case mnemonic_error::share_digest_mismatch:
+      return "SLIP39 shares do not combine: the secret's digest does not match";
+  }
+  return "unknown mnemonic error";
 }
 
-inline error_code make_error_code(mnemonic_error e) noexcept { return {static_cast<int>(e), mnemonic_category()}; }
+inline error_code make_error_code(mnemonic_error e) noexcept {
+  return {static_cast<int>(e), enum_category<mnemonic_error>()};
+}
 
-inline std::ostream& operator<<(std::ostream& os, mnemonic_error e) { return os << make_error_code(e).message(); }
+inline std::ostream& operator<<(std::ostream& os, mnemonic_error e) { return os << error_message(e); }
 
 }  // namespace coinkit::keys
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coinkit/core/error.hpp>
+#include <coinkit/core/error_category.hpp>
 
 #include <ostream>
 #include <string>
@@ -19,32 +20,25 @@ enum class error {
   spec_invalid_shape,  // a spec file lacks version/electrum_map/exceptions or has wrong types
 };
 
-class error_category final : public boost::system::error_category {
- public:
-  const char* name() const noexcept override { return "coinkit.rpc"; }
-  std::string message(int ev) const override {
-    switch (static_cast<error>(ev)) {
-      case error::parse_error: return "request body is not valid JSON";
-      case error::invalid_request: return "request is not a JSON object";
-      case error::invalid_params: return "params must be a list, an object or null";
-      case error::invalid_xpub: return "xpub must be a string, an object or null";
-      case error::spec_not_found: return "spec file not found or unreadable";
-      case error::spec_invalid_json: return "spec file is not valid JSON";
-      case error::spec_invalid_shape:
-        return "spec file must be an object with a string version and objects electrum_map and exceptions";
-    }
-    return "unknown rpc error";
-  }
-};
+constexpr const char* error_category_name(error) noexcept { return "coinkit.rpc"; }
 
-inline const boost::system::error_category& rpc_category() noexcept {
-  static const error_category category;
-  return category;
+constexpr const char* error_message(error e) noexcept {
+  switch (e) {
+    case error::parse_error: return "request body is not valid JSON";
+    case error::invalid_request: return "request is not a JSON object";
+    case error::invalid_params: return "params must be a list, an object or null";
+    case error::invalid_xpub: return "xpub must be a string, an object or null";
+    case error::spec_not_found: return "spec file not found or unreadable";
+    case error::spec_invalid_json: return "spec file is not valid JSON";
+    case error::spec_invalid_shape:
+      return "spec file must be an object with a string version and objects electrum_map and exceptions";
+  }
+  return "unknown rpc error";
 }
 
-inline error_code make_error_code(error e) noexcept { return {static_cast<int>(e), rpc_category()}; }
+inline error_code make_error_code(error e) noexcept { return {static_cast<int>(e), enum_category<error>()}; }
 
-inline std::ostream& operator<<(std::ostream& os, error e) { return os << make_error_code(e).message(); }
+inline std::ostream& operator<<(std::ostream& os, error e) { return os << error_message(e); }
 
 }  // namespace coinkit::rpc
 
