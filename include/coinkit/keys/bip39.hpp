@@ -6,6 +6,7 @@
 #include <coinkit/core/hmac.hpp>
 #include <coinkit/core/sha256.hpp>
 #include <coinkit/keys/detail/for_each_word.hpp>
+#include <coinkit/keys/detail/word_indices.hpp>
 #include <coinkit/keys/detail/wordlist_english.hpp>
 #include <coinkit/keys/mnemonic_error.hpp>
 #include <coinkit/keys/normalize.hpp>
@@ -71,22 +72,13 @@ inline result<Bytes> try_decode(std::string_view mnemonic, const Wordlist& words
   if (count == 0) return keys::mnemonic_error::empty_mnemonic;
   if (count < 12 || count > 24 || count % 3 != 0) return keys::mnemonic_error::wrong_word_count;
 
+  const auto indices = keys::detail::word_indices(*normalized, words, fault);
+  if (!indices) return indices.error();
   std::uint8_t bits[max_entropy_size + 1] = {};
-  std::size_t position = 0, bit = 0;
-  bool unknown = false;
-  keys::detail::for_each_word(*normalized, [&](std::string_view word) {
-    ++position;
-    if (unknown) return;
-    const int index = words.find(word);
-    if (index < 0) {
-      unknown = true;
-      if (fault) *fault = {position, std::string(word)};
-      return;
-    }
+  std::size_t bit = 0;
+  for (const std::uint16_t index : *indices)
     for (int b = 10; b >= 0; --b, ++bit)
       if (index >> b & 1) bits[bit / 8] |= static_cast<std::uint8_t>(0x80 >> bit % 8);
-  });
-  if (unknown) return keys::mnemonic_error::unknown_word;
 
   const std::size_t checksum_bits = count / 3;  // ENT/32 where ENT + ENT/32 = 11 * count
   const std::size_t entropy_size = (count * 11 - checksum_bits) / 8;

@@ -285,27 +285,16 @@ inline result<Bytes> try_decode_entropy(std::string_view phrase, const Wordlist&
   if (!normalized) return normalized.error();
   for (char& c : *normalized)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  const std::size_t count = detail::word_count(*normalized);
-  if (count == 0) return keys::mnemonic_error::empty_mnemonic;
-  Bytes out((count * 11 + 7) / 8);
-  std::size_t position = 0;
-  bool unknown = false;
-  keys::detail::for_each_word(*normalized, [&](std::string_view word) {
-    const std::size_t digit = position++;  // the first word is the least significant digit
-    if (unknown) return;
-    const int index = words.find(word);
-    if (index < 0) {
-      unknown = true;
-      if (fault) *fault = {position, std::string(word)};
-      return;
-    }
+  const auto indices = keys::detail::word_indices(*normalized, words, fault);
+  if (!indices) return indices.error();
+  Bytes out((indices->size() * 11 + 7) / 8);
+  for (std::size_t digit = 0; digit < indices->size(); ++digit) {  // the first word is the least significant digit
     for (std::size_t b = 0; b < 11; ++b) {
-      if (!(index >> b & 1)) continue;
+      if (!((*indices)[digit] >> b & 1)) continue;
       const std::size_t lsb_index = digit * 11 + b;
       out[out.size() - 1 - lsb_index / 8] |= static_cast<std::uint8_t>(1u << (lsb_index % 8));
     }
-  });
-  if (unknown) return keys::mnemonic_error::unknown_word;
+  }
   return out;
 }
 

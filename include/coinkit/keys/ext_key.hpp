@@ -59,6 +59,8 @@ struct ExtKeyHeader {
   Fingerprint parent_fingerprint{};
   std::uint32_t child_number = 0;
   ChainCode chain_code{};
+
+  friend bool operator==(const ExtKeyHeader&, const ExtKeyHeader&) = default;
 };
 
 inline ExtKeyPayload serialize_ext_key(std::uint32_t version, const ExtKeyHeader& h, ByteSpan key33) noexcept {
@@ -163,9 +165,7 @@ class ExtPubKey {
   }
 
   friend bool operator==(const ExtPubKey& a, const ExtPubKey& b) noexcept {
-    return a.header_.depth == b.header_.depth && a.header_.parent_fingerprint == b.header_.parent_fingerprint &&
-           a.header_.child_number == b.header_.child_number && a.header_.chain_code == b.header_.chain_code &&
-           a.key_ == b.key_;
+    return a.header_ == b.header_ && a.key_ == b.key_;
   }
 
  private:
@@ -281,9 +281,7 @@ class ExtPrivKey {
   }
 
   friend bool operator==(const ExtPrivKey& a, const ExtPrivKey& b) noexcept {
-    return a.header_.depth == b.header_.depth && a.header_.parent_fingerprint == b.header_.parent_fingerprint &&
-           a.header_.child_number == b.header_.child_number && a.header_.chain_code == b.header_.chain_code &&
-           a.key_ == b.key_;
+    return a.header_ == b.header_ && a.key_ == b.key_;
   }
 
  private:

@@ -4,7 +4,7 @@
 #include <coinkit/core/bytes.hpp>
 #include <coinkit/core/error.hpp>
 #include <coinkit/core/hmac.hpp>
-#include <coinkit/keys/detail/for_each_word.hpp>
+#include <coinkit/keys/detail/word_indices.hpp>
 #include <coinkit/keys/detail/wordlist_slip39.hpp>
 #include <coinkit/keys/mnemonic_error.hpp>
 #include <coinkit/keys/wordlist.hpp>
@@ -150,27 +150,12 @@ inline result<Bytes> recover_secret(std::size_t threshold, std::span<const std::
 // zero padding, and a group threshold no greater than the group count. `fault` (optional)
 // names an unknown word.
 inline result<Share> try_parse_share(std::string_view mnemonic, MnemonicFault* fault = nullptr) {
-  std::vector<std::uint16_t> indices;
-  indices.reserve(33);
-  bool unknown = false;
-  keys::detail::for_each_word(mnemonic, [&](std::string_view word) {
-    if (unknown) return;
-    char lower[8];  // every SLIP39 word has 4 to 8 letters
-    int index = -1;
-    if (word.size() <= sizeof lower) {
-      for (std::size_t i = 0; i < word.size(); ++i)
-        lower[i] = word[i] >= 'A' && word[i] <= 'Z' ? static_cast<char>(word[i] - 'A' + 'a') : word[i];
-      index = words.find(std::string_view(lower, word.size()));
-    }
-    if (index < 0) {
-      unknown = true;
-      if (fault) *fault = {indices.size() + 1, std::string(word)};
-      return;
-    }
-    indices.push_back(static_cast<std::uint16_t>(index));
-  });
-  if (unknown) return keys::mnemonic_error::unknown_word;
-  if (indices.empty()) return keys::mnemonic_error::empty_mnemonic;
+  std::string lower(mnemonic);  // SLIP39 words are looked up case-insensitively
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  auto found = keys::detail::word_indices(lower, words, fault);
+  if (!found) return found.error();
+  const std::vector<std::uint16_t>& indices = *found;
   const std::size_t value_words = indices.size() < min_words ? 0 : indices.size() - metadata_words - checksum_words;
   const std::size_t padding = value_words * radix_bits % 16;  // the value is whole 16-bit units
   if (indices.size() < min_words || padding > 8) return keys::mnemonic_error::share_invalid_length;
