@@ -1,0 +1,291 @@
+// BlockProcessor: applies blocks to the index (tx numbers, UTXO set, history, undo data),
+// backs them out on reorgs, and flushes its caches to storage in one transaction each.
+#pragma once
+
+#include <coinkit/indexer/block_list.hpp>
+#include <coinkit/indexer/detail/hash.hpp>
+#include <coinkit/indexer/error.hpp>
+#include <coinkit/indexer/flat_cache.hpp>
+#include <coinkit/indexer/index.hpp>
+#include <coinkit/indexer/prepared_block.hpp>
+#include <coinkit/indexer/schema.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace coinkit::indexer {
+
+// Runs on one thread. Everything applied since the last flush lives in its caches; flush()
+// writes all of it and the new State in one storage transaction, so a process killed at any
+// instant restarts at the last flushed tip, consistent. Readers (Index) see flushed data only.
+template <Storage S, class Cache = FlatCache>
+class BlockProcessor {
+ public:
+  struct Options {
+    BlockHash genesis;  // of the coin's network: the database must agree
+    std::size_t cache_bytes = std::size_t{512} << 20;
+    int reorg_limit = 200;  // blocks of undo data kept below the tip
+  };
+
+  BlockProcessor(Index<S>& index, Options options) : index_(index), options_(options) {}
+
+  // Reads the stored state (or starts an empty index): wrong_schema / wrong_coin when the
+  // database is another's. Publishes the stored blocks to readers.
+  result<void> open() {
+    auto snap = index_.snapshot();
+    if (auto v = snap.txn().get(table::meta, as_bytes(state_key))) {
+      auto st = State::decode(*v);
+      if (!st || st->version != schema_version) return error::wrong_schema;
+      if (st->genesis != options_.genesis) return error::wrong_coin;
+      state_ = *st;
+    } else {
+      state_ = State{};
+      state_.genesis = options_.genesis;
+    }
+    // The block list is rebuilt from the records' sizes: (size - 80) / 32 transactions each.
+    blocks_ = BlockList{};
+    auto c = snap.txn().cursor(table::blocks);
+    TxNum tx_end = 0;
+    for (bool ok = c.first(); ok; ok = c.next()) {
+      ByteSpan rec = c.value();
+      if (rec.size() < 80 || (rec.size() - 80) % 32 != 0) return error::storage_failure;
+      ByteReader r(rec.first(80));
+      tx_end += (rec.size() - 80) / 32;
+      blocks_.push_back({BlockHeader::read(r).hash(), tx_end});
+    }
+    if (blocks_.height() != state_.height || tx_end != state_.tx_count ||
+        (state_.height >= 0 && blocks_.back().hash != state_.tip))
+      return error::storage_failure;
+    return index_.commit([] { return result<void>{}; }, blocks_);
+  }
+
+  const State& state() const noexcept { return state_; }
+  int height() const noexcept { return blocks_.height(); }
+  const BlockList& blocks() const noexcept { return blocks_; }
+  BlockHash tip() const noexcept { return blocks_.empty() ? BlockHash{} : blocks_.back().hash; }
+
+  // Applies `b` on the tip. It must link (prev_hash == tip(); the genesis block on an empty
+  // index) — the caller detects reorgs before; a block that does not link is malformed_block.
+  // With `keep_undo`, the block can later be backed out (blocks within REORG_LIMIT of the
+  // node's tip). Touched scripts accumulate in touched().
+  result<void> apply(const PreparedBlock& b, bool keep_undo) {
+    if (broken_) return error::missing_prevout;
+    const bool links = blocks_.empty() ? b.hash == options_.genesis : b.header.prev_hash == tip();
+    if (!links || b.height != height() + 1) return error::malformed_block;
+    const TxNum first = blocks_.tx_count();
+    if (first + b.txids.size() > max_tx_num) return error::storage_failure;
+
+    Bytes undo;
+    if (keep_undo) undo.resize(4);
+    std::uint32_t spent_count = 0;
+    std::optional<Snapshot<S>> snap;  // opened on the first spend the cache cannot serve
+
+    for (const auto& o : b.outputs) {
+      const TxNum n = first + o.tx_index;
+      utxos_.insert_or_assign(detail::OutKey{b.txids[o.tx_index], o.vout}, Cached{o.hashx, n, o.value});
+      history_.emplace_back(o.hashx, n);
+    }
+    for (const auto& in : b.inputs) {
+      const TxNum n = first + in.tx_index;
+      Utxo spent;
+      if (auto it = utxos_.find(detail::OutKey{in.prev_txid, in.prev_vout}); it != utxos_.end()) {
+        spent = {in.prev_txid, in.prev_vout, it->second.tx_num, it->second.hashx, it->second.value};
+        utxos_.erase(it);
+      } else {
+        if (!snap) snap.emplace(index_.snapshot());
+        auto u = snap->find_utxo(in.prev_txid, in.prev_vout, false);
+        // The genesis coinbase and other unspendable outputs are not indexed: a spend of one
+        // cannot occur in a valid chain, so anything missing means the index and node differ.
+        if (!u) {
+          missing_ = in.prev_txid.to_hex() + ":" + std::to_string(in.prev_vout);
+          broken_ = true;  // the caches hold half a block now: never flush them
+          return error::missing_prevout;
+        }
+        spent = *u;
+        disk_spends_.push_back(spent);
+      }
+      history_.emplace_back(spent.hashx, n);
+      if (keep_undo) append_undo_entry(undo, spent), ++spent_count;
+      if (track_touched_) touched_.push_back(spent.hashx);
+    }
+    if (keep_undo) {
+      store_le(undo.data(), spent_count);
+      for (const auto& o : b.outputs)
+        append_undo_entry(undo, Utxo{b.txids[o.tx_index], o.vout, first + o.tx_index, o.hashx, o.value});
+      undo_.emplace(b.height, std::move(undo));
+    }
+    if (track_touched_)
+      for (const auto& o : b.outputs) touched_.push_back(o.hashx);
+
+    records_.emplace_back(b.height, b.record());
+    state_.utxo_count += b.outputs.size();
+    state_.utxo_count -= b.inputs.size();
+    blocks_.push_back({b.hash, first + b.txids.size()});
+    state_.height = b.height;
+    state_.tip = b.hash;
+    state_.tx_count = blocks_.tx_count();
+    pending_bytes_ += b.size;
+    return {};
+  }
+
+  // Estimated bytes held by the caches; flush when over Options::cache_bytes.
+  std::size_t cache_bytes() const noexcept {
+    std::size_t n = utxos_.size() * Cache::utxo_entry_bytes + history_.capacity() * sizeof(history_[0]) +
+                    disk_spends_.capacity() * sizeof(Utxo);
+    for (const auto& [h, r] : records_) n += r.size() + 48;
+    for (const auto& [h, u] : undo_) n += u.size() + 64;
+    return n;
+  }
+  bool cache_full() const noexcept { return cache_bytes() >= options_.cache_bytes; }
+  bool dirty() const noexcept { return !records_.empty(); }
+
+  // Writes everything applied since the last flush, and the State, in one transaction.
+  // On failure nothing is written and the caches are kept: the flush can be retried.
+  result<void> flush(bool synced = false) {
+    if (broken_) return error::missing_prevout;
+    if (!dirty() && (!synced || state_.synced)) return {};
+    std::sort(history_.begin(), history_.end());
+    history_.erase(std::unique(history_.begin(), history_.end()), history_.end());
+    State next = state_;
+    ++next.flush_count;
+    if (synced) next.synced = 1;
+    auto write = [&](typename S::WriteTxn& w) {
+      for (const auto& [h, rec] : records_) w.put(table::blocks, height_key(static_cast<std::uint32_t>(h)), rec);
+      std::array<std::uint8_t, tx_num_size> num;
+      for (const auto& [hx, n] : history_) {
+        store_tx_num(num.data(), n);
+        w.put(table::history, hx, num);
+      }
+      for (const auto& u : disk_spends_) {
+        w.erase(table::utxo, u.hashx, u.utxo_value());
+        w.erase(table::outpoint, u.outpoint_key(), u.outpoint_value());
+      }
+      for (const auto& [k, c] : utxos_) {
+        const Utxo u{k.txid, k.vout, c.tx_num, c.hashx, c.value};
+        w.put(table::utxo, u.hashx, u.utxo_value());
+        w.put(table::outpoint, u.outpoint_key(), u.outpoint_value());
+      }
+      // Undo data for the last REORG_LIMIT blocks only: older records slide out as blocks come.
+      const int oldest = state_.height - options_.reorg_limit + 1;
+      for (const auto& [h, rec] : undo_)
+        if (h >= oldest) w.put(table::undo, height_key(static_cast<std::uint32_t>(h)), rec);
+      for (const auto& [h, rec] : records_)
+        if (h - options_.reorg_limit >= 0)
+          w.erase(table::undo, height_key(static_cast<std::uint32_t>(h - options_.reorg_limit)));
+      w.put(table::meta, as_bytes(state_key), next.encode());
+    };
+    auto r = index_.commit([&] { return index_.storage().write(write); }, blocks_);
+    if (!r) return r;
+    state_ = next;
+    records_.clear(), undo_.clear(), disk_spends_.clear(), history_.clear();
+    utxos_.clear();
+    history_.shrink_to_fit(), disk_spends_.shrink_to_fit();
+    pending_bytes_ = 0;
+    return {};
+  }
+
+  // Backs out the tip block (flushing first), restoring what it spent: reorg_too_deep when
+  // its undo data is gone (older than REORG_LIMIT, or skipped during the initial sync).
+  result<void> undo_tip() {
+    if (blocks_.empty()) return error::reorg_too_deep;
+    if (auto r = flush(); !r) return r;
+    const int h = height();
+    auto snap = index_.snapshot();
+    auto rec = snap.txn().get(table::undo, height_key(static_cast<std::uint32_t>(h)));
+    if (!rec || rec->size() < 4 || (rec->size() - 4) % undo_entry_size) return error::reorg_too_deep;
+    const Bytes undo(rec->begin(), rec->end());
+    const std::uint32_t spent_count = load_le<std::uint32_t>(undo.data());
+    const std::size_t entries = (undo.size() - 4) / undo_entry_size;
+    if (spent_count > entries) return error::storage_failure;
+    const TxNum first = blocks_.tx_begin(static_cast<std::size_t>(h));
+
+    std::vector<HashX> touched;
+    for (std::size_t i = 0; i < entries; ++i)
+      touched.push_back(UndoEntry::read(undo.data() + 4 + i * undo_entry_size).hashx);
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    // History rows of this block, found before writing (a snapshot is stable).
+    std::vector<std::pair<HashX, Bytes>> history_rows;
+    std::array<std::uint8_t, tx_num_size> from;
+    store_tx_num(from.data(), first);
+    for (const HashX& hx : touched) {
+      auto c = snap.txn().cursor(table::history);
+      for (bool ok = c.seek(hx, from); ok && equal(c.key(), hx); ok = c.next())
+        history_rows.emplace_back(hx, Bytes(c.value().begin(), c.value().end()));
+    }
+
+    BlockList blocks = blocks_;
+    blocks.truncate(static_cast<std::size_t>(h));
+    State next = state_;
+    next.height = h - 1;
+    next.tip = blocks.empty() ? BlockHash{} : blocks.back().hash;
+    next.tx_count = first;
+    next.utxo_count = next.utxo_count + spent_count - (entries - spent_count);
+    ++next.flush_count;
+    auto write = [&](typename S::WriteTxn& w) {
+      for (std::size_t i = 0; i < entries; ++i) {
+        const auto e = UndoEntry::read(undo.data() + 4 + i * undo_entry_size);
+        if (i < spent_count) {  // restore what the block spent
+          w.put(table::utxo, e.hashx, e.utxo_value());
+          w.put(table::outpoint, e.outpoint_key, e.outpoint_value());
+        }
+      }
+      for (std::size_t i = spent_count; i < entries; ++i) {  // then delete what it created
+        const auto e = UndoEntry::read(undo.data() + 4 + i * undo_entry_size);
+        w.erase(table::utxo, e.hashx, e.utxo_value());
+        w.erase(table::outpoint, e.outpoint_key, e.outpoint_value());
+      }
+      for (const auto& [hx, v] : history_rows) w.erase(table::history, hx, v);
+      w.erase(table::blocks, height_key(static_cast<std::uint32_t>(h)));
+      w.erase(table::undo, height_key(static_cast<std::uint32_t>(h)));
+      w.put(table::meta, as_bytes(state_key), next.encode());
+    };
+    auto r = index_.commit([&] { return index_.storage().write(write); }, blocks);
+    if (!r) return r;
+    blocks_ = std::move(blocks);
+    state_ = next;
+    touched_.insert(touched_.end(), touched.begin(), touched.end());
+    return {};
+  }
+
+  // Collect the scripts each block touches (for notifications): off during the initial sync.
+  void track_touched(bool on) noexcept { track_touched_ = on; }
+  // Scripts touched by blocks applied or undone since the last take_touched().
+  std::vector<HashX> take_touched() {
+    std::vector<HashX> t;
+    t.swap(touched_);
+    std::sort(t.begin(), t.end());
+    t.erase(std::unique(t.begin(), t.end()), t.end());
+    return t;
+  }
+  // The outpoint a missing_prevout error was about.
+  const std::string& missing_prevout() const noexcept { return missing_; }
+
+ private:
+  struct Cached {
+    HashX hashx;
+    TxNum tx_num;
+    std::int64_t value;
+  };
+
+  Index<S>& index_;
+  Options options_;
+  State state_;
+  BlockList blocks_;  // includes blocks not flushed yet
+  typename Cache::template map<detail::OutKey, Cached, detail::OutKeyHash> utxos_;
+  std::vector<std::pair<HashX, TxNum>> history_;
+  std::vector<Utxo> disk_spends_;
+  std::vector<std::pair<int, Bytes>> records_;
+  std::map<int, Bytes> undo_;
+  std::vector<HashX> touched_;
+  std::size_t pending_bytes_ = 0;
+  std::string missing_;
+  bool track_touched_ = true;
+  bool broken_ = false;
+};
+
+}  // namespace coinkit::indexer

@@ -1,0 +1,212 @@
+// The index's tables and the byte layout of their keys and values (docs/schema.md explains why).
+#pragma once
+
+#include <coinkit/chain/hashes.hpp>
+#include <coinkit/chain/script.hpp>
+#include <coinkit/core/bytes.hpp>
+#include <coinkit/core/endian.hpp>
+#include <coinkit/core/uint256.hpp>
+#include <coinkit/indexer/storage/storage.hpp>
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+
+namespace coinkit::indexer {
+
+// A script's identity in the index: the first 11 bytes of sha256(scriptPubKey), digest order
+// (ElectrumX's length: random collisions stay below 1e-9 at a billion scripts; an attacker can
+// only collide scripts of their own).
+inline constexpr std::size_t hashx_size = 11;
+using HashX = std::array<std::uint8_t, hashx_size>;
+
+inline HashX to_hashx(const ScriptHash& sh) noexcept {
+  HashX h;
+  std::memcpy(h.data(), sh.data(), hashx_size);
+  return h;
+}
+inline HashX hashx_of_script(ByteSpan script_pubkey) noexcept { return to_hashx(electrum_scripthash(script_pubkey)); }
+
+// Transactions are numbered in chain order from 0 (the genesis coinbase). Stored in 5 bytes
+// big-endian so keys sort numerically: 2^40 transactions, ~1,000 times Bitcoin's count today.
+using TxNum = std::uint64_t;
+inline constexpr std::size_t tx_num_size = 5;
+inline constexpr TxNum max_tx_num = (TxNum{1} << 40) - 1;
+
+inline void store_tx_num(std::uint8_t* p, TxNum n) noexcept {
+  for (int i = 4; i >= 0; --i, n >>= 8) p[i] = static_cast<std::uint8_t>(n);
+}
+inline TxNum load_tx_num(const std::uint8_t* p) noexcept {
+  TxNum n = 0;
+  for (int i = 0; i < 5; ++i) n = (n << 8) | p[i];
+  return n;
+}
+inline void store_vout(std::uint8_t* p, std::uint32_t v) noexcept {  // 3 bytes big-endian
+  p[0] = static_cast<std::uint8_t>(v >> 16), p[1] = static_cast<std::uint8_t>(v >> 8),
+  p[2] = static_cast<std::uint8_t>(v);
+}
+inline std::uint32_t load_vout(const std::uint8_t* p) noexcept {
+  return (std::uint32_t{p[0]} << 16) | (std::uint32_t{p[1]} << 8) | p[2];
+}
+// A block of 4,000,000 bytes holds at most 444,444 outputs: 3 bytes index them all.
+inline constexpr std::uint32_t max_vout = (1u << 24) - 1;
+
+// --- tables -------------------------------------------------------------------------------
+//
+//  meta      "state"                    -> State (below)
+//  blocks    height u32 BE              -> header (80) ‖ txid × n (internal order)
+//  history   hashX (11)                 => tx_num (5 BE)                         [dup]
+//  utxo      hashX (11)                 => tx_num (5 BE) ‖ vout (3 BE) ‖ value (8 LE)  [dup]
+//  outpoint  txid[0..8) ‖ vout (3 BE)   => tx_num (5 BE) ‖ hashX (11) ‖ value (8 LE)   [dup]
+//  undo      height u32 BE              -> UndoRecord: the outputs a block spent and created
+//
+// `=>` marks dup tables: the key is stored once and each value costs its size. The txid
+// prefix of `outpoint` can collide (rarely, or on purpose): all candidates are values of one
+// key, and the full txid of each is checked through `blocks`.
+namespace table {
+inline constexpr TableId meta = 0, blocks = 1, history = 2, utxo = 3, outpoint = 4, undo = 5;
+}
+inline constexpr std::size_t utxo_value_size = tx_num_size + 3 + 8;
+inline constexpr std::size_t outpoint_key_size = 8 + 3;
+inline constexpr std::size_t outpoint_value_size = tx_num_size + hashx_size + 8;
+inline constexpr TableSpec tables[] = {
+    {"meta", 0}, {"blocks", 0}, {"history", tx_num_size}, {"utxo", utxo_value_size}, {"outpoint", outpoint_value_size},
+    {"undo", 0},
+};
+
+inline constexpr std::uint32_t schema_version = 1;
+
+using HeightKey = std::array<std::uint8_t, 4>;
+inline HeightKey height_key(std::uint32_t h) noexcept {
+  HeightKey k;
+  store_be(k.data(), h);
+  return k;
+}
+
+// An unspent output as the index keeps it.
+struct Utxo {
+  Txid txid;
+  std::uint32_t vout = 0;
+  TxNum tx_num = 0;
+  HashX hashx{};
+  std::int64_t value = 0;
+
+  using OutpointKey = std::array<std::uint8_t, outpoint_key_size>;
+  static OutpointKey outpoint_key(const Txid& txid, std::uint32_t vout) noexcept {
+    OutpointKey k;
+    std::memcpy(k.data(), txid.data(), 8);
+    store_vout(k.data() + 8, vout);
+    return k;
+  }
+  OutpointKey outpoint_key() const noexcept { return outpoint_key(txid, vout); }
+  std::array<std::uint8_t, outpoint_value_size> outpoint_value() const noexcept {
+    std::array<std::uint8_t, outpoint_value_size> v;
+    store_tx_num(v.data(), tx_num);
+    std::memcpy(v.data() + tx_num_size, hashx.data(), hashx_size);
+    store_le(v.data() + tx_num_size + hashx_size, static_cast<std::uint64_t>(value));
+    return v;
+  }
+  std::array<std::uint8_t, utxo_value_size> utxo_value() const noexcept {
+    std::array<std::uint8_t, utxo_value_size> v;
+    store_tx_num(v.data(), tx_num);
+    store_vout(v.data() + tx_num_size, vout);
+    store_le(v.data() + tx_num_size + 3, static_cast<std::uint64_t>(value));
+    return v;
+  }
+};
+
+// The undo record of one block: every output it spent (to restore) and every output it created
+// (to delete), as fixed 35-byte entries: txid prefix (8) ‖ vout (3) ‖ tx_num (5) ‖ hashX (11) ‖
+// value (8 LE), preceded by the count of spent entries (u32 LE). Self-contained, so a reorg
+// never needs the orphaned block from the node.
+inline constexpr std::size_t undo_entry_size = 8 + 3 + tx_num_size + hashx_size + 8;
+
+inline void append_undo_entry(Bytes& out, const Utxo& u) {
+  const std::size_t n = out.size();
+  out.resize(n + undo_entry_size);
+  std::uint8_t* p = out.data() + n;
+  std::memcpy(p, u.txid.data(), 8);
+  store_vout(p + 8, u.vout);
+  store_tx_num(p + 11, u.tx_num);
+  std::memcpy(p + 16, u.hashx.data(), hashx_size);
+  store_le(p + 27, static_cast<std::uint64_t>(u.value));
+}
+
+// An undo entry carries only the txid's prefix: the rows it keys need no more.
+struct UndoEntry {
+  Utxo::OutpointKey outpoint_key;
+  std::uint32_t vout;
+  TxNum tx_num;
+  HashX hashx;
+  std::int64_t value;
+
+  static UndoEntry read(const std::uint8_t* p) noexcept {
+    UndoEntry e;
+    std::memcpy(e.outpoint_key.data(), p, outpoint_key_size);
+    e.vout = load_vout(p + 8);
+    e.tx_num = load_tx_num(p + 11);
+    std::memcpy(e.hashx.data(), p + 16, hashx_size);
+    e.value = static_cast<std::int64_t>(load_le<std::uint64_t>(p + 27));
+    return e;
+  }
+  std::array<std::uint8_t, utxo_value_size> utxo_value() const noexcept {
+    std::array<std::uint8_t, utxo_value_size> v;
+    store_tx_num(v.data(), tx_num);
+    store_vout(v.data() + tx_num_size, vout);
+    store_le(v.data() + tx_num_size + 3, static_cast<std::uint64_t>(value));
+    return v;
+  }
+  std::array<std::uint8_t, outpoint_value_size> outpoint_value() const noexcept {
+    std::array<std::uint8_t, outpoint_value_size> v;
+    store_tx_num(v.data(), tx_num);
+    std::memcpy(v.data() + tx_num_size, hashx.data(), hashx_size);
+    store_le(v.data() + tx_num_size + hashx_size, static_cast<std::uint64_t>(value));
+    return v;
+  }
+};
+
+// The one record that says where the index stands; written in the same transaction as the
+// data it describes, so a restart always finds them in agreement.
+struct State {
+  std::uint32_t version = schema_version;
+  BlockHash genesis;
+  std::int32_t height = -1;  // -1: empty
+  BlockHash tip;
+  TxNum tx_count = 0;
+  std::uint64_t utxo_count = 0;
+  std::uint64_t flush_count = 0;  // 64 bits: a flush a second for 500 billion years
+  std::uint8_t synced = 0;        // has caught up with the node once
+
+  static constexpr std::size_t size = 4 + 32 + 4 + 32 + 8 + 8 + 8 + 1;
+  std::array<std::uint8_t, size> encode() const noexcept {
+    std::array<std::uint8_t, size> b{};
+    std::uint8_t* p = b.data();
+    store_le(p, version), p += 4;
+    std::memcpy(p, genesis.data(), 32), p += 32;
+    store_le(p, static_cast<std::uint32_t>(height)), p += 4;
+    std::memcpy(p, tip.data(), 32), p += 32;
+    store_le(p, tx_count), p += 8;
+    store_le(p, utxo_count), p += 8;
+    store_le(p, flush_count), p += 8;
+    *p = synced;
+    return b;
+  }
+  static std::optional<State> decode(ByteSpan b) noexcept {
+    if (b.size() != size) return std::nullopt;
+    State s;
+    const std::uint8_t* p = b.data();
+    s.version = load_le<std::uint32_t>(p), p += 4;
+    std::memcpy(s.genesis.data(), p, 32), p += 32;
+    s.height = static_cast<std::int32_t>(load_le<std::uint32_t>(p)), p += 4;
+    std::memcpy(s.tip.data(), p, 32), p += 32;
+    s.tx_count = load_le<std::uint64_t>(p), p += 8;
+    s.utxo_count = load_le<std::uint64_t>(p), p += 8;
+    s.flush_count = load_le<std::uint64_t>(p), p += 8;
+    s.synced = *p;
+    return s;
+  }
+};
+inline constexpr std::string_view state_key = "state";
+
+}  // namespace coinkit::indexer

@@ -1,0 +1,67 @@
+// The Storage concept: named tables of ordered byte keys, snapshot reads, atomic batched writes.
+#pragma once
+
+#include <coinkit/core/bytes.hpp>
+#include <coinkit/core/error.hpp>
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace coinkit::indexer {
+
+// A table holds unique keys (dup_size 0), or for each key a sorted set of values of exactly
+// dup_size bytes (LMDB's MDB_DUPSORT | MDB_DUPFIXED): the key is stored once for all its
+// values, which is what makes per-script history cost ~5 bytes an entry instead of ~30.
+struct TableSpec {
+  std::string_view name;
+  std::size_t dup_size = 0;
+};
+
+using TableId = std::size_t;  // the table's index in the spec list given to the backend
+
+struct StorageOptions {
+  std::filesystem::path path;                           // a directory (created if missing)
+  std::size_t initial_map_size = std::size_t{1} << 30;  // LMDB: grows ×2 when full...
+  std::size_t max_map_size = std::size_t{1} << 40;      // ...up to this
+  bool sync = true;  // fsync each commit (false only for benchmarks and throwaway tests)
+};
+
+// Storage backends (LmdbStorage, MemoryStorage) meet this concept. Entries of a table are
+// (key, value) pairs in lexicographic byte order of key, then value; a unique table has one
+// value per key. A read transaction is a consistent snapshot, usable from any one thread at a
+// time, and readers never block the writer. All of a write() is committed or none of it.
+//
+//   ReadTxn  r = s.read();
+//   r.get(t, key)             -> std::optional<ByteSpan>  (dup tables: the first value)
+//   auto c = r.cursor(t);
+//   c.seek(key, value = {})   -> bool: first entry >= (key, value); false past the end
+//   c.first() / c.last()      -> bool
+//   c.next() / c.prev()       -> bool: false when there is none (the cursor is then invalid)
+//   c.key() / c.value()       -> ByteSpan, valid until the cursor moves or the txn ends
+//   s.write([](WriteTxn& w) { ... })  -> result<void>
+//   w: everything a ReadTxn has, seeing its own writes, plus
+//   w.put(t, key, value)      unique: insert or replace; dup: add the value (present: no-op)
+//   w.erase(t, key)           -> bool: the key and all its values
+//   w.erase(t, key, value)    -> bool: one value of a dup table
+//
+// write() may run its body more than once (LMDB grows its map and retries), so the body must
+// only read the state it writes from, never consume it. Errors inside the body are sticky: the
+// body need not check them, write() returns the first one and commits nothing.
+template <class S>
+concept Storage = requires(S& s, const S& cs, TableId t, ByteSpan b) {
+  {cs.read()};
+  {
+    s.write([](typename S::WriteTxn&) {})
+    } -> std::same_as<result<void>>;
+  { cs.read().get(t, b) } -> std::same_as<std::optional<ByteSpan>>;
+  { cs.read().cursor(t).seek(b, b) } -> std::same_as<bool>;
+  { cs.read().cursor(t).key() } -> std::same_as<ByteSpan>;
+  { cs.disk_size() } -> std::same_as<std::uint64_t>;
+};
+
+}  // namespace coinkit::indexer
