@@ -84,7 +84,10 @@ class BlockProcessor {
     std::uint32_t spent_count = 0;
     std::optional<Snapshot<S>> snap;  // opened on the first spend the cache cannot serve
 
-    for (const auto& o : b.outputs) {
+    // The genesis coinbase cannot be spent (consensus): no server indexes its output.
+    const std::span<const PreparedBlock::Output> outputs =
+        b.height == 0 ? std::span<const PreparedBlock::Output>{} : std::span(b.outputs);
+    for (const auto& o : outputs) {
       const TxNum n = first + o.tx_index;
       utxos_.insert_or_assign(detail::OutKey{b.txids[o.tx_index], o.vout}, Cached{o.hashx, n, o.value});
       history_.emplace_back(o.hashx, n);
@@ -114,15 +117,15 @@ class BlockProcessor {
     }
     if (keep_undo) {
       store_le(undo.data(), spent_count);
-      for (const auto& o : b.outputs)
+      for (const auto& o : outputs)
         append_undo_entry(undo, Utxo{b.txids[o.tx_index], o.vout, first + o.tx_index, o.hashx, o.value});
       undo_.emplace(b.height, std::move(undo));
     }
     if (track_touched_)
-      for (const auto& o : b.outputs) touched_.push_back(o.hashx);
+      for (const auto& o : outputs) touched_.push_back(o.hashx);
 
     records_.emplace_back(b.height, b.record());
-    state_.utxo_count += b.outputs.size();
+    state_.utxo_count += outputs.size();
     state_.utxo_count -= b.inputs.size();
     blocks_.push_back({b.hash, first + b.txids.size()});
     state_.height = b.height;
@@ -194,8 +197,10 @@ class BlockProcessor {
     if (blocks_.empty()) return error::reorg_too_deep;
     if (auto r = flush(); !r) return r;
     const int h = height();
-    auto snap = index_.snapshot();
-    auto rec = snap.txn().get(table::undo, height_key(static_cast<std::uint32_t>(h)));
+    // Everything needed is copied out of a snapshot that ends before the write: LMDB cannot
+    // grow its map while this thread holds a reader.
+    std::optional<Snapshot<S>> snap(index_.snapshot());
+    auto rec = snap->txn().get(table::undo, height_key(static_cast<std::uint32_t>(h)));
     if (!rec || rec->size() < 4 || (rec->size() - 4) % undo_entry_size) return error::reorg_too_deep;
     const Bytes undo(rec->begin(), rec->end());
     const std::uint32_t spent_count = load_le<std::uint32_t>(undo.data());
@@ -213,10 +218,11 @@ class BlockProcessor {
     std::array<std::uint8_t, tx_num_size> from;
     store_tx_num(from.data(), first);
     for (const HashX& hx : touched) {
-      auto c = snap.txn().cursor(table::history);
+      auto c = snap->txn().cursor(table::history);
       for (bool ok = c.seek(hx, from); ok && equal(c.key(), hx); ok = c.next())
         history_rows.emplace_back(hx, Bytes(c.value().begin(), c.value().end()));
     }
+    snap.reset();
 
     BlockList blocks = blocks_;
     blocks.truncate(static_cast<std::size_t>(h));

@@ -1,0 +1,199 @@
+// Prefetcher: fetches and prepares blocks ahead of the block processor, on its own thread,
+// into a queue bounded in bytes.
+#pragma once
+
+#include <coinkit/indexer/prepared_block.hpp>
+#include <coinkit/node/node_client.hpp>
+#include <coinkit/node/retry.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <variant>
+
+namespace coinkit::indexer {
+
+class Prefetcher {
+ public:
+  struct Failure {
+    error_code ec;
+    std::string message;
+  };
+  using Item = std::variant<PreparedBlock, Failure>;
+
+  struct Options {
+    TxSerParams params = tx_with_witness;
+    std::size_t max_bytes = std::size_t{64} << 20;  // raw block bytes queued ahead
+    std::chrono::milliseconds poll_interval{1000};  // asking the node for new blocks, once caught up
+    node::RetryLog retry_log;
+  };
+
+  Prefetcher(node::NodeClient& node, Options options) : node_(node), options_(std::move(options)) {}
+  ~Prefetcher() { stop(); }
+
+  void start(int next_height) {
+    next_ = next_height;
+    thread_ = std::thread([this] { run(); });
+  }
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    stop_flag_ = true;
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // The next item, waiting up to `timeout`; nullopt when none came.
+  std::optional<Item> pop(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    if (!cv_.wait_for(lock, timeout, [&] { return !queue_.empty() || stopping_; }) || queue_.empty())
+      return std::nullopt;
+    Item item = std::move(queue_.front());
+    queue_.pop_front();
+    if (auto* b = std::get_if<PreparedBlock>(&item)) bytes_ -= b->size;
+    cv_.notify_all();
+    return item;
+  }
+
+  // Drops what is queued and fetches from `next_height` on (after a reorg).
+  void restart(int next_height) {
+    std::lock_guard lock(mutex_);
+    queue_.clear(), bytes_ = 0;
+    next_ = next_height;
+    ++generation_;
+    failed_ = false;
+    woken_ = true;
+    cv_.notify_all();
+  }
+  // Polls the node now rather than at the next interval.
+  void wake() {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+    cv_.notify_all();
+  }
+
+  // Time spent fetching from the node and preparing (parsing, hashing), in nanoseconds.
+  std::uint64_t fetch_ns() const noexcept { return fetch_ns_.load(); }
+  std::uint64_t prepare_ns() const noexcept { return prepare_ns_.load(); }
+
+  // The node's height when last asked (-1 before).
+  int node_height() const noexcept { return node_height_.load(); }
+  // Nothing queued and nothing more on the node.
+  bool caught_up() const {
+    std::lock_guard lock(mutex_);
+    return queue_.empty() && !failed_ && next_ > node_height_.load();
+  }
+
+ private:
+  void run() {
+    using namespace std::chrono;
+    double avg_block = 1 << 20;  // bytes per block, to size the batches
+    while (!stop_flag_) {
+      std::uint64_t gen;
+      int next;
+      {
+        std::lock_guard lock(mutex_);
+        gen = generation_, next = next_;
+        if (failed_) {
+          // After a failure, nothing is fetched until restart().
+          gen = ~std::uint64_t{0};
+        }
+      }
+      if (gen == ~std::uint64_t{0}) {
+        idle(options_.poll_interval);
+        continue;
+      }
+      auto count = node::with_retry([&] { return node_.block_count(); }, stop_flag_, options_.retry_log);
+      if (!count) {
+        fail(gen, {count.error().ec, count.error().describe()});
+        continue;
+      }
+      node_height_ = *count;
+      if (next > *count) {
+        idle(options_.poll_interval);
+        continue;
+      }
+      const int n = std::clamp(static_cast<int>((8 << 20) / avg_block), 1, 200);
+      const int batch = std::min(n, *count - next + 1);
+      auto hashes = node::with_retry([&] { return node_.block_hashes(next, batch); }, stop_flag_, options_.retry_log);
+      if (!hashes) {
+        // The node's chain may have shrunk between the two calls: ask again.
+        if (hashes.error().ec == error::node_error) continue;
+        fail(gen, {hashes.error().ec, hashes.error().describe()});
+        continue;
+      }
+      const auto t0 = steady_clock::now();
+      auto raws = node::with_retry([&] { return node_.blocks(*hashes); }, stop_flag_, options_.retry_log);
+      fetch_ns_ += static_cast<std::uint64_t>(duration_cast<nanoseconds>(steady_clock::now() - t0).count());
+      if (!raws) {
+        if (raws.error().ec == error::node_error) continue;  // a block reorged away meanwhile
+        fail(gen, {raws.error().ec, raws.error().describe()});
+        continue;
+      }
+      std::size_t total = 0;
+      for (std::size_t i = 0; i < raws->size() && !stop_flag_; ++i) {
+        std::string why;
+        const auto t1 = steady_clock::now();
+        auto b = prepare_block((*raws)[i], next + static_cast<int>(i), options_.params, &why);
+        prepare_ns_ += static_cast<std::uint64_t>(duration_cast<nanoseconds>(steady_clock::now() - t1).count());
+        if (b && b->hash != (*hashes)[i]) b = error::malformed_block, why = "its hash is not the one asked for";
+        if (!b) {
+          fail(gen,
+               {b.error(), "malformed block from the node at height " + std::to_string(next + int(i)) + ": " + why});
+          break;
+        }
+        total += b->size;
+        if (!push(gen, std::move(*b))) break;
+      }
+      if (!raws->empty()) avg_block = 0.8 * avg_block + 0.2 * (double(total) / double(raws->size()) + 1);
+      std::lock_guard lock(mutex_);
+      if (generation_ == gen && !failed_) next_ = next + batch;
+    }
+  }
+
+  bool push(std::uint64_t gen, PreparedBlock&& b) {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return stopping_ || generation_ != gen || bytes_ < options_.max_bytes; });
+    if (stopping_ || generation_ != gen) return false;
+    bytes_ += b.size;
+    queue_.emplace_back(std::move(b));
+    cv_.notify_all();
+    return true;
+  }
+  void fail(std::uint64_t gen, Failure f) {
+    if (stop_flag_) return;
+    std::lock_guard lock(mutex_);
+    if (generation_ != gen) return;
+    queue_.emplace_back(std::move(f));
+    failed_ = true;
+    cv_.notify_all();
+  }
+  void idle(std::chrono::milliseconds d) {
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, d, [&] { return stopping_ || woken_; });
+    woken_ = false;
+  }
+
+  node::NodeClient& node_;
+  Options options_;
+  std::thread thread_;
+  std::atomic<bool> stop_flag_{false};
+  std::atomic<int> node_height_{-1};
+  std::atomic<std::uint64_t> fetch_ns_{0}, prepare_ns_{0};
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<Item> queue_;
+  std::size_t bytes_ = 0;
+  int next_ = 0;
+  std::uint64_t generation_ = 0;
+  bool failed_ = false, stopping_ = false, woken_ = false;
+};
+
+}  // namespace coinkit::indexer
