@@ -34,7 +34,8 @@ struct IndexerOptions {
   std::chrono::milliseconds block_poll{1000};    // DAEMON_POLL_INTERVAL_BLOCKS
   std::chrono::milliseconds mempool_poll{1000};  // DAEMON_POLL_INTERVAL_MEMPOOL
   std::size_t prefetch_mb = 64;
-  bool sync_to_disk = true;  // fsync each flush (off only for throwaway benchmarks)
+  bool sync_to_disk = true;                         // fsync each flush (off only for throwaway benchmarks)
+  std::size_t max_db_bytes = std::size_t{1} << 40;  // the database may grow to this, then stops cleanly
   bool mempool = true;
   // Where progress and faults are reported; stderr with a timestamp when empty.
   std::function<void(const std::string&)> log;
@@ -61,7 +62,11 @@ class Indexer {
   explicit Indexer(IndexerOptions options)
       : options_(std::move(options)),
         network_(find_network<Coin>(options_.network)),
-        storage_(StorageOptions{.path = options_.db_dir, .sync = options_.sync_to_disk}, tables),
+        storage_(StorageOptions{.path = options_.db_dir,
+                                .initial_map_size = std::min(std::size_t{1} << 30, options_.max_db_bytes),
+                                .max_map_size = options_.max_db_bytes,
+                                .sync = options_.sync_to_disk},
+                 tables),
         mempool_(params()),
         index_(storage_, mempool_),
         processor_(index_, {genesis(), options_.cache_mb << 20, options_.reorg_limit}),

@@ -1,6 +1,7 @@
 // Kills an indexer process (SIGKILL) at random instants of its sync, again and again; each
 // restart must continue from a consistent state and end equal to a fresh index.
 #include <coinkit/indexer/block_processor.hpp>
+#include <coinkit/indexer/indexer.hpp>
 #include <coinkit/indexer/storage/lmdb_storage.hpp>
 #include <coinkit/indexer/storage/memory_storage.hpp>
 
@@ -123,6 +124,52 @@ BOOST_AUTO_TEST_CASE(sigkill_at_random_points_of_the_sync_loses_nothing) {
   BOOST_TEST(st->height == node.height());
   BOOST_TEST(st->tx_count == p.state().tx_count);
   BOOST_TEST(st->utxo_count == p.state().utxo_count);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(storage_faults)
+
+// The database reaches its size limit in the middle of a sync: the indexer stops with a message
+// saying so and where the index stands, and that index is whole: a restart with room finishes.
+BOOST_AUTO_TEST_CASE(a_full_database_stops_the_indexer_cleanly) {
+  test::RpcFixture rpc;
+  auto& node = rpc.node();
+  node.generate(101);
+  node.generate_transactions(6'000, 60).value();
+  test::TempDir dir;
+  IndexerOptions o;
+  o.db_dir = dir.path / "db";
+  o.network = NetworkId::regtest;
+  o.node.port = rpc.port();
+  o.node.user = "user";
+  o.node.password = "pass";
+  o.cache_mb = 0;
+  o.mempool = false;
+  o.max_db_bytes = 1 << 20;  // 1 MiB: too small for this chain
+  o.log = [](const std::string&) {};
+  int stopped_at = -1;
+  {
+    Indexer<BtcPolicy, LmdbStorage> ix(o);
+    ix.start();
+    ix.wait();
+    BOOST_TEST_REQUIRE(ix.failure().has_value());
+    BOOST_TEST_MESSAGE(*ix.failure());
+    BOOST_TEST(ix.failure()->find("maximum map size") != std::string::npos);
+    stopped_at = ix.index().height();
+    BOOST_TEST(stopped_at > 0);
+    BOOST_TEST(stopped_at < node.height());
+  }
+  {
+    LmdbStorage store(StorageOptions{.path = o.db_dir}, tables);
+    BOOST_TEST(State::decode(*store.read().get(table::meta, as_bytes(state_key))).value().height == stopped_at);
+  }
+  o.max_db_bytes = std::size_t{1} << 30;
+  Indexer<BtcPolicy, LmdbStorage> ix(o);
+  ix.start();
+  BOOST_TEST_REQUIRE(ix.wait_caught_up(std::chrono::seconds(60)));
+  BOOST_TEST(ix.index().height() == node.height());
+  test::check_against(ix.index(), test::reference_of(node));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
