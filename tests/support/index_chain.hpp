@@ -50,6 +50,17 @@ inline indexer::PreparedBlock prepared(const regtest::Node<BtcPolicy>& node, int
   return indexer::prepare_block(*raw, h, tx_with_witness).value();
 }
 
+// All entries of a table, for comparing two indexes (of any backends) byte for byte.
+template <class Storage>
+std::vector<std::pair<Bytes, Bytes>> dump(const Storage& s, indexer::TableId t) {
+  std::vector<std::pair<Bytes, Bytes>> out;
+  auto r = s.read();
+  auto c = r.cursor(t);
+  for (bool ok = c.first(); ok; ok = c.next())
+    out.emplace_back(Bytes(c.key().begin(), c.key().end()), Bytes(c.value().begin(), c.value().end()));
+  return out;
+}
+
 // Every script the reference knows answers the same history, balance and unspent outputs.
 template <class Index>
 void check_against(const Index& index, const ReferenceIndex& ref) {

@@ -84,6 +84,24 @@ inline HeightKey height_key(std::uint32_t h) noexcept {
   return k;
 }
 
+// The values of the `utxo` and `outpoint` tables.
+inline std::array<std::uint8_t, utxo_value_size> utxo_value(TxNum tx_num, std::uint32_t vout,
+                                                            std::int64_t value) noexcept {
+  std::array<std::uint8_t, utxo_value_size> v;
+  store_tx_num(v.data(), tx_num);
+  store_vout(v.data() + tx_num_size, vout);
+  store_le(v.data() + tx_num_size + 3, static_cast<std::uint64_t>(value));
+  return v;
+}
+inline std::array<std::uint8_t, outpoint_value_size> outpoint_value(TxNum tx_num, const HashX& hashx,
+                                                                    std::int64_t value) noexcept {
+  std::array<std::uint8_t, outpoint_value_size> v;
+  store_tx_num(v.data(), tx_num);
+  std::memcpy(v.data() + tx_num_size, hashx.data(), hashx_size);
+  store_le(v.data() + tx_num_size + hashx_size, static_cast<std::uint64_t>(value));
+  return v;
+}
+
 // An unspent output as the index keeps it.
 struct Utxo {
   Txid txid;
@@ -101,18 +119,10 @@ struct Utxo {
   }
   OutpointKey outpoint_key() const noexcept { return outpoint_key(txid, vout); }
   std::array<std::uint8_t, outpoint_value_size> outpoint_value() const noexcept {
-    std::array<std::uint8_t, outpoint_value_size> v;
-    store_tx_num(v.data(), tx_num);
-    std::memcpy(v.data() + tx_num_size, hashx.data(), hashx_size);
-    store_le(v.data() + tx_num_size + hashx_size, static_cast<std::uint64_t>(value));
-    return v;
+    return indexer::outpoint_value(tx_num, hashx, value);
   }
   std::array<std::uint8_t, utxo_value_size> utxo_value() const noexcept {
-    std::array<std::uint8_t, utxo_value_size> v;
-    store_tx_num(v.data(), tx_num);
-    store_vout(v.data() + tx_num_size, vout);
-    store_le(v.data() + tx_num_size + 3, static_cast<std::uint64_t>(value));
-    return v;
+    return indexer::utxo_value(tx_num, vout, value);
   }
 };
 
@@ -151,18 +161,10 @@ struct UndoEntry {
     return e;
   }
   std::array<std::uint8_t, utxo_value_size> utxo_value() const noexcept {
-    std::array<std::uint8_t, utxo_value_size> v;
-    store_tx_num(v.data(), tx_num);
-    store_vout(v.data() + tx_num_size, vout);
-    store_le(v.data() + tx_num_size + 3, static_cast<std::uint64_t>(value));
-    return v;
+    return indexer::utxo_value(tx_num, vout, value);
   }
   std::array<std::uint8_t, outpoint_value_size> outpoint_value() const noexcept {
-    std::array<std::uint8_t, outpoint_value_size> v;
-    store_tx_num(v.data(), tx_num);
-    std::memcpy(v.data() + tx_num_size, hashx.data(), hashx_size);
-    store_le(v.data() + tx_num_size + hashx_size, static_cast<std::uint64_t>(value));
-    return v;
+    return indexer::outpoint_value(tx_num, hashx, value);
   }
 };
 

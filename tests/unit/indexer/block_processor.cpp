@@ -34,19 +34,9 @@ struct MemoryIndex {
   }
 };
 
-// All entries of a table, for comparing two indexes byte for byte.
-std::vector<std::pair<Bytes, Bytes>> dump(const MemoryStorage& s, TableId t) {
-  std::vector<std::pair<Bytes, Bytes>> out;
-  auto r = s.read();
-  auto c = r.cursor(t);
-  for (bool ok = c.first(); ok; ok = c.next())
-    out.emplace_back(Bytes(c.key().begin(), c.key().end()), Bytes(c.value().begin(), c.value().end()));
-  return out;
-}
-
 void check_same_tables(const MemoryIndex& a, const MemoryIndex& b) {
   for (TableId t : {table::blocks, table::history, table::utxo, table::outpoint})
-    BOOST_TEST_CONTEXT("table " << tables[t].name) BOOST_TEST((dump(a.storage, t) == dump(b.storage, t)));
+    BOOST_TEST_CONTEXT("table " << tables[t].name) BOOST_TEST((test::dump(a.storage, t) == test::dump(b.storage, t)));
   BOOST_TEST(a.processor.state().tx_count == b.processor.state().tx_count);
   BOOST_TEST(a.processor.state().utxo_count == b.processor.state().utxo_count);
   BOOST_TEST(a.processor.tip() == b.processor.tip());
@@ -107,8 +97,8 @@ BOOST_AUTO_TEST_CASE(reopening_continues_where_the_last_flush_left) {
   again.flush().value();
   MemoryIndex fresh;
   fresh.sync(chain.node);
-  BOOST_TEST(dump(mi.storage, table::utxo) == dump(fresh.storage, table::utxo));
-  BOOST_TEST(dump(mi.storage, table::history) == dump(fresh.storage, table::history));
+  BOOST_TEST(test::dump(mi.storage, table::utxo) == test::dump(fresh.storage, table::utxo));
+  BOOST_TEST(test::dump(mi.storage, table::history) == test::dump(fresh.storage, table::history));
 }
 
 BOOST_AUTO_TEST_CASE(reorgs_of_depth_1_10_and_the_limit_equal_a_fresh_index) {
@@ -144,7 +134,7 @@ BOOST_AUTO_TEST_CASE(a_reorg_deeper_than_the_limit_fails_and_changes_nothing) {
   MemoryIndex mi(1 << 30, limit);
   for (int h = 0; h <= chain.node.height(); ++h) mi.processor.apply(test::prepared(chain.node, h), true).value();
   mi.processor.flush().value();
-  const auto before = dump(mi.storage, table::utxo);
+  const auto before = test::dump(mi.storage, table::utxo);
   for (int i = 0; i < limit; ++i) mi.processor.undo_tip().value();
   auto r = mi.processor.undo_tip();
   BOOST_TEST(r.error() == make_error_code(error::reorg_too_deep));
@@ -153,7 +143,7 @@ BOOST_AUTO_TEST_CASE(a_reorg_deeper_than_the_limit_fails_and_changes_nothing) {
   for (int h = mi.processor.height() + 1; h <= chain.node.height(); ++h)
     mi.processor.apply(test::prepared(chain.node, h), true).value();
   mi.processor.flush().value();
-  BOOST_TEST(dump(mi.storage, table::utxo) == before);
+  BOOST_TEST(test::dump(mi.storage, table::utxo) == before);
 }
 
 BOOST_AUTO_TEST_CASE(a_block_that_does_not_link_or_spends_nothing_known_is_refused) {

@@ -39,16 +39,6 @@ pid_t spawn_child(const std::string& db, unsigned short port, int cache_mb) {
   return pid;
 }
 
-template <class Storage>
-std::vector<std::pair<Bytes, Bytes>> dump(const Storage& s, TableId t) {
-  std::vector<std::pair<Bytes, Bytes>> out;
-  auto r = s.read();
-  auto c = r.cursor(t);
-  for (bool ok = c.first(); ok; ok = c.next())
-    out.emplace_back(Bytes(c.key().begin(), c.key().end()), Bytes(c.value().begin(), c.value().end()));
-  return out;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(crash_safety)
@@ -118,7 +108,8 @@ BOOST_AUTO_TEST_CASE(sigkill_at_random_points_of_the_sync_loses_nothing) {
 
   LmdbStorage killed_store(StorageOptions{.path = dir.path / "db"}, tables);
   for (TableId t : {table::blocks, table::history, table::utxo, table::outpoint})
-    BOOST_TEST_CONTEXT("table " << tables[t].name) BOOST_TEST((dump(killed_store, t) == dump(fresh_store, t)));
+    BOOST_TEST_CONTEXT("table " << tables[t].name)
+    BOOST_TEST((test::dump(killed_store, t) == test::dump(fresh_store, t)));
   auto st = State::decode(*killed_store.read().get(table::meta, as_bytes(state_key)));
   BOOST_TEST_REQUIRE(st.has_value());
   BOOST_TEST(st->height == node.height());
