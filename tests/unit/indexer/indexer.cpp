@@ -82,7 +82,10 @@ BOOST_AUTO_TEST_CASE(follows_the_node_and_equals_a_naive_scan) {
 
   // New blocks while running: followed, and the scripts they pay are notified.
   test::add_payments(node, rng, 3, 4, reused);
-  const HashX paid = hashx_of_script(reused[0]);
+  const regtest::Payment pay{node.new_script(regtest::AddressType::bech32).value(), 1'000'000};
+  node.send(std::span(&pay, 1)).value();
+  node.generate(1);
+  const HashX paid = hashx_of_script(pay.script_pubkey);
   BOOST_TEST_REQUIRE(eventually([&] { return ix.index().height() == node.height(); }));
   BOOST_TEST(notes.wait([&](const Notification& n) { return n.new_tip && n.height == node.height(); }));
   test::check_against(ix.index(), test::reference_of(node));

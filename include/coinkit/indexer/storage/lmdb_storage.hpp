@@ -29,19 +29,6 @@
 
 namespace coinkit::indexer {
 
-// What the caller knows about where a put() entry sorts: LMDB then appends without searching
-// and fills pages completely. Only a hint: when it is wrong LMDB refuses (MDB_KEYEXIST) and put()
-// does an ordinary put, so a wrong hint costs one more lookup, never correctness.
-enum class PutFlags : unsigned {
-  none = 0,
-  append = 1,      // the key sorts after every key of the table (MDB_APPEND): blocks by height
-  append_dup = 2,  // dup tables: the value sorts after every value of its key (MDB_APPENDDUP):
-                   // a script's history by tx_num
-};
-constexpr PutFlags operator|(PutFlags a, PutFlags b) noexcept {
-  return static_cast<PutFlags>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
-}
-
 // One LMDB environment in a directory (data.mdb, lock.mdb), one named database per TableSpec
 // (dup tables: MDB_DUPSORT | MDB_DUPFIXED). Behaves as MemoryStorage does, entry for entry; the
 // differences are limits: keys are 1 to 511 bytes (mdb_env_get_maxkeysize) and a dup table's

@@ -77,7 +77,7 @@ class MemoryStorage {
 
   class WriteTxn : public ReadTxn {
    public:
-    void put(TableId t, ByteSpan key, ByteSpan value) {
+    void put(TableId t, ByteSpan key, ByteSpan value, PutFlags = PutFlags::none) {
       Entries& e = own(t);
       if (specs_[t].dup_size == 0) erase_key(e, key);
       e.emplace(str(key), str(value));

@@ -31,6 +31,19 @@ struct StorageOptions {
   bool sync = true;  // fsync each commit (false only for benchmarks and throwaway tests)
 };
 
+// What the caller knows about where a put() entry sorts: LMDB then appends without searching
+// and fills pages completely. Only a hint: when it is wrong LMDB refuses (MDB_KEYEXIST) and put()
+// does an ordinary put, so a wrong hint costs one more lookup, never correctness.
+enum class PutFlags : unsigned {
+  none = 0,
+  append = 1,      // the key sorts after every key of the table (MDB_APPEND): blocks by height
+  append_dup = 2,  // dup tables: the value sorts after every value of its key (MDB_APPENDDUP):
+                   // a script's history by tx_num
+};
+constexpr PutFlags operator|(PutFlags a, PutFlags b) noexcept {
+  return static_cast<PutFlags>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+
 // Storage backends (LmdbStorage, MemoryStorage) meet this concept. Entries of a table are
 // (key, value) pairs in lexicographic byte order of key, then value; a unique table has one
 // value per key. A read transaction is a consistent snapshot, usable from any one thread at a
@@ -45,7 +58,7 @@ struct StorageOptions {
 //   c.key() / c.value()       -> ByteSpan, valid until the cursor moves or the txn ends
 //   s.write([](WriteTxn& w) { ... })  -> result<void>
 //   w: everything a ReadTxn has, seeing its own writes, plus
-//   w.put(t, key, value)      unique: insert or replace; dup: add the value (present: no-op)
+//   w.put(t, key, value[, PutFlags])  unique: insert or replace; dup: add the value (present: no-op)
 //   w.erase(t, key)           -> bool: the key and all its values
 //   w.erase(t, key, value)    -> bool: one value of a dup table
 //
