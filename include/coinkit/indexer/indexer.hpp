@@ -171,7 +171,7 @@ class Indexer {
     prefetcher_.start(processor_.height() + 1);
     sync_started_ = std::chrono::steady_clock::now();
     sync_start_height_ = processor_.height();
-    auto last_mempool = std::chrono::steady_clock::time_point{};
+    auto last_mempool = std::chrono::steady_clock::time_point{}, last_tip_check = last_mempool;
     int notified_height = processor_.height();
     bool reorged = false;
 
@@ -219,6 +219,17 @@ class Indexer {
         done_cv_.notify_all();
       }
       if (processor_.dirty() && !flush()) return;
+      // A node whose chain got shorter, or switched to a branch of equal length, sends no block
+      // that fails to link: ask it what its block at our height is.
+      if (const auto now = std::chrono::steady_clock::now(); now - last_tip_check >= options_.block_poll) {
+        last_tip_check = now;
+        auto h = node_.block_hash(processor_.height());
+        if ((h && *h != processor_.tip()) || (!h && h.error().ec == error::node_error)) {
+          if (!handle_reorg()) return;
+          reorged = true;
+          continue;
+        }
+      }
       Notification n;
       n.height = processor_.height();
       n.new_tip = n.height != notified_height || reorged;

@@ -168,6 +168,22 @@ BOOST_AUTO_TEST_CASE(reorgs_are_followed) {
     test::check_against(ix.index(), test::reference_of(node));
   }
   BOOST_TEST(notes.wait([](const Notification& n) { return n.reorg; }));
+  // The node's tip is invalidated and nothing is mined: the chain got shorter, no block fails
+  // to link, and still the index follows.
+  node.invalidate_block(node.tip()).value();
+  BOOST_TEST_REQUIRE(eventually(
+      [&] { return ix.index().height() == node.height() && ix.index().blocks().back().hash == node.tip(); }));
+  // Its transactions are back in the mempool: the confirmed part of each history is the
+  // reference's.
+  for (const auto& [sh, hist] : test::reference_of(node).history) {
+    std::vector<HistoryItem> confirmed;
+    for (const auto& item : ix.index().history(sh).value())
+      if (item.height > 0) confirmed.push_back(item);
+    BOOST_TEST_REQUIRE(confirmed.size() == hist.size());
+    for (std::size_t i = 0; i < hist.size(); ++i) BOOST_TEST(confirmed[i].txid == hist[i].txid);
+  }
+  node.generate(1);
+  BOOST_TEST_REQUIRE(eventually([&] { return ix.index().height() == node.height(); }));
   // LocalRPC's forced reorg: back out and index again, ending where it was.
   const auto before = ix.index().blocks().back().hash;
   ix.request_reorg(3);
