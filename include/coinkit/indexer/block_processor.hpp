@@ -120,29 +120,27 @@ class BlockProcessor {
       store_le(undo.data(), spent_count);
       for (const auto& o : outputs)
         append_undo_entry(undo, Utxo{b.txids[o.tx_index], o.vout, first + o.tx_index, o.hashx, o.value});
+      pending_bytes_ += undo.size() + 64;
       undo_.emplace(b.height, std::move(undo));
     }
     if (track_touched_)
       for (const auto& o : outputs) touched_.push_back(o.hashx);
 
     records_.emplace_back(b.height, b.record());
+    pending_bytes_ += records_.back().second.size() + 48;
     state_.utxo_count += outputs.size();
     state_.utxo_count -= b.inputs.size();
     blocks_.push_back({b.hash, first + b.txids.size()});
     state_.height = b.height;
     state_.tip = b.hash;
     state_.tx_count = blocks_.tx_count();
-    pending_bytes_ += b.size;
     return {};
   }
 
   // Estimated bytes held by the caches; flush when over Options::cache_bytes.
   std::size_t cache_bytes() const noexcept {
-    std::size_t n = utxos_.size() * Cache::utxo_entry_bytes + history_.capacity() * sizeof(history_[0]) +
-                    disk_spends_.capacity() * sizeof(Utxo);
-    for (const auto& [h, r] : records_) n += r.size() + 48;
-    for (const auto& [h, u] : undo_) n += u.size() + 64;
-    return n;
+    return utxos_.size() * Cache::utxo_entry_bytes + history_.capacity() * sizeof(history_[0]) +
+           disk_spends_.capacity() * sizeof(Utxo) + pending_bytes_;
   }
   bool cache_full() const noexcept { return cache_bytes() >= options_.cache_bytes; }
   bool dirty() const noexcept { return !records_.empty(); }
@@ -308,7 +306,7 @@ class BlockProcessor {
   std::vector<std::pair<int, Bytes>> records_;
   std::map<int, Bytes> undo_;
   std::vector<HashX> touched_;
-  std::size_t pending_bytes_ = 0;
+  std::size_t pending_bytes_ = 0;  // block and undo records held: counted as they come, not per call
   std::string missing_;
   bool track_touched_ = true;
   bool broken_ = false;

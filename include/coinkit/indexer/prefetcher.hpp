@@ -101,15 +101,12 @@ class Prefetcher {
     while (!stop_flag_) {
       std::uint64_t gen;
       int next;
+      bool failed;
       {
         std::lock_guard lock(mutex_);
-        gen = generation_, next = next_;
-        if (failed_) {
-          // After a failure, nothing is fetched until restart().
-          gen = ~std::uint64_t{0};
-        }
+        gen = generation_, next = next_, failed = failed_;
       }
-      if (gen == ~std::uint64_t{0}) {
+      if (failed) {  // after a failure nothing is fetched until restart()
         idle(options_.poll_interval);
         continue;
       }
