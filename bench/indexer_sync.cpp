@@ -22,7 +22,7 @@
 // type). Coinbase first with a BIP34 height and a witness commitment; merkle roots correct;
 // headers linked; no proof of work. Block 0 is the real regtest genesis block; block 1 is a
 // funding coinbase (20,000 outputs) for the first spends.
-#include "block_feeder.hpp"
+#include "support/block_feeder.hpp"
 
 #include <coinkit/chain/block_view.hpp>
 #include <coinkit/chain/merkle.hpp>
@@ -713,7 +713,7 @@ struct FeederReport {
   FeederReport r;
   r.expected = count_expected(blocks);
   r.build_s = seconds_since(t0);
-  bench::BlockFeeder feeder(std::move(blocks), {"bench", "bench", a.rest, chain});
+  test::BlockFeeder feeder(std::move(blocks), {"bench", "bench", a.rest, chain});
   feeder.start();
   r.port = feeder.port();
   r.rss_kib = current_rss_kib();

@@ -183,7 +183,11 @@ class Indexer {
       }
       auto item = prefetcher_.pop(std::chrono::milliseconds(caught_up_ ? 100 : 1000));
       if (item) {
-        if (auto* f = std::get_if<Prefetcher::Failure>(&*item)) return fatal(f->message);
+        if (auto* f = std::get_if<Prefetcher::Failure>(&*item)) {
+          // Every block before the fault is sound: keep it.
+          if (processor_.dirty() && !flush()) return;
+          return fatal(f->message + " (the index is kept at height " + std::to_string(processor_.height()) + ")");
+        }
         auto& b = std::get<PreparedBlock>(*item);
         if (b.height != processor_.height() + 1 || (b.height > 0 && b.header.prev_hash != processor_.tip())) {
           if (!handle_reorg()) return;

@@ -48,7 +48,7 @@ struct PreparedBlock {
 
 // Parses `raw` (the block at `height`) into a PreparedBlock, hashing every output script.
 // A block that does not parse, or whose transactions do not match its merkle root, is
-// malformed_block; `message` then says where.
+// malformed_block; `message` then says why (the caller knows which block it asked for).
 inline result<PreparedBlock> prepare_block(ByteSpan raw, int height, TxSerParams params,
                                            std::string* message = nullptr) {
   PreparedBlock b;
@@ -56,7 +56,7 @@ inline result<PreparedBlock> prepare_block(ByteSpan raw, int height, TxSerParams
   b.size = raw.size();
   TxViewBuffer scratch;
   auto fail = [&](std::string why) -> result<PreparedBlock> {
-    if (message) *message = "block " + std::to_string(height) + ": " + why;
+    if (message) *message = std::move(why);
     return error::malformed_block;
   };
   if (raw.size() < 80) return fail("shorter than a header");

@@ -4,6 +4,8 @@
 
 #include <coinkit/core/endian.hpp>
 
+#include "support/temp_dir.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <sys/resource.h>
@@ -28,22 +30,7 @@ using namespace coinkit::indexer;
 
 namespace {
 
-// A fresh directory under the system's temp directory, removed with everything in it.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    static int n = 0;
-    std::ostringstream name;
-    name << "coinkit-lmdb-" << ::getpid() << '-' << ++n << '-' << std::random_device{}();
-    path = std::filesystem::temp_directory_path() / name.str();
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+using coinkit::test::TempDir;
 
 constexpr TableSpec specs[] = {{"items", 0}, {"meta", 0}, {"history", 5}};
 constexpr TableId items = 0, meta = 1, history = 2;

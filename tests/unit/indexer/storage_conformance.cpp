@@ -5,6 +5,8 @@
 
 #include <coinkit/core/hex.hpp>
 
+#include "support/temp_dir.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <unistd.h>
@@ -23,22 +25,7 @@ using namespace coinkit::indexer;
 
 namespace {
 
-// A fresh directory under the system's temp directory, removed with everything in it.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    static int n = 0;
-    std::ostringstream name;
-    name << "coinkit-storage-" << ::getpid() << '-' << ++n << '-' << std::random_device{}();
-    path = std::filesystem::temp_directory_path() / name.str();
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+using coinkit::test::TempDir;
 
 // One unique table with keys of any length, two dup tables: fixed 8-byte keys with 5-byte
 // values (a script's history), keys of any length with 24-byte values.

@@ -6,6 +6,8 @@
 #include <coinkit/regtest/node.hpp>
 #include <coinkit/regtest/rpc_server.hpp>
 
+#include "support/temp_dir.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/test/unit_test.hpp>
@@ -35,19 +37,7 @@ namespace {
 
 constexpr std::chrono::seconds test_timeout{5};
 
-// A directory under the system temp dir, removed when the object dies.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::random_device rd;
-    path = std::filesystem::temp_directory_path() / ("coinkit-node-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
+using coinkit::test::TempDir;
 
 // A port nothing listens on right now (bound, read, released).
 std::uint16_t free_port() {

@@ -8,6 +8,7 @@
 #include <coinkit/regtest/rpc_server.hpp>
 
 #include <support/http_client.hpp>
+#include <support/temp_dir.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -30,18 +31,6 @@ using regtest::RpcServer;
 using regtest::RpcServerOptions;
 
 // A fresh directory under the system temp dir, removed when the object dies.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::random_device rd;
-    path = std::filesystem::temp_directory_path() / ("coinkit-rpc-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
 
 // What a JSON-RPC call came back with: the HTTP status and the parsed body (null for 204).
 struct RpcResponse {

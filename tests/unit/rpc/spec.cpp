@@ -1,6 +1,8 @@
 // Tests rpc/spec.hpp and the spec/ files: merge rules, error-code mapping, file lookup, shapes.
 #include <coinkit/rpc/spec.hpp>
 
+#include "support/temp_dir.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -25,16 +27,7 @@ constexpr std::string_view base = R"({"version":"1.0","electrum_map":{"first":-1
 
 json::object lightning(bool on) { return json::object{{"lightning", on}}; }
 
-// A scratch directory removed at the end of the test.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() : path(std::filesystem::temp_directory_path() / ("coinkit-spec-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  void write(const std::string& name, std::string_view text) const { std::ofstream(path / name) << text; }
-};
+using coinkit::test::TempDir;
 
 }  // namespace
 

@@ -1,7 +1,8 @@
-// BlockFeeder: a bitcoind stand-in for benchmarks, serving an in-memory chain of raw blocks over
-// the JSON-RPC methods (single calls and batches, Basic login) and REST endpoints the indexer's
-// NodeClient uses, on 127.0.0.1 with a port the OS picks. For chains the regtest node cannot mine
-// (unsigned synthetic transactions, real mainnet blocks): it checks nothing about the blocks.
+// BlockFeeder: a bitcoind stand-in for benchmarks and indexer tests, serving an in-memory chain
+// of raw blocks over the JSON-RPC methods (single calls and batches, Basic login) and REST
+// endpoints the indexer's NodeClient uses, on 127.0.0.1. For chains the regtest node cannot mine
+// (unsigned synthetic transactions, real mainnet blocks) and for faults it cannot make (a node
+// that serves a corrupt block): it checks nothing about the blocks.
 #pragma once
 
 #include <coinkit/chain/block_header.hpp>
@@ -19,6 +20,7 @@
 #include <boost/json/value.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -29,12 +31,14 @@
 #include <utility>
 #include <vector>
 
-namespace coinkit::bench {
+namespace coinkit::test {
 
 struct BlockFeederOptions {
   std::string user = "bench", password = "bench";
-  bool rest = true;               // serve /rest/... (bitcoind -rest); off: blocks by getblock only
-  std::string chain = "regtest";  // what getblockchaininfo says
+  bool rest = true;                          // serve /rest/... (bitcoind -rest); off: blocks by getblock only
+  std::string chain = "regtest";             // what getblockchaininfo says
+  std::uint16_t port = 0;                    // 0: the OS picks; a fixed port lets a test restart the "node"
+  std::chrono::microseconds block_delay{0};  // how long serving each block takes: a slow node
 };
 
 class BlockFeeder {
@@ -58,9 +62,9 @@ class BlockFeeder {
   BlockFeeder(const BlockFeeder&) = delete;
   BlockFeeder& operator=(const BlockFeeder&) = delete;
 
-  // Binds 127.0.0.1:0 and serves on a thread of its own.
+  // Binds 127.0.0.1 and serves on a thread of its own.
   void start() {
-    http_.listen({net::asio::ip::make_address_v4("127.0.0.1"), 0});
+    http_.listen({net::asio::ip::make_address_v4("127.0.0.1"), options_.port});
     port_ = http_.local_endpoint().port();
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -89,6 +93,7 @@ class BlockFeeder {
   const std::vector<BlockHash>& hashes() const noexcept { return hashes_; }
   std::uint64_t requests() const noexcept { return requests_.load(); }
   std::uint64_t bytes_served() const noexcept { return bytes_served_.load(); }
+  std::uint64_t blocks_served() const noexcept { return blocks_served_.load(); }
 
  private:
   // One call's outcome as JSON text: a result, or bitcoind's {code, message}.
@@ -226,6 +231,7 @@ class BlockFeeder {
       const bool raw = params.size() > 1 && ((params[1].is_int64() && params[1].get_int64() == 0) ||
                                              (params[1].is_bool() && !params[1].get_bool()));
       if (!raw) return fail(-8, "the block feeder serves verbosity 0 only");
+      count_block();
       std::string hex = "\"";
       hex += to_hex(blocks_[*h]);
       hex += '"';
@@ -255,6 +261,7 @@ class BlockFeeder {
         return net::make_response(req, net::http::status::not_found, std::string(hash) + " not found\r\n",
                                   "text/plain");
       const Bytes& b = blocks_[it->second];
+      count_block();
       if (format == "bin") {
         bytes_served_ += b.size();
         return net::make_response(req, net::http::status::ok, std::string(as_chars(b)), "application/octet-stream");
@@ -262,6 +269,12 @@ class BlockFeeder {
       if (format == "hex") return net::make_response(req, net::http::status::ok, to_hex(b) + "\n", "text/plain");
     }
     return net::make_response(req, net::http::status::not_found, "output format not found\r\n", "text/plain");
+  }
+
+  // Every block served passes here: counted, and slowed down as the options ask.
+  void count_block() {
+    ++blocks_served_;
+    if (options_.block_delay.count() > 0) std::this_thread::sleep_for(options_.block_delay);
   }
 
   std::vector<Bytes> blocks_;
@@ -273,7 +286,7 @@ class BlockFeeder {
   net::HttpServer http_;
   std::thread thread_;
   std::uint16_t port_ = 0;
-  std::atomic<std::uint64_t> requests_{0}, bytes_served_{0};
+  std::atomic<std::uint64_t> requests_{0}, bytes_served_{0}, blocks_served_{0};
 };
 
-}  // namespace coinkit::bench
+}  // namespace coinkit::test
