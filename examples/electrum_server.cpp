@@ -1,0 +1,12 @@
+// An Electrum server for Bitcoin, configured from the environment as ElectrumX is:
+//   DAEMON_URL=http://user:pass@127.0.0.1:PORT DB_DIRECTORY=./db SERVICES=tcp://:50001,rpc:// ./electrum-server
+// docs/electrum-server.md lists every variable.
+#include <coinkit/coins/btc.hpp>
+#include <coinkit/electrum/run_server.hpp>
+
+// Asio's OpenSSL glue is compiled in this program unless coinkit_asio already provides it.
+#ifndef COINKIT_ASIO_SSL
+#include <boost/asio/ssl/impl/src.hpp>
+#endif
+
+int main(int argc, char** argv) { return coinkit::electrum::run_server<coinkit::BtcPolicy>(argc, argv); }

@@ -1,0 +1,429 @@
+// ServerConfig: an Electrum server's settings, read from the environment variables ElectrumX
+// operators know (COIN, NET, DAEMON_URL, SERVICES, MAX_SEND, COST_HARD_LIMIT, ...), validated,
+// with errors naming the variable. docs/electrum-server.md lists every variable.
+#pragma once
+
+#include <coinkit/coins/coin_policy.hpp>
+#include <coinkit/electrum/cost_meter.hpp>
+#include <coinkit/electrum/error.hpp>
+#include <coinkit/electrum/log.hpp>
+#include <coinkit/node/daemon_url.hpp>
+
+#include <boost/assert/source_location.hpp>
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <optional>
+#include <regex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coinkit::electrum {
+
+// What a listening socket speaks: Electrum over TCP, TLS, WebSocket or secure WebSocket, or the
+// operator's LocalRPC.
+enum class Protocol { tcp, ssl, ws, wss, rpc };
+
+constexpr std::string_view to_string(Protocol p) noexcept {
+  switch (p) {
+    case Protocol::tcp: return "tcp";
+    case Protocol::ssl: return "ssl";
+    case Protocol::ws: return "ws";
+    case Protocol::wss: return "wss";
+    case Protocol::rpc: return "rpc";
+  }
+  return "tcp";
+}
+
+// One SERVICES entry: "tcp://:50001", "ssl://example.com:50002", "rpc://" (localhost:8000).
+struct ServiceAddress {
+  Protocol protocol = Protocol::tcp;
+  std::string host;  // empty: all interfaces
+  std::uint16_t port = 0;
+
+  bool tls() const noexcept { return protocol == Protocol::ssl || protocol == Protocol::wss; }
+  bool websocket() const noexcept { return protocol == Protocol::ws || protocol == Protocol::wss; }
+  // The host to bind: empty means every IPv4 interface.
+  std::string bind_host() const { return host.empty() ? "0.0.0.0" : host; }
+  std::string to_string() const {
+    std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return std::string(electrum::to_string(protocol)) + "://" + h + ":" + std::to_string(port);
+  }
+  bool operator==(const ServiceAddress&) const = default;
+};
+
+// Parses "protocol://host:port" (IPv6 hosts in brackets). rpc:// defaults to localhost:8000;
+// every other protocol needs a port.
+inline result<ServiceAddress> parse_service(std::string_view text) {
+  ServiceAddress s;
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  const std::size_t sep = text.find("://");
+  if (sep == std::string_view::npos) return error::invalid_service;
+  std::string proto(text.substr(0, sep));
+  for (char& c : proto) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (proto == "tcp")
+    s.protocol = Protocol::tcp;
+  else if (proto == "ssl")
+    s.protocol = Protocol::ssl;
+  else if (proto == "ws")
+    s.protocol = Protocol::ws;
+  else if (proto == "wss")
+    s.protocol = Protocol::wss;
+  else if (proto == "rpc")
+    s.protocol = Protocol::rpc;
+  else
+    return error::unknown_protocol;
+  std::string_view rest = text.substr(sep + 3);
+  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  std::string_view host = rest, port;
+  if (!rest.empty() && rest.front() == '[') {
+    const std::size_t close = rest.find(']');
+    if (close == std::string_view::npos) return error::invalid_service;
+    host = rest.substr(1, close - 1);
+    std::string_view after = rest.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return error::invalid_service;
+      port = after.substr(1);
+      if (port.empty()) return error::invalid_service;
+    }
+  } else if (const std::size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
+    host = rest.substr(0, colon);
+    port = rest.substr(colon + 1);
+    if (host.find(':') != std::string_view::npos || port.empty()) return error::invalid_service;
+  }
+  if (host.find_first_of("/@ ") != std::string_view::npos) return error::invalid_service;
+  s.host = std::string(host);
+  if (port.empty()) {
+    if (s.protocol != Protocol::rpc) return error::invalid_service;
+    s.port = 8000;
+  } else {
+    unsigned value = 0;
+    if (port.size() > 5) return error::invalid_service;
+    for (char c : port) {
+      if (c < '0' || c > '9') return error::invalid_service;
+      value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (value > 65535) return error::invalid_service;  // 0: a port the OS picks
+    s.port = static_cast<std::uint16_t>(value);
+  }
+  if (s.protocol == Protocol::rpc && s.host.empty()) s.host = "localhost";
+  return s;
+}
+
+struct ServerConfig {
+  // --- the chain and the node
+  std::string coin;                                              // COIN (matched to the policy's name or ticker)
+  NetworkId network = NetworkId::mainnet;                        // NET
+  std::string daemon_url;                                        // DAEMON_URL (required)
+  std::filesystem::path db_directory;                            // DB_DIRECTORY (required)
+  std::size_t cache_mb = 1200;                                   // CACHE_MB
+  int reorg_limit = 200;                                         // REORG_LIMIT
+  std::chrono::milliseconds daemon_poll_interval_blocks{5000};   // DAEMON_POLL_INTERVAL_BLOCKS
+  std::chrono::milliseconds daemon_poll_interval_mempool{5000};  // DAEMON_POLL_INTERVAL_MEMPOOL
+
+  // --- listening
+  std::vector<ServiceAddress> services;         // SERVICES
+  std::vector<ServiceAddress> report_services;  // REPORT_SERVICES (server.features "hosts")
+  std::filesystem::path ssl_certfile;           // SSL_CERTFILE
+  std::filesystem::path ssl_keyfile;            // SSL_KEYFILE
+  unsigned worker_threads = 0;                  // WORKER_THREADS: I/O threads, 0 = one per core
+
+  // --- what clients see
+  std::string banner;                 // the text of BANNER_FILE, empty: the default banner
+  std::filesystem::path banner_file;  // BANNER_FILE
+  std::string donation_address;       // DONATION_ADDRESS
+  std::string drop_client;            // DROP_CLIENT: regex on the client's name
+
+  // --- limits
+  std::size_t max_sessions = 1000;   // MAX_SESSIONS
+  std::size_t max_send = 8'100'000;  // MAX_SEND: largest reply (bytes)
+  std::size_t max_recv = 1'000'000;  // MAX_RECV: largest request (bytes)
+  CostPolicy cost;                   // COST_SOFT_LIMIT, COST_HARD_LIMIT, REQUEST_SLEEP, BANDWIDTH_UNIT_COST
+  std::chrono::milliseconds session_timeout{600'000};  // SESSION_TIMEOUT: idle sessions are closed
+  std::chrono::milliseconds request_timeout{30'000};   // REQUEST_TIMEOUT: a node call that takes longer fails
+  std::chrono::milliseconds send_timeout{60'000};      // SEND_TIMEOUT: a client that reads nothing this long is dropped
+
+  // --- logs
+  LogLevel log_level = LogLevel::info;  // LOG_LEVEL
+  bool anon_logs = false;               // ANON_LOGS
+  bool allow_root = false;              // ALLOW_ROOT
+};
+
+// Which variable was rejected, its value and why: "MAX_SEND=abc: not a decimal integer (...)".
+struct ConfigError {
+  error_code code;
+  std::string variable;
+  std::string value;
+  std::string expected;
+
+  std::string message() const {
+    std::string m = variable + "=" + value + ": " + code.message();
+    if (!expected.empty()) m += " (" + expected + ")";
+    return m;
+  }
+};
+
+class ConfigException : public std::runtime_error {
+ public:
+  explicit ConfigException(ConfigError e) : std::runtime_error(e.message()), error_(std::move(e)) {}
+  const ConfigError& error() const noexcept { return error_; }
+
+ private:
+  ConfigError error_;
+};
+
+[[noreturn]] inline void throw_exception_from_error(const ConfigError& e, const boost::source_location&) {
+  throw ConfigException(e);
+}
+
+using ConfigResult = boost::system::result<ServerConfig, ConfigError>;
+
+// Where variables come from: the process environment, or a map in tests and embedding programs.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
+
+inline EnvLookup process_environment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const std::string key(name);
+    if (const char* v = std::getenv(key.c_str())) return std::string(v);
+    return std::nullopt;
+  };
+}
+
+namespace detail {
+
+// Reads typed variables and remembers the first error.
+class EnvReader {
+ public:
+  explicit EnvReader(const EnvLookup& env) : env_(env) {}
+
+  std::optional<std::string> get(std::string_view name) const { return env_(name); }
+  std::optional<ConfigError>& failure() noexcept { return error_; }
+
+  void fail(error_code code, std::string_view name, std::string value, std::string expected = {}) {
+    if (!error_) error_ = ConfigError{code, std::string(name), std::move(value), std::move(expected)};
+  }
+
+  // A plain decimal in [min, max]; `fallback` when unset or empty.
+  template <class T>
+  T integer(std::string_view name, T fallback, std::uint64_t min, std::uint64_t max) {
+    auto v = get(name);
+    if (!v || v->empty()) return fallback;
+    std::string_view s = *v;
+    std::uint64_t n = 0;
+    bool ok = !s.empty() && s.size() <= 19;
+    for (char c : s) ok = ok && c >= '0' && c <= '9', n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    const std::string range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+    if (!ok) {
+      fail(error::invalid_integer, name, *v, range);
+      return fallback;
+    }
+    if (n < min || n > max) {
+      fail(error::integer_out_of_range, name, *v, range);
+      return fallback;
+    }
+    return static_cast<T>(n);
+  }
+
+  bool boolean(std::string_view name) {
+    auto v = get(name);
+    if (!v) return false;
+    std::string lower = *v;
+    for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return !(lower.empty() || lower == "0" || lower == "false" || lower == "no" || lower == "off");
+  }
+
+  std::string string(std::string_view name, std::string fallback = {}) {
+    auto v = get(name);
+    return v ? *v : fallback;
+  }
+
+  std::vector<ServiceAddress> services(std::string_view name) {
+    std::vector<ServiceAddress> out;
+    auto v = get(name);
+    if (!v) return out;
+    std::string_view rest = *v;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      const std::string_view item = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      if (item.find_first_not_of(' ') == std::string_view::npos) continue;
+      auto s = parse_service(item);
+      if (!s) {
+        fail(s.error(), name, std::string(item), "protocol://host:port with protocol tcp, ssl, ws, wss or rpc");
+        return out;
+      }
+      for (const ServiceAddress& o : out)
+        if (o.host == s->host && o.port == s->port && s->port != 0) {
+          fail(error::duplicate_service, name, std::string(item), "each address once");
+          return out;
+        }
+      out.push_back(*s);
+    }
+    return out;
+  }
+
+ private:
+  const EnvLookup& env_;
+  std::optional<ConfigError> error_;
+};
+
+inline std::string lowercase_letters(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (c != ' ' && c != '_' && c != '-') out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return out;
+}
+
+inline std::optional<std::string> read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace detail
+
+// Variables ElectrumX removed; setting one is a startup error, as in ElectrumX.
+inline constexpr std::string_view obsolete_variables[] = {
+    "UTXO_MB",
+    "HIST_MB",
+    "NETWORK",
+    "MAX_SUBS",
+    "MAX_SUBSCRIPTIONS",
+    "MAX_SESSION_SUBS",
+    "BANDWIDTH_LIMIT",
+    "HOST",
+    "TCP_PORT",
+    "SSL_PORT",
+    "RPC_HOST",
+    "RPC_PORT",
+    "REPORT_HOST",
+    "REPORT_TCP_PORT",
+    "REPORT_SSL_PORT",
+    "REPORT_HOST_TOR",
+    "REPORT_TCP_PORT_TOR",
+    "REPORT_SSL_PORT_TOR",
+};
+
+// Reads and checks every variable for the coin `Coin`; the first problem is returned, naming
+// its variable. value() throws ConfigException.
+template <CoinPolicy Coin>
+ConfigResult load_server_config(const EnvLookup& env = process_environment()) {
+  detail::EnvReader r(env);
+  ServerConfig c;
+
+  for (std::string_view name : obsolete_variables)
+    if (auto v = r.get(name)) r.fail(error::obsolete_variable, name, *v);
+
+  c.coin = r.string("COIN", std::string(Coin::name));
+  if (detail::lowercase_letters(c.coin) != detail::lowercase_letters(Coin::name) &&
+      detail::lowercase_letters(c.coin) != detail::lowercase_letters(Coin::ticker))
+    r.fail(error::wrong_coin, "COIN", c.coin, "this program serves " + std::string(Coin::name));
+
+  const std::string net = r.string("NET", "mainnet");
+  if (const Network* n = find_network<Coin>(net))
+    c.network = n->id;
+  else {
+    std::string names;
+    for (const Network& n2 : Coin::networks) names += (names.empty() ? "" : ", ") + std::string(to_string(n2.id));
+    r.fail(error::unknown_network, "NET", net, "one of " + names);
+  }
+
+  if (auto v = r.get("DAEMON_URL"); v && !v->empty()) {
+    c.daemon_url = *v;
+    // ElectrumX takes a comma-separated failover list; this server uses the first URL.
+    const std::string first = c.daemon_url.substr(0, c.daemon_url.find(','));
+    const Network* n = find_network<Coin>(c.network);
+    if (auto o = node::parse_daemon_url(first, n ? n->ports.rpc : Coin::networks[0].ports.rpc); !o)
+      r.fail(o.error(), "DAEMON_URL", *v, "http://user:password@host:port");
+  } else {
+    r.fail(error::missing_variable, "DAEMON_URL", v.value_or(""), "http://user:password@host:port");
+  }
+  if (auto v = r.get("DB_DIRECTORY"); v && !v->empty())
+    c.db_directory = *v;
+  else
+    r.fail(error::missing_variable, "DB_DIRECTORY", v.value_or(""), "a directory for the index");
+  if (auto v = r.get("DB_ENGINE"); v && !v->empty() && detail::lowercase_letters(*v) != "lmdb")
+    r.fail(error::unsupported_value, "DB_ENGINE", *v, "coinkit keeps its index in LMDB: unset it or set lmdb");
+
+  c.cache_mb = r.integer<std::size_t>("CACHE_MB", c.cache_mb, 1, 1u << 20);
+  c.reorg_limit = r.integer<int>("REORG_LIMIT", c.reorg_limit, 1, 1'000'000);
+  c.daemon_poll_interval_blocks = std::chrono::milliseconds(
+      r.integer<long long>("DAEMON_POLL_INTERVAL_BLOCKS", c.daemon_poll_interval_blocks.count(), 1, 86'400'000));
+  c.daemon_poll_interval_mempool = std::chrono::milliseconds(
+      r.integer<long long>("DAEMON_POLL_INTERVAL_MEMPOOL", c.daemon_poll_interval_mempool.count(), 1, 86'400'000));
+
+  c.services = r.services("SERVICES");
+  c.report_services = r.services("REPORT_SERVICES");
+  for (const ServiceAddress& s : c.report_services)
+    if (s.protocol == Protocol::rpc)
+      r.fail(error::invalid_service, "REPORT_SERVICES", s.to_string(), "rpc is never reported");
+  const bool needs_tls =
+      std::any_of(c.services.begin(), c.services.end(), [](const ServiceAddress& s) { return s.tls(); });
+  for (std::string_view name : {std::string_view("SSL_CERTFILE"), std::string_view("SSL_KEYFILE")}) {
+    auto v = r.get(name);
+    if (!v || v->empty()) {
+      if (needs_tls) r.fail(error::missing_tls_files, name, "", "a PEM file");
+      continue;
+    }
+    (name == "SSL_CERTFILE" ? c.ssl_certfile : c.ssl_keyfile) = *v;
+    if (needs_tls && !detail::read_file(*v)) r.fail(error::unreadable_file, name, *v, "a readable PEM file");
+  }
+  c.worker_threads = r.integer<unsigned>("WORKER_THREADS", 0, 0, 256);
+
+  if (auto v = r.get("BANNER_FILE"); v && !v->empty()) {
+    c.banner_file = *v;
+    if (auto text = detail::read_file(*v))
+      c.banner = *text;
+    else
+      r.fail(error::unreadable_file, "BANNER_FILE", *v, "a readable UTF-8 text file");
+  }
+  c.donation_address = r.string("DONATION_ADDRESS");
+  c.drop_client = r.string("DROP_CLIENT");
+  if (!c.drop_client.empty()) {
+    try {
+      std::regex check(c.drop_client);
+    } catch (const std::regex_error&) {
+      r.fail(error::invalid_regex, "DROP_CLIENT", c.drop_client, "an ECMAScript regular expression");
+    }
+  }
+
+  c.max_sessions = r.integer<std::size_t>("MAX_SESSIONS", c.max_sessions, 1, 10'000'000);
+  // ElectrumX raises a smaller MAX_SEND to 350,000: below that a chunk of headers cannot be sent.
+  c.max_send = std::max<std::size_t>(350'000, r.integer<std::size_t>("MAX_SEND", c.max_send, 1, 1ull << 32));
+  c.max_recv = r.integer<std::size_t>("MAX_RECV", c.max_recv, 100, 1ull << 32);
+  c.cost.soft_limit = r.integer<double>("COST_SOFT_LIMIT", c.cost.soft_limit, 0, 1ull << 40);
+  c.cost.hard_limit = r.integer<double>("COST_HARD_LIMIT", c.cost.hard_limit, 0, 1ull << 40);
+  c.cost.request_sleep =
+      std::chrono::milliseconds(r.integer<long long>("REQUEST_SLEEP", c.cost.request_sleep.count(), 0, 3'600'000));
+  c.cost.bandwidth_unit_cost = r.integer<double>("BANDWIDTH_UNIT_COST", c.cost.bandwidth_unit_cost, 1, 1ull << 40);
+  (void)r.integer<unsigned>("INITIAL_CONCURRENT", 10, 1, 1'000'000);  // read for its check only
+  auto seconds = [&](std::string_view name, std::chrono::milliseconds fallback) {
+    return std::chrono::milliseconds(1000 * r.integer<long long>(name, fallback.count() / 1000, 1, 86'400 * 365));
+  };
+  c.session_timeout = seconds("SESSION_TIMEOUT", c.session_timeout);
+  c.request_timeout = seconds("REQUEST_TIMEOUT", c.request_timeout);
+  c.send_timeout = seconds("SEND_TIMEOUT", c.send_timeout);
+
+  if (auto v = r.get("LOG_LEVEL"); v && !v->empty()) {
+    if (auto l = parse_log_level(*v))
+      c.log_level = *l;
+    else
+      r.fail(error::invalid_log_level, "LOG_LEVEL", *v, "debug, info, warning, error or critical");
+  }
+  c.anon_logs = r.boolean("ANON_LOGS");
+  c.allow_root = r.boolean("ALLOW_ROOT");
+
+  if (r.failure()) return *r.failure();
+  return c;
+}
+
+}  // namespace coinkit::electrum

@@ -1,0 +1,376 @@
+// LocalRpc: the operator's JSON-RPC (ElectrumX's LocalRPC, as electrumx_rpc speaks it): one
+// JSON-RPC 2.0 request per line over TCP on a loopback rpc:// service. Commands: getinfo,
+// sessions, groups, peers, disconnect, log, query, reorg, daemon_url, add_peer, stop.
+#pragma once
+
+#include <coinkit/electrum/blocking_pool.hpp>
+#include <coinkit/electrum/json_text.hpp>
+#include <coinkit/electrum/line_buffer.hpp>
+#include <coinkit/electrum/params.hpp>
+#include <coinkit/electrum/rpc_error.hpp>
+#include <coinkit/electrum/shard.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <unistd.h>
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace coinkit::electrum {
+
+using LocalRpcResult = std::variant<boost::json::value, RpcError>;
+
+// The commands that need the chain or the node; the server implements them.
+class LocalRpcBackend {
+ public:
+  virtual ~LocalRpcBackend() = default;
+  // getinfo's chain part: coin, daemon, "daemon height", "db height".
+  virtual boost::json::object info() = 0;
+  // History, UTXOs and balance of addresses or script hex, as lines of text.
+  virtual LocalRpcResult query(const std::vector<std::string>& items, std::size_t limit) = 0;
+  // Backs out `count` blocks and lets the indexer reapply them (for testing clients).
+  virtual LocalRpcResult reorg(int count) = 0;
+  // Points the node client at another URL (the configured one when empty).
+  virtual LocalRpcResult daemon_url(const std::string& url) = 0;
+  // The operator asked the server to stop: the program stops it once the reply is sent.
+  virtual void request_stop() = 0;
+};
+
+namespace detail {
+
+// ElectrumX's util.formatted_time: "1d 02h 03m 04s".
+inline std::string formatted_time(std::chrono::seconds t) {
+  long long s = t.count();
+  const long long d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60;
+  s %= 60;
+  char buf[64];
+  if (d)
+    std::snprintf(buf, sizeof buf, "%lldd %02lldh %02lldm %02llds", d, h, m, s);
+  else if (h)
+    std::snprintf(buf, sizeof buf, "%02lldh %02lldm %02llds", h, m, s);
+  else if (m)
+    std::snprintf(buf, sizeof buf, "%02lldm %02llds", m, s);
+  else
+    std::snprintf(buf, sizeof buf, "%02llds", s);
+  return buf;
+}
+
+}  // namespace detail
+
+class LocalRpc {
+ public:
+  using tcp = boost::asio::ip::tcp;
+
+  LocalRpc(std::vector<std::unique_ptr<Shard>>& shards, SessionCounters& counters, LocalRpcBackend& backend,
+           const Log& log)
+      : shards_(shards), counters_(counters), backend_(backend), log_(log) {}
+
+  // Serves one operator connection (on the first shard's thread).
+  boost::asio::awaitable<void> serve(tcp::socket& socket) {
+    namespace asio = boost::asio;
+    LineBuffer in(1 << 20);
+    for (;;) {
+      auto space = in.prepare(4096);
+      auto [ec, n] = co_await socket.async_read_some(asio::buffer(space.data(), space.size()),
+                                                     asio::as_tuple(asio::use_awaitable));
+      if (ec) break;
+      in.commit(n);
+      std::string reply;
+      while (auto line = in.next()) {
+        co_await answer(*line, reply);
+        reply += '\n';
+      }
+      if (in.overflow()) break;
+      if (!reply.empty()) {
+        auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(reply), asio::as_tuple(asio::use_awaitable));
+        (void)wn;
+        if (wec) break;
+      }
+    }
+    error_code ignored;
+    socket.close(ignored);
+  }
+
+  // Waits for the commands running on the blocking pool (before the threads' io_contexts go).
+  void join() { pool_.join(); }
+
+ private:
+  boost::asio::awaitable<void> answer(std::string_view line, std::string& out) {
+    namespace json = boost::json;
+    error_code ec;
+    json::value v = json::parse(line, ec);
+    if (ec || !v.is_object()) {
+      envelope::error(out, nullptr, ec ? parse_error : invalid_request,
+                      ec ? "invalid JSON" : "request object must be a dictionary");
+      co_return;
+    }
+    const json::object& o = v.get_object();
+    json::value id = o.contains("id") ? o.at("id") : json::value();
+    const json::value* m = o.if_contains("method");
+    const json::value* params = o.if_contains("params");
+    if (!m || !m->is_string()) {
+      envelope::error(out, id, method_not_found, "request method must be a string");
+      co_return;
+    }
+    LocalRpcResult r = co_await run(std::string(m->get_string()), params);
+    if (auto* e = std::get_if<RpcError>(&r)) {
+      envelope::error(out, id, *e);
+    } else {
+      envelope::begin_result(out);
+      JsonText(out).value(std::get<json::value>(r));
+      envelope::end_result(out, id);
+    }
+  }
+
+  // The argument `name` at `pos`, by name or position.
+  static const boost::json::value* arg(const boost::json::value* params, std::size_t pos, std::string_view name) {
+    if (!params) return nullptr;
+    if (const auto* a = params->if_array()) return pos < a->size() ? &(*a)[pos] : nullptr;
+    if (const auto* o = params->if_object()) return o->if_contains(name);
+    return nullptr;
+  }
+
+  static std::optional<std::vector<std::string>> string_list(const boost::json::value* v) {
+    if (!v || !v->is_array()) return std::nullopt;
+    std::vector<std::string> out;
+    for (const auto& e : v->get_array()) {
+      if (!e.is_string()) return std::nullopt;
+      out.emplace_back(e.get_string());
+    }
+    return out;
+  }
+
+  // Runs f(shard) on each shard's thread in turn.
+  template <class F>
+  boost::asio::awaitable<void> each_shard(F f) {
+    for (auto& shard : shards_)
+      co_await boost::asio::co_spawn(
+          shard->executor(),
+          [&]() -> boost::asio::awaitable<void> {
+            f(*shard);
+            co_return;
+          },
+          boost::asio::use_awaitable);
+  }
+
+  boost::asio::awaitable<LocalRpcResult> run(const std::string& method, const boost::json::value* params) {
+    namespace json = boost::json;
+    if (method == "getinfo") {
+      json::object info = co_await blocking([this] { return backend_.info(); });
+      json::object counts, sessions;
+      std::uint64_t total = 0, errors = 0, txs = 0, subs = 0, with_subs = 0, logged = 0, pending = 0, count = 0;
+      std::array<std::uint64_t, 32> per_method{};
+      co_await each_shard([&](Shard& s) {
+        auto& c = s.context();
+        for (std::size_t i = 0; i < per_method.size(); ++i) per_method[i] += c.method_counts[i];
+        errors += c.errors, txs += c.txs_sent;
+        s.for_each_session([&](Connection& sess) {
+          ++count;
+          subs += sess.subscription_count();
+          with_subs += sess.subscription_count() > 0;
+          logged += sess.log_requests();
+          pending += sess.pending_request();
+        });
+      });
+      for (const MethodInfo& m : all_methods()) {
+        const auto n = per_method[static_cast<std::size_t>(m.method)];
+        if (n) counts[m.name] = n, total += n;
+      }
+      info["groups"] = 0;
+      info["pid"] = static_cast<std::int64_t>(::getpid());
+      info["peers"] = json::object{{"bad", 0}, {"good", 0}, {"never", 0}, {"stale", 0}, {"total", 0}};
+      info["request counts"] = std::move(counts);
+      info["request total"] = total;
+      sessions["count"] = count;
+      sessions["count with subs"] = with_subs;
+      sessions["errors"] = errors;
+      sessions["logged"] = logged;
+      sessions["pending requests"] = pending;
+      sessions["subs"] = subs;
+      info["sessions"] = std::move(sessions);
+      info["txs sent"] = txs;
+      info["uptime"] = detail::formatted_time(
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_));
+      info["version"] = server_software;
+      co_return json::value(std::move(info));
+    }
+    if (method == "sessions") {
+      struct Row {
+        std::chrono::steady_clock::time_point started;
+        json::array row;
+      };
+      std::vector<Row> rows;
+      co_await each_shard([&](Shard& s) {
+        const auto now = std::chrono::steady_clock::now();
+        s.for_each_session([&](Connection& c) {
+          std::string flags(1, static_cast<char>(std::toupper(to_string(c.kind())[0])));
+          if (c.closing() || c.is_closed()) flags += 'C';
+          if (c.log_requests()) flags += 'L';
+          rows.push_back(
+              {c.started(), json::array{c.id(), flags, c.peer(), c.client(),
+                                        c.negotiated() ? c.protocol().to_string() : std::string(""), c.cost().cost(),
+                                        0.0, static_cast<int>(c.pending_request()), c.txs_sent(),
+                                        c.subscription_count(), c.recv_count(), c.recv_size(), c.send_count(),
+                                        c.send_size(), std::chrono::duration<double>(now - c.started()).count()}});
+        });
+      });
+      std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.started < b.started; });
+      json::array out;
+      for (auto& r : rows) out.emplace_back(std::move(r.row));
+      co_return json::value(std::move(out));
+    }
+    if (method == "groups" || method == "peers") co_return json::value(json::array());
+    if (method == "disconnect" || method == "log") {
+      auto ids = string_list(arg(params, 0, "session_ids"));
+      if (!ids) co_return RpcError{bad_request, "expected a list of session IDs"};
+      co_return co_await disconnect_or_log(method == "disconnect", *ids);
+    }
+    if (method == "query") {
+      auto items = string_list(arg(params, 0, "items"));
+      if (!items) co_return RpcError{bad_request, "expected a list of items"};
+      std::size_t limit = 1000;
+      if (const auto* l = arg(params, 1, "limit")) {
+        auto n = to_non_negative(*l);
+        if (!n) co_return not_non_negative(*l);
+        limit = static_cast<std::size_t>(*n);
+      }
+      co_return co_await query(std::move(*items), limit);
+    }
+    if (method == "reorg") {
+      std::int64_t count = 3;
+      if (const auto* c = arg(params, 0, "count")) {
+        auto n = to_non_negative(*c);
+        if (!n) co_return not_non_negative(*c);
+        count = *n;
+      }
+      co_return co_await reorg(static_cast<int>(count));
+    }
+    if (method == "daemon_url") {
+      std::string url;
+      if (const auto* u = arg(params, 0, "daemon_url"); u && u->is_string()) url = u->get_string();
+      co_return co_await daemon_url(std::move(url));
+    }
+    if (method == "add_peer") co_return RpcError{bad_request, "peer discovery is not implemented by this server"};
+    if (method == "stop") {
+      backend_.request_stop();
+      co_return json::value("stopping");
+    }
+    co_return RpcError{method_not_found, "unknown method \"" + method + "\""};
+  }
+
+  boost::asio::awaitable<LocalRpcResult> disconnect_or_log(bool disconnect, const std::vector<std::string>& items) {
+    namespace json = boost::json;
+    json::array out;
+    bool all = false, none = false, toggle_new = false;
+    std::vector<std::uint64_t> ids;
+    for (const std::string& item : items) {
+      std::string lower;
+      for (char c : item) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (!item.empty() && item.find_first_not_of("0123456789") == std::string::npos && item.size() < 19)
+        ids.push_back(std::stoull(item));
+      else if (lower == "all")
+        all = true;
+      else if (!disconnect && lower == "none")
+        none = true;
+      else if (!disconnect && lower == "new")
+        toggle_new = true;
+      else
+        out.emplace_back("unknown: " + item);
+    }
+    std::vector<std::string> lines;
+    std::vector<std::uint64_t> found;
+    co_await each_shard([&](Shard& s) {
+      if (all || none) {
+        s.for_each_session([&](Connection& c) {
+          if (disconnect)
+            c.close();
+          else
+            c.log_requests(all);
+        });
+      }
+      for (std::uint64_t id : ids)
+        if (Connection* c = s.find(id)) {
+          found.push_back(id);
+          if (disconnect) {
+            if (!all) lines.push_back("disconnecting session " + std::to_string(id));
+            c->close();
+          } else if (!all && !none) {
+            c->log_requests(!c->log_requests());
+            lines.push_back((c->log_requests() ? "logging session " : "not logging session ") + std::to_string(id));
+          }
+        }
+    });
+    if (all) lines.insert(lines.begin(), disconnect ? "disconnecting all sessions" : "logging all sessions");
+    if (none) lines.insert(lines.begin(), "logging no sessions");
+    if (all || none) counters_.log_new = all;
+    if (toggle_new) {
+      counters_.log_new = !counters_.log_new;
+      lines.push_back(counters_.log_new ? "logging new sessions" : "not logging new sessions");
+    }
+    for (std::uint64_t id : ids)
+      if (std::find(found.begin(), found.end(), id) == found.end()) out.emplace_back("unknown: " + std::to_string(id));
+    json::array result;
+    for (auto& l : lines) result.emplace_back(l);
+    for (auto& u : out) result.push_back(std::move(u));
+    co_return json::value(std::move(result));
+  }
+
+  // The backend's commands on the blocking pool. (Closures are made out of the coroutines: GCC 12
+  // mishandles lambdas that capture by value inside one.)
+  boost::asio::awaitable<LocalRpcResult> query(std::vector<std::string> items, std::size_t limit) {
+    return blocking([this, items = std::move(items), limit] { return backend_.query(items, limit); });
+  }
+  boost::asio::awaitable<LocalRpcResult> reorg(int count) {
+    return blocking([this, count] { return backend_.reorg(count); });
+  }
+  boost::asio::awaitable<LocalRpcResult> daemon_url(std::string url) {
+    return blocking([this, url = std::move(url)] { return backend_.daemon_url(url); });
+  }
+
+  // Runs a backend command on the blocking pool. Not a coroutine: the closure moves into the
+  // pool's shared ownership first (see BlockingPool::run).
+  template <class F>
+  boost::asio::awaitable<std::invoke_result_t<F&>> blocking(F f) {
+    using R = std::invoke_result_t<F&>;
+    return unwrap<R>(pool_.run(std::move(f), std::chrono::minutes(10)));
+  }
+  template <class R>
+  static boost::asio::awaitable<R> unwrap(boost::asio::awaitable<std::optional<R>> a) {
+    auto r = co_await std::move(a);
+    if (!r) {
+      if constexpr (std::is_same_v<R, LocalRpcResult>)
+        co_return RpcError{internal_error, std::string("internal server error")};
+      else
+        co_return R{};
+    }
+    co_return std::move(*r);
+  }
+
+  std::vector<std::unique_ptr<Shard>>& shards_;
+  SessionCounters& counters_;
+  LocalRpcBackend& backend_;
+  const Log& log_;
+  BlockingPool pool_{1};
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace coinkit::electrum

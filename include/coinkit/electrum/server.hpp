@@ -1,0 +1,177 @@
+// ElectrumServer<Coin, Storage, Cache>: an Electrum protocol server for one coin: an Indexer
+// following the node, the protocol's methods over it, and the ServerCore's listeners; clients
+// are served once the index has caught up, LocalRPC at once.
+#pragma once
+
+#include <coinkit/coins/coin_policy.hpp>
+#include <coinkit/electrum/config.hpp>
+#include <coinkit/electrum/electrum_service.hpp>
+#include <coinkit/electrum/log.hpp>
+#include <coinkit/electrum/query.hpp>
+#include <coinkit/electrum/server_core.hpp>
+#include <coinkit/indexer/flat_cache.hpp>
+#include <coinkit/indexer/indexer.hpp>
+#include <coinkit/indexer/storage/lmdb_storage.hpp>
+#include <coinkit/node/daemon_url.hpp>
+#include <coinkit/node/node_client.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+
+namespace coinkit::electrum {
+
+template <CoinPolicy Coin, indexer::Storage S = indexer::LmdbStorage, class Cache = indexer::FlatCache>
+class ElectrumServer final : private LocalRpcBackend {
+  static_assert(indexer::Storage<S>, "S must model coinkit::indexer::Storage");
+
+ public:
+  using Indexer = indexer::Indexer<Coin, S, Cache>;
+  using Service = ElectrumService<indexer::Index<S>, node::NodeClient>;
+
+  // The indexer's settings from the server's (DB_DIRECTORY, DAEMON_URL, CACHE_MB, ...). Throws
+  // ConfigException for a DAEMON_URL that does not parse.
+  static indexer::IndexerOptions indexer_options(const ServerConfig& c) {
+    const Network* n = network_of(c);
+    indexer::IndexerOptions o;
+    o.db_dir = c.db_directory;
+    o.network = c.network;
+    const std::string first = c.daemon_url.substr(0, c.daemon_url.find(','));
+    auto node = node::parse_daemon_url(first, n->ports.rpc);
+    if (!node) throw ConfigException({node.error(), "DAEMON_URL", c.daemon_url, "http://user:password@host:port"});
+    o.node = *node;
+    o.cache_mb = c.cache_mb;
+    o.reorg_limit = c.reorg_limit;
+    o.block_poll = c.daemon_poll_interval_blocks;
+    o.mempool_poll = c.daemon_poll_interval_mempool;
+    return o;
+  }
+
+  explicit ElectrumServer(ServerConfig config) : ElectrumServer(config, indexer_options(config)) {}
+
+  // Throws ConfigException (a TLS certificate or key OpenSSL refuses).
+  ElectrumServer(ServerConfig config, indexer::IndexerOptions options)
+      : config_(std::move(config)), log_(config_.log_level), network_(*network_of(config_)) {
+    if (!options.log) options.log = [this](const std::string& line) { log_.info("Indexer", line); };
+    indexer_ = std::make_unique<Indexer>(std::move(options));
+    service_ = std::make_unique<Service>(indexer_->index(), indexer_->node(), config_, network_);
+    core_ = std::make_unique<ServerCore>(config_, *service_, log_, static_cast<LocalRpcBackend&>(*this));
+    indexer_->on_notify([this](const indexer::Notification& n) {
+      core_->notify(ChainEvent{n.height, n.reorg, std::make_shared<const std::vector<indexer::HashX>>(n.touched)});
+    });
+  }
+  ElectrumServer(const ElectrumServer&) = delete;
+  ElectrumServer& operator=(const ElectrumServer&) = delete;
+  ~ElectrumServer() override { stop(); }
+
+  // Opens the index, starts following the node and serving LocalRPC; the client services open
+  // once the index has caught up. Throws on a database of another coin or a port in use.
+  void start() {
+    core_->start();
+    indexer_->start();
+    starter_ = std::thread([this] {
+      while (!stopping_) {
+        if (indexer_->wait_caught_up(std::chrono::milliseconds(200))) {
+          try {
+            core_->serve_clients();
+            log_.info("ElectrumServer",
+                      "index caught up at height " + std::to_string(indexer_->index().height()) + ": serving clients");
+          } catch (const std::exception& e) {
+            finish("cannot listen: " + std::string(e.what()));
+          }
+          return;
+        }
+        if (auto f = indexer_->failure()) return finish("indexer: " + *f);
+      }
+    });
+  }
+
+  // Until stop(), LocalRPC "stop", request_stop() or a fault; the fault's text, if any.
+  std::optional<std::string> wait() {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return stop_requested_; });
+    return failure_;
+  }
+  // From any thread (a signal watcher): wait() returns.
+  void request_stop() override { finish({}); }
+
+  // Stops everything; idempotent.
+  void stop() {
+    if (stopping_.exchange(true)) return;
+    if (starter_.joinable()) starter_.join();
+    indexer_->stop();  // no notification arrives after this
+    core_->stop();
+    finish({});
+  }
+
+  bool serving_clients() const noexcept { return core_->serving_clients(); }
+  std::optional<boost::asio::ip::tcp::endpoint> endpoint(Protocol p) const { return core_->endpoint(p); }
+  std::vector<Listening> listening() const { return core_->listening(); }
+  Indexer& indexer() noexcept { return *indexer_; }
+  ServerCore& core() noexcept { return *core_; }
+  const ServerConfig& config() const noexcept { return config_; }
+  Log& log() noexcept { return log_; }
+
+ private:
+  static const Network* network_of(const ServerConfig& c) {
+    const Network* n = find_network<Coin>(c.network);
+    if (!n) throw ConfigException({error::unknown_network, "NET", std::string(to_string(c.network)), ""});
+    return n;
+  }
+
+  void finish(std::optional<std::string> failure) {
+    std::lock_guard lock(mutex_);
+    if (failure && !failure_) {
+      failure_ = failure;
+      log_.error("ElectrumServer", *failure);
+    }
+    stop_requested_ = true;
+    cv_.notify_all();
+  }
+
+  // --- LocalRPC --------------------------------------------------------------------------------
+  boost::json::object info() override {
+    const auto& o = indexer_->options().node;
+    return {{"coin", std::string(Coin::name)},
+            {"daemon", o.host + ":" + std::to_string(o.port) + "/"},
+            {"daemon height", indexer_->node_height()},
+            {"db height", indexer_->index().height()}};
+  }
+  LocalRpcResult query(const std::vector<std::string>& items, std::size_t limit) override {
+    boost::json::array lines;
+    for (auto& l : query_lines(indexer_->index(), network_, Coin::ticker, items, limit)) lines.emplace_back(l);
+    return boost::json::value(std::move(lines));
+  }
+  LocalRpcResult reorg(int count) override {
+    if (!indexer_->caught_up()) return RpcError{bad_request, "still catching up with daemon"};
+    indexer_->request_reorg(count);
+    return boost::json::value("scheduled a reorg of " + with_commas(count) + " blocks");
+  }
+  LocalRpcResult daemon_url(const std::string&) override {
+    return RpcError{bad_request, "the daemon URL cannot be changed while running: restart with a new DAEMON_URL"};
+  }
+
+  ServerConfig config_;
+  Log log_;
+  const Network& network_;
+  std::unique_ptr<Indexer> indexer_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<ServerCore> core_;
+  std::thread starter_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_requested_ = false;
+  std::optional<std::string> failure_;
+};
+
+}  // namespace coinkit::electrum

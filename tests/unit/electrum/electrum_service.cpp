@@ -1,0 +1,347 @@
+#include <coinkit/electrum/electrum_service.hpp>
+
+#include "fixture.hpp"
+
+#include <coinkit/chain/merkle.hpp>
+#include <coinkit/core/hex.hpp>
+#include <coinkit/core/sha256.hpp>
+
+#include <boost/test/unit_test.hpp>
+
+using namespace coinkit;
+using namespace coinkit::test;
+
+namespace {
+
+std::string header_hex(regtest::Node<BtcPolicy>& node, int h) {
+  return to_hex(node.block(node.block_hash(h).value()).value().header.serialize());
+}
+
+// Folds a merkle branch (display hex, deepest first) from a leaf up: the root in display hex.
+std::string fold(const Hash256& leaf, std::size_t pos, const json::array& branch) {
+  Hash256 h = leaf;
+  for (const auto& s : branch) {
+    const Hash256 sibling = Hash256::from_hex(s.as_string());
+    h = (pos & 1) ? chain::detail::hash_pair(sibling, h) : chain::detail::hash_pair(h, sibling);
+    pos >>= 1;
+  }
+  return h.to_hex();
+}
+
+// The Electrum status computed here from a get_history reply: sha256 of "txid:height:"...
+json::value status_of_history(const json::array& history) {
+  if (history.empty()) return nullptr;
+  std::string text;
+  for (const auto& e : history)
+    text += std::string(e.at("tx_hash").as_string()) + ":" + std::to_string(e.at("height").as_int64()) + ":";
+  return json::value(to_hex(sha256(as_bytes(text)).span()));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(electrum_service)
+
+BOOST_AUTO_TEST_CASE(server_methods) {
+  ElectrumFixture f;
+  ElectrumClient c(f);
+  BOOST_TEST(json::serialize(c.call("server.version", {"electrum/4.3.4", "1.4"})) == R"(["coinkit 0.1.0","1.4"])");
+  const json::value features = c.call("server.features");
+  BOOST_TEST(features.at("genesis_hash") == json::value(regtest_network().genesis_hash.to_hex()));
+  BOOST_TEST(features.at("hash_function") == json::value("sha256"));
+  BOOST_TEST(features.at("protocol_min") == json::value("1.4"));
+  BOOST_TEST(features.at("protocol_max") == json::value("1.6"));
+  BOOST_TEST(features.at("server_version") == json::value("coinkit 0.1.0"));
+  BOOST_TEST(features.at("pruning").is_null());
+  BOOST_TEST(c.call("server.banner") == json::value("You are connected to an coinkit 0.1.0 server."));
+  BOOST_TEST(c.call("server.donation_address") == json::value(""));
+  BOOST_TEST(c.call("server.peers.subscribe") == json::array());
+  BOOST_TEST(c.call("server.ping").is_null());
+  BOOST_TEST(c.call("server.add_peer", {json::object{}}) == json::value(false));
+}
+
+BOOST_AUTO_TEST_CASE(banner_file_substitutions) {
+  ElectrumFixture f([](electrum::ServerConfig& c) {
+    c.banner = "v$SERVER_VERSION on $DAEMON_SUBVERSION ($DAEMON_VERSION), tips: $DONATION_ADDRESS";
+    c.donation_address = "bcrt1qtips";
+  });
+  ElectrumClient c(f);
+  c.version();
+  // ElectrumX's $DAEMON_VERSION arithmetic (for 0.x version numbers) gives 0.29.0 for 290000.
+  BOOST_TEST(c.call("server.banner") == json::value("v0.1.0 on /coinkit:0.1.0/ (0.29.0), tips: bcrt1qtips"));
+}
+
+BOOST_AUTO_TEST_CASE(headers_and_checkpoint_proofs) {
+  ElectrumFixture f;
+  ElectrumClient c(f);
+  c.version("1.4");
+  const json::value tip = c.call("blockchain.headers.subscribe");
+  BOOST_TEST(tip.at("height") == json::value(101));
+  BOOST_TEST(tip.at("hex") == json::value(header_hex(f.node, 101)));
+  BOOST_TEST(c.call("blockchain.block.header", {7}) == json::value(header_hex(f.node, 7)));
+
+  // 1.4: the headers concatenated in "hex".
+  const json::value chunk = c.call("blockchain.block.headers", {95, 10});
+  BOOST_TEST(chunk.at("count") == json::value(7));  // only 95..101 exist
+  BOOST_TEST(chunk.at("max") == json::value(2016));
+  std::string expected;
+  for (int h = 95; h <= 101; ++h) expected += header_hex(f.node, h);
+  BOOST_TEST(chunk.at("hex") == json::value(expected));
+  BOOST_TEST(c.call("blockchain.block.headers", {0, 5000}).at("count") == json::value(102));
+  BOOST_TEST(c.call("blockchain.block.headers", {500, 3}).at("count") == json::value(0));
+
+  // Checkpoint proofs: leaves are the block hashes 0..cp_height; the root is computed here.
+  std::vector<BlockHash> hashes;
+  for (int h = 0; h <= 100; ++h) hashes.push_back(f.node.block_hash(h).value());
+  const std::string root = compute_merkle_root(hashes).root.to_hex();
+  for (int height : {0, 1, 37, 64, 99, 100}) {
+    const json::value proof = c.call("blockchain.block.header", {height, 100});
+    BOOST_TEST(proof.at("header") == json::value(header_hex(f.node, height)));
+    BOOST_TEST(proof.at("root") == json::value(root));
+    BOOST_TEST(fold(Hash256::from(hashes[static_cast<std::size_t>(height)]), static_cast<std::size_t>(height),
+                    proof.at("branch").as_array()) == root);
+  }
+  const json::value with_proof = c.call("blockchain.block.headers", {90, 5, 100});
+  BOOST_TEST(with_proof.at("root") == json::value(root));
+  BOOST_TEST(fold(Hash256::from(hashes[94]), 94, with_proof.at("branch").as_array()) == root);  // the last header's
+
+  // 1.6: a list of headers.
+  ElectrumClient c16(f);
+  c16.version("1.6");
+  const json::value list = c16.call("blockchain.block.headers", {99, 5});
+  BOOST_TEST(list.at("count") == json::value(3));
+  BOOST_TEST(list.at("headers").as_array().size() == 3u);
+  BOOST_TEST(list.at("headers").at(2) == json::value(header_hex(f.node, 101)));
+  BOOST_TEST(!list.as_object().contains("hex"));
+
+  // Errors as ElectrumX words them.
+  BOOST_TEST(c.error("blockchain.block.header", {102}).at("message") == json::value("height 102 out of range"));
+  BOOST_TEST(c.error("blockchain.block.header", {5, 4}).at("message") ==
+             json::value("require header height 5 <= cp_height 4 <= chain height 101"));
+  BOOST_TEST(c.error("blockchain.block.header", {5, 1000}).at("code") == json::value(1));
+  BOOST_TEST(c.error("blockchain.block.header", {-1}).at("message") ==
+             json::value("-1 should be a non-negative integer"));
+  BOOST_TEST(c.error("blockchain.block.header", {"x"}).at("message") ==
+             json::value("x should be a non-negative integer"));
+  // By name, with the documented names.
+  BOOST_TEST(c.call("blockchain.block.header", json::object{{"height", 3}}) == json::value(header_hex(f.node, 3)));
+}
+
+BOOST_AUTO_TEST_CASE(scripthash_methods_and_status) {
+  ElectrumFixture f;
+  const Script a = new_script(f.node), b = new_script(f.node);
+  const Transaction t1 = f.node.send({{regtest::Payment{a.bytes, 50'000'000}}}).value();
+  f.mine();
+  const Transaction t2 =
+      f.node.send({{regtest::Payment{a.bytes, 20'000'000}, regtest::Payment{b.bytes, 1'000}}}).value();
+  f.sync();  // t2 in the mempool
+  ElectrumClient c(f);
+  c.version();
+
+  const json::value balance = c.call("blockchain.scripthash.get_balance", {a.scripthash});
+  BOOST_TEST(balance.at("confirmed") == json::value(50'000'000));
+  BOOST_TEST(balance.at("unconfirmed") == json::value(20'000'000));
+
+  const json::value history = c.call("blockchain.scripthash.get_history", {a.scripthash});
+  BOOST_TEST_REQUIRE(history.as_array().size() == 2u);
+  BOOST_TEST(history.at(0).at("tx_hash") == json::value(t1.txid().to_hex()));
+  BOOST_TEST(history.at(0).at("height") == json::value(102));
+  BOOST_TEST(!history.at(0).as_object().contains("fee"));
+  BOOST_TEST(history.at(1).at("tx_hash") == json::value(t2.txid().to_hex()));
+  BOOST_TEST(history.at(1).at("height") == json::value(0));
+  BOOST_TEST(history.at(1).at("fee").as_int64() > 0);
+
+  const json::value mempool = c.call("blockchain.scripthash.get_mempool", {a.scripthash});
+  BOOST_TEST_REQUIRE(mempool.as_array().size() == 1u);
+  BOOST_TEST(mempool.at(0) == history.at(1));
+
+  const json::value utxos = c.call("blockchain.scripthash.listunspent", {a.scripthash});
+  BOOST_TEST_REQUIRE(utxos.as_array().size() == 2u);
+  BOOST_TEST(utxos.at(0).at("tx_hash") == json::value(t1.txid().to_hex()));
+  BOOST_TEST(utxos.at(0).at("height") == json::value(102));
+  BOOST_TEST(utxos.at(0).at("value") == json::value(50'000'000));
+  BOOST_TEST(utxos.at(1).at("height") == json::value(0));
+  BOOST_TEST(utxos.at(1).at("value") == json::value(20'000'000));
+
+  // The status: sha256 of the history string, digest bytes in natural order.
+  const json::value status = c.call("blockchain.scripthash.subscribe", {a.scripthash});
+  BOOST_TEST(status == status_of_history(history.as_array()));
+  BOOST_TEST(c.call("blockchain.scripthash.subscribe", {new_script(f.node).scripthash}).is_null());
+
+  // unsubscribe exists from 1.4.2 on.
+  BOOST_TEST(c.error("blockchain.scripthash.unsubscribe", {a.scripthash}).at("code") == json::value(-32601));
+  ElectrumClient c2(f);
+  c2.version("1.4.2");
+  c2.call("blockchain.scripthash.subscribe", {a.scripthash});
+  BOOST_TEST(c2.call("blockchain.scripthash.unsubscribe", {a.scripthash}) == json::value(true));
+  BOOST_TEST(c2.call("blockchain.scripthash.unsubscribe", {a.scripthash}) == json::value(false));
+
+  const std::string bad = "not-a-hash";
+  BOOST_TEST(c.error("blockchain.scripthash.get_balance", {bad}).at("message") ==
+             json::value("not-a-hash is not a valid script hash"));
+  BOOST_TEST(c.error("blockchain.scripthash.get_history", {5}).at("message") ==
+             json::value("5 is not a valid script hash"));
+  BOOST_TEST(c.error("blockchain.scripthash.listunspent", {a.scripthash.substr(2)}).at("code") == json::value(1));
+}
+
+BOOST_AUTO_TEST_CASE(transactions) {
+  ElectrumFixture f;
+  const Script a = new_script(f.node);
+  std::vector<Transaction> txs;
+  for (int i = 0; i < 5; ++i) txs.push_back(f.node.send({{regtest::Payment{a.bytes, 1'000'000 + i}}}).value());
+  f.mine();
+  ElectrumClient c(f);
+  c.version();
+
+  const Transaction& t = txs[3];
+  BOOST_TEST(c.call("blockchain.transaction.get", {t.txid().to_hex()}) == json::value(to_hex(t.serialize())));
+  const json::value verbose = c.call("blockchain.transaction.get", {t.txid().to_hex(), true});
+  BOOST_TEST(verbose.at("txid") == json::value(t.txid().to_hex()));
+  BOOST_TEST(verbose.at("confirmations") == json::value(1));
+  const json::object missing = c.error("blockchain.transaction.get", {std::string(64, 'a')});
+  BOOST_TEST(missing.at("code") == json::value(2));
+  BOOST_TEST(missing.at("message").as_string().starts_with("daemon error: DaemonError({'code': -5, 'message': '"));
+  BOOST_TEST(c.error("blockchain.transaction.get", {"zz"}).at("message") ==
+             json::value("zz should be a transaction hash"));
+  BOOST_TEST(c.error("blockchain.transaction.get", {t.txid().to_hex(), "yes"}).at("message") ==
+             json::value("\"verbose\" must be a boolean"));
+
+  // Merkle branches verified against the block's merkle root.
+  const auto block = f.node.block(f.node.block_hash(102).value()).value();
+  const std::string root = Hash256(block.header.merkle_root).to_hex();
+  const json::value merkle = c.call("blockchain.transaction.get_merkle", {t.txid().to_hex(), 102});
+  BOOST_TEST(merkle.at("block_height") == json::value(102));
+  const auto pos = static_cast<std::size_t>(merkle.at("pos").as_int64());
+  BOOST_TEST(fold(Hash256::from(t.txid()), pos, merkle.at("merkle").as_array()) == root);
+
+  const json::value at = c.call("blockchain.transaction.id_from_pos", {102, pos, true});
+  BOOST_TEST(at.at("tx_hash") == json::value(t.txid().to_hex()));
+  BOOST_TEST(at.at("merkle") == merkle.at("merkle"));
+  BOOST_TEST(c.call("blockchain.transaction.id_from_pos", {102, pos}) == json::value(t.txid().to_hex()));
+  BOOST_TEST(c.error("blockchain.transaction.id_from_pos", {102, 50}).at("message") ==
+             json::value("no tx at position 50 in block at height 102"));
+  BOOST_TEST(c.error("blockchain.transaction.get_merkle", {t.txid().to_hex(), 101}).at("message") ==
+             json::value("tx " + t.txid().to_hex() + " not in block at height 101"));
+  BOOST_TEST(c.error("blockchain.transaction.get_merkle", {t.txid().to_hex(), 1000}).at("code") == json::value(1));
+}
+
+BOOST_AUTO_TEST_CASE(broadcast) {
+  ElectrumFixture f;
+  ElectrumClient c(f);
+  c.version();
+  const Script a = new_script(f.node);
+  regtest::SendOptions unsent;
+  unsent.submit = false;
+  const Transaction t = f.node.send({{regtest::Payment{a.bytes, 123'456}}}, unsent).value();
+  const std::string raw = to_hex(t.serialize());
+  BOOST_TEST(c.call("blockchain.transaction.broadcast", {raw}) == json::value(t.txid().to_hex()));
+  f.sync();
+  BOOST_TEST(c.call("blockchain.scripthash.get_mempool", {a.scripthash}).as_array().size() == 1u);
+
+  // Rejected: ElectrumX's wording, the node's message and the raw transaction quoted.
+  const json::object bad = c.error("blockchain.transaction.broadcast", {"00"});
+  BOOST_TEST(bad.at("code") == json::value(1));
+  BOOST_TEST(bad.at("message") == json::value("the transaction was rejected by network rules.\n\nTX decode failed. "
+                                              "Make sure the tx has at least one input.\n[00]"));
+  // A double spend of the same faucet output.
+  BOOST_TEST(c.call("blockchain.transaction.broadcast", {raw}) == json::value(t.txid().to_hex()));  // again: fine
+  regtest::SendOptions same = unsent;
+  f.mine(3);  // more coinbases mature
+  const auto coins = f.node.list_unspent();
+  BOOST_TEST_REQUIRE(!coins.empty());
+  same.inputs = {coins[0].outpoint};
+  const Transaction first = f.node.send({{regtest::Payment{a.bytes, 1'000}}}, same).value();
+  BOOST_TEST(c.call("blockchain.transaction.broadcast", {to_hex(first.serialize())}) ==
+             json::value(first.txid().to_hex()));
+  const std::string conflict = to_hex(f.node.send({{regtest::Payment{a.bytes, 2'000}}}, same).value().serialize());
+  const json::object twice = c.error("blockchain.transaction.broadcast", {conflict});
+  BOOST_TEST(twice.at("code") == json::value(1));
+  BOOST_TEST(twice.at("message").as_string().starts_with("the transaction was rejected by network rules.\n\n"));
+  BOOST_TEST(twice.at("message").as_string().ends_with("\n[" + conflict + "]"));
+
+  // broadcast_package is 1.6 only; this node has no submitpackage.
+  BOOST_TEST(c.error("blockchain.transaction.broadcast_package", {json::array{raw}}).at("code") == json::value(-32601));
+  ElectrumClient c16(f);
+  c16.version("1.6");
+  BOOST_TEST(c16.error("blockchain.transaction.broadcast_package", {json::array{"zz"}}).at("message") ==
+             json::value("not a valid hex encoded transaction package: ['zz']"));
+  const json::object pkg = c16.error("blockchain.transaction.broadcast_package", {json::array{raw}});
+  BOOST_TEST(pkg.at("code") == json::value(1));
+  BOOST_TEST(pkg.at("message").as_string().starts_with("the tx package was rejected by network rules.\n\n"));
+}
+
+BOOST_AUTO_TEST_CASE(fees_and_mempool) {
+  ElectrumFixture f;
+  ElectrumClient c(f);
+  c.version("1.4");
+  // Regtest has no fee estimate: the integer -1.
+  for (int target : {0, 1, 2, 5, 10, 25, 1000, 5000})
+    BOOST_TEST(c.call("blockchain.estimatefee", {target}) == json::value(-1));
+  BOOST_TEST(c.call("blockchain.estimatefee", {2, "ECONOMICAL"}) == json::value(-1));
+  BOOST_TEST(c.error("blockchain.estimatefee", {2, "FAST"}).at("message") ==
+             json::value("unknown estimatefee mode: FAST"));
+  BOOST_TEST(c.call("blockchain.relayfee") == json::value(1e-05));
+  BOOST_TEST(c.error("mempool.get_info").at("code") == json::value(-32601));
+  BOOST_TEST(c.call("mempool.get_fee_histogram") == json::array());
+
+  ElectrumClient c16(f);
+  c16.version("1.6");
+  BOOST_TEST(c16.error("blockchain.relayfee").at("message") == json::value("unknown method \"blockchain.relayfee\""));
+  const json::value info = c16.call("mempool.get_info");
+  BOOST_TEST(info.at("minrelaytxfee") == json::value(1e-05));
+  BOOST_TEST(info.at("mempoolminfee").is_number());
+  BOOST_TEST(info.at("incrementalrelayfee").is_number());
+
+  // A mempool: the histogram lists (rate, vsize) from the highest rate.
+  const Script a = new_script(f.node);
+  regtest::SendOptions high;
+  high.fee_rate_sat_per_kvb = 50'000;
+  for (int i = 0; i < 3; ++i) f.node.send({{regtest::Payment{a.bytes, 100'000}}}).value();
+  f.node.send({{regtest::Payment{a.bytes, 100'000}}}, high).value();
+  f.sync();
+  const json::array hist = c.call("mempool.get_fee_histogram").as_array();
+  BOOST_TEST_REQUIRE(!hist.empty());
+  std::int64_t vsize = 0;
+  for (std::size_t i = 0; i < hist.size(); ++i) {
+    vsize += hist[i].at(1).as_int64();
+    if (i) BOOST_TEST(hist[i].at(0).to_number<double>() < hist[i - 1].at(0).to_number<double>());
+  }
+  std::int64_t expected = 0;
+  for (const auto& e : f.node.mempool_entries()) expected += static_cast<std::int64_t>(e.vsize);
+  BOOST_TEST(vsize == expected);
+}
+
+BOOST_AUTO_TEST_CASE(notifications_after_blocks_and_payments) {
+  ElectrumFixture f;
+  ElectrumClient c(f);
+  c.version();
+  c.call("blockchain.headers.subscribe");
+  const Script a = new_script(f.node);
+  BOOST_TEST(c.call("blockchain.scripthash.subscribe", {a.scripthash}).is_null());
+
+  // A payment into the mempool: the status changes once.
+  const Transaction t = f.node.send({{regtest::Payment{a.bytes, 70'000}}}).value();
+  f.sync();
+  auto n1 = c.notification("blockchain.scripthash.subscribe");
+  BOOST_TEST_REQUIRE(n1.has_value());
+  const json::array h1 = c.call("blockchain.scripthash.get_history", {a.scripthash}).as_array();
+  BOOST_TEST(n1->at("params") == (json::array{json::value(a.scripthash), status_of_history(h1)}));
+  f.sync();  // nothing changed: no notification
+  BOOST_TEST(!c.notification("blockchain.scripthash.subscribe", 300ms));
+
+  // Mined: a new header for header subscribers, and the status (height 0 -> 103) again.
+  f.mine();
+  auto header = c.notification("blockchain.headers.subscribe");
+  BOOST_TEST_REQUIRE(header.has_value());
+  BOOST_TEST(header->at("params").at(0).at("height") == json::value(102));
+  BOOST_TEST(header->at("params").at(0).at("hex") == json::value(header_hex(f.node, 102)));
+  auto n2 = c.notification("blockchain.scripthash.subscribe");
+  BOOST_TEST_REQUIRE(n2.has_value());
+  const json::array h2 = c.call("blockchain.scripthash.get_history", {a.scripthash}).as_array();
+  BOOST_TEST(h2.at(0).at("height") == json::value(102));
+  BOOST_TEST(n2->at("params").at(1) == status_of_history(h2));
+  BOOST_TEST(n2->at("params").at(1) != n1->at("params").at(1));
+  BOOST_TEST(!c.notification("blockchain.scripthash.subscribe", 300ms));  // once per change
+  (void)t;
+}
+
+BOOST_AUTO_TEST_SUITE_END()
