@@ -4,9 +4,4 @@
 #include <coinkit/coins/bch.hpp>
 #include <coinkit/electrum/run_server.hpp>
 
-// Asio's OpenSSL glue is compiled in this program unless coinkit_asio already provides it.
-#ifndef COINKIT_ASIO_SSL
-#include <boost/asio/ssl/impl/src.hpp>
-#endif
-
 int main(int argc, char** argv) { return coinkit::electrum::run_server<coinkit::BchPolicy>(argc, argv); }

@@ -6,6 +6,8 @@
 #include <coinkit/electrum/config.hpp>
 #include <coinkit/electrum/local_rpc.hpp>
 
+#include "support/temp_dir.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -39,18 +41,7 @@ using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 using electrum::Protocol;
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::random_device rd;
-    path = std::filesystem::temp_directory_path() / ("coinkit-electrum-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
+using test::TempDir;
 
 // A self-signed certificate and key made by the openssl command line tool (P-256: quick).
 struct SelfSignedCert {
