@@ -22,6 +22,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -44,6 +45,7 @@ struct BlockFeederOptions {
 class BlockFeeder {
  public:
   // `blocks[h]` is the block at height h; each must link to the one before (not checked).
+  // height() and blocks() are safe to read only before start() and after stop().
   explicit BlockFeeder(std::vector<Bytes> blocks, BlockFeederOptions options = {})
       : blocks_(std::move(blocks)),
         options_(std::move(options)),
@@ -88,6 +90,24 @@ class BlockFeeder {
     o.use_rest = options_.rest;
     return o;
   }
+  // Appends a block on top of the chain, as a node does when one is mined; from any thread
+  // once started (the chain is the serving thread's).
+  void add_block(Bytes raw) {
+    std::promise<void> done;
+    net::asio::post(io_, [&] {
+      ByteReader r(ByteSpan(raw).first(80));
+      hashes_.push_back(BlockHeader::read(r).hash());
+      hex_hashes_.push_back(hashes_.back().to_hex());
+      by_hash_.emplace(hex_hashes_.back(), blocks_.size());
+      blocks_.push_back(std::move(raw));
+      tip_served_ns_ = 0;
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+  // When the block at the tip was first served (steady_clock nanoseconds), 0 until it is.
+  std::int64_t tip_served_ns() const noexcept { return tip_served_ns_.load(); }
+
   int height() const noexcept { return static_cast<int>(blocks_.size()) - 1; }
   const std::vector<Bytes>& blocks() const noexcept { return blocks_; }
   const std::vector<BlockHash>& hashes() const noexcept { return hashes_; }
@@ -231,7 +251,7 @@ class BlockFeeder {
       const bool raw = params.size() > 1 && ((params[1].is_int64() && params[1].get_int64() == 0) ||
                                              (params[1].is_bool() && !params[1].get_bool()));
       if (!raw) return fail(-8, "the block feeder serves verbosity 0 only");
-      count_block();
+      count_block(*h);
       std::string hex = "\"";
       hex += to_hex(blocks_[*h]);
       hex += '"';
@@ -261,7 +281,7 @@ class BlockFeeder {
         return net::make_response(req, net::http::status::not_found, std::string(hash) + " not found\r\n",
                                   "text/plain");
       const Bytes& b = blocks_[it->second];
-      count_block();
+      count_block(it->second);
       if (format == "bin") {
         bytes_served_ += b.size();
         return net::make_response(req, net::http::status::ok, std::string(as_chars(b)), "application/octet-stream");
@@ -272,8 +292,10 @@ class BlockFeeder {
   }
 
   // Every block served passes here: counted, and slowed down as the options ask.
-  void count_block() {
+  void count_block(std::size_t height) {
     ++blocks_served_;
+    if (height + 1 == blocks_.size() && tip_served_ns_ == 0)
+      tip_served_ns_ = std::chrono::steady_clock::now().time_since_epoch().count();
     if (options_.block_delay.count() > 0) std::this_thread::sleep_for(options_.block_delay);
   }
 
@@ -287,6 +309,7 @@ class BlockFeeder {
   std::thread thread_;
   std::uint16_t port_ = 0;
   std::atomic<std::uint64_t> requests_{0}, bytes_served_{0}, blocks_served_{0};
+  std::atomic<std::int64_t> tip_served_ns_{0};
 };
 
 }  // namespace coinkit::test

@@ -116,8 +116,9 @@ class Shard {
       msg += std::to_string(ctx_.tip.height);
       msg += "}]";
       envelope::end_notification(msg);
+      // The header goes out at once: wallets learn of the block before statuses are computed.
       for (auto& [id, s] : sessions_)
-        if (s->headers_subscribed()) s->send(msg);
+        if (s->headers_subscribed()) s->send(msg), s->flush();
     }
     std::vector<indexer::HashX> check;
     if (e.touched)
