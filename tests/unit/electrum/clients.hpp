@@ -315,4 +315,14 @@ class ElectrumClient {
   std::deque<json::value> notifications_;
 };
 
+// One LocalRPC call on its own connection (as electrumx_rpc makes them): the parsed reply.
+inline json::value local_rpc(unsigned short port, std::string_view method, json::value params = json::array()) {
+  TcpChannel c(port);
+  json::object req{{"jsonrpc", "2.0"}, {"id", 0}, {"method", method}, {"params", std::move(params)}};
+  BOOST_TEST_REQUIRE(c.send(json::serialize(req)));
+  auto line = c.receive(std::chrono::seconds(10));
+  BOOST_TEST_REQUIRE(line.has_value());
+  return json::parse(*line);
+}
+
 }  // namespace coinkit::test

@@ -67,15 +67,6 @@ struct Port {
   unsigned short port(Protocol p) const { return s.endpoint(p).value().port(); }
 };
 
-json::value local_rpc(unsigned short port, std::string_view method, json::value params = json::array()) {
-  TcpChannel c(port);
-  json::object req{{"jsonrpc", "2.0"}, {"id", 0}, {"method", method}, {"params", std::move(params)}};
-  BOOST_TEST_REQUIRE(c.send(json::serialize(req)));
-  auto line = c.receive(10s);
-  BOOST_TEST_REQUIRE(line.has_value());
-  return json::parse(*line);
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(server)

@@ -34,12 +34,7 @@ bool eventually(Pred p, std::chrono::milliseconds timeout = 10s) {
 
 // A LocalRPC call as electrumx_rpc sends it: one JSON-RPC line, one reply line.
 json::value local_rpc(ElectrumFixture& f, std::string_view method, json::value params = json::array()) {
-  TcpChannel c(f.port(Protocol::rpc));
-  json::object req{{"jsonrpc", "2.0"}, {"id", 0}, {"method", method}, {"params", std::move(params)}};
-  BOOST_TEST_REQUIRE(c.send(json::serialize(req)));
-  auto line = c.receive(10s);
-  BOOST_TEST_REQUIRE(line.has_value());
-  return json::parse(*line);
+  return test::local_rpc(f.port(Protocol::rpc), method, std::move(params));
 }
 
 }  // namespace
