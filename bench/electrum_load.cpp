@@ -15,6 +15,7 @@
 // 1,664, each spending one or two outputs and paying two, half of them to a script paid before.
 // The process exits 1 if any reply is an error or a notification goes missing.
 #include "support/block_feeder.hpp"
+#include "support/free_port.hpp"
 #include "support/synthetic_chain.hpp"
 #include "support/temp_dir.hpp"
 
@@ -60,17 +61,12 @@ namespace {
 
 // --- the chain ---------------------------------------------------------------------------------
 
-Bytes p2wpkh(std::uint32_t n) {
-  Bytes s{0x00, 0x14};
-  for (int i = 0; i < 20; ++i) s.push_back(static_cast<std::uint8_t>((n >> (i % 4 * 8)) ^ (0x5a + i)));
-  return s;
-}
+constexpr auto p2wpkh = &test::SyntheticChain::p2wpkh;  // distinct scripts, no keys
 
 struct Chain {
-  std::vector<Bytes> blocks;
-  BlockHash tip;
-  std::uint32_t scripts = 0;  // p2wpkh(0 .. scripts-1) are all paid
-  std::vector<OutPoint> live;
+  test::SyntheticChain blocks;
+  std::uint32_t scripts = 0;   // p2wpkh(0 .. scripts-1) are all paid
+  std::vector<OutPoint> live;  // unspent outputs, for the blocks added later
 };
 
 Chain make_chain(std::uint64_t transactions, std::uint64_t seed) {
@@ -101,35 +97,23 @@ Chain make_chain(std::uint64_t transactions, std::uint64_t seed) {
     made += txs.size();
     c.add(std::move(txs));
   }
-  return {std::move(c.blocks), c.tip, scripts, std::move(live)};
+  return {std::move(c), scripts, std::move(live)};
 }
 
 // A block on top of `chain` paying each script of `paid` once (100 outputs per transaction).
-Bytes block_paying(Chain& chain, const std::vector<std::uint32_t>& paid) {
-  test::SyntheticChain c;
-  c.tip = chain.tip;
-  c.blocks.resize(chain.blocks.size());  // only the height matters to add()
-  const int height = static_cast<int>(chain.blocks.size());
-  std::vector<Transaction> txs{test::SyntheticChain::coinbase(height, {{5'000'000'000, p2wpkh(0)}})};
+const Bytes& block_paying(Chain& chain, const std::vector<std::uint32_t>& paid) {
+  std::vector<Transaction> txs{test::SyntheticChain::coinbase(chain.blocks.height() + 1, {{5'000'000'000, p2wpkh(0)}})};
   for (std::size_t i = 0; i < paid.size(); i += 100) {
     std::vector<TxOut> outs;
     for (std::size_t k = i; k < std::min(paid.size(), i + 100); ++k) outs.push_back({1'000, p2wpkh(paid[k])});
     txs.push_back(test::SyntheticChain::spend({chain.live.back()}, std::move(outs)));
     chain.live.pop_back();
   }
-  c.add(std::move(txs));
-  chain.tip = c.tip;
-  chain.blocks.push_back(c.blocks.back());
-  return c.blocks.back();
+  chain.blocks.add(std::move(txs));
+  return chain.blocks.blocks.back();
 }
 
 // --- the server process -----------------------------------------------------------------------
-
-std::uint16_t free_port() {
-  asio::io_context io;
-  tcp::acceptor a(io, {asio::ip::make_address_v4("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
 
 double rss_mib(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -248,10 +232,9 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::async_read_until(socket_, in_, '\n',
                            [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
                              if (ec || self->stopped_) return;
-                             std::string line(asio::buffers_begin(self->in_.data()),
-                                              asio::buffers_begin(self->in_.data()) + std::ptrdiff_t(n));
+                             const auto data = self->in_.data();  // one contiguous buffer
+                             self->on_line(std::string_view(static_cast<const char*>(data.data()), n));
                              self->in_.consume(n);
-                             self->on_line(line);
                              self->read();
                            });
   }
@@ -411,16 +394,16 @@ int main(int argc, char** argv) try {
   const Args a = parse_args(argc, argv);
   const auto t0 = Clock::now();
   Chain chain = make_chain(a.transactions, 7);
-  std::printf("chain: %zu blocks, %llu transactions, %u scripts (%.1f s to make)\n", chain.blocks.size(),
+  std::printf("chain: %zu blocks, %llu transactions, %u scripts (%.1f s to make)\n", chain.blocks.blocks.size(),
               static_cast<unsigned long long>(a.transactions), chain.scripts,
               std::chrono::duration<double>(Clock::now() - t0).count());
 
   test::BlockFeederOptions fo;
-  fo.port = free_port();
-  test::BlockFeeder feeder(chain.blocks, fo);
+  fo.port = test::free_port();
+  test::BlockFeeder feeder(chain.blocks.blocks, fo);
   feeder.start();
   test::TempDir dir("coinkit-electrum-load");
-  const std::uint16_t port = free_port();
+  const std::uint16_t port = test::free_port();
   ServerProcess server(
       {"COIN=Bitcoin", "NET=regtest", "DAEMON_URL=http://bench:bench@127.0.0.1:" + std::to_string(feeder.port()),
        "DB_DIRECTORY=" + (dir.path / "db").string(), "SERVICES=tcp://127.0.0.1:" + std::to_string(port),

@@ -51,14 +51,7 @@ class BlockFeeder {
         options_(std::move(options)),
         http_(io_.get_executor(), [this](net::Request& req) { return handle(req); }) {
     if (blocks_.empty()) throw std::invalid_argument("BlockFeeder: no blocks");
-    hashes_.reserve(blocks_.size());
-    for (std::size_t h = 0; h < blocks_.size(); ++h) {
-      if (blocks_[h].size() < 80) throw std::invalid_argument("BlockFeeder: a block shorter than its header");
-      ByteReader r(ByteSpan(blocks_[h]).first(80));
-      hashes_.push_back(BlockHeader::read(r).hash());
-      hex_hashes_.push_back(hashes_.back().to_hex());
-      by_hash_.emplace(hex_hashes_.back(), h);
-    }
+    for (std::size_t h = 0; h < blocks_.size(); ++h) index_block(h);
   }
   ~BlockFeeder() { stop(); }
   BlockFeeder(const BlockFeeder&) = delete;
@@ -95,11 +88,8 @@ class BlockFeeder {
   void add_block(Bytes raw) {
     std::promise<void> done;
     net::asio::post(io_, [&] {
-      ByteReader r(ByteSpan(raw).first(80));
-      hashes_.push_back(BlockHeader::read(r).hash());
-      hex_hashes_.push_back(hashes_.back().to_hex());
-      by_hash_.emplace(hex_hashes_.back(), blocks_.size());
       blocks_.push_back(std::move(raw));
+      index_block(blocks_.size() - 1);
       tip_served_ns_ = 0;
       done.set_value();
     });
@@ -289,6 +279,15 @@ class BlockFeeder {
       if (format == "hex") return net::make_response(req, net::http::status::ok, to_hex(b) + "\n", "text/plain");
     }
     return net::make_response(req, net::http::status::not_found, "output format not found\r\n", "text/plain");
+  }
+
+  // Finds blocks_[h] by its hash from then on.
+  void index_block(std::size_t h) {
+    if (blocks_[h].size() < 80) throw std::invalid_argument("BlockFeeder: a block shorter than its header");
+    ByteReader r(ByteSpan(blocks_[h]).first(80));
+    hashes_.push_back(BlockHeader::read(r).hash());
+    hex_hashes_.push_back(hashes_.back().to_hex());
+    by_hash_.emplace(hex_hashes_.back(), h);
   }
 
   // Every block served passes here: counted, and slowed down as the options ask.

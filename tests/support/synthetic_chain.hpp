@@ -14,6 +14,12 @@ struct SyntheticChain {
   std::vector<Bytes> blocks;  // raw, height = index
   BlockHash tip;
 
+  // The n-th of a family of distinct p2wpkh scripts (no key behind them: nothing is signed).
+  static Bytes p2wpkh(std::uint32_t n) {
+    Bytes s{0x00, 0x14};
+    for (int i = 0; i < 20; ++i) s.push_back(static_cast<std::uint8_t>((n >> (i % 4 * 8)) ^ (0x5a + i)));
+    return s;
+  }
   // A coinbase with a BIP34 height push paying `outputs`.
   static Transaction coinbase(int height, std::vector<TxOut> outputs) {
     MutableTransaction tx;

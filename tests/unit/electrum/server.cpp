@@ -1,6 +1,7 @@
 #include <coinkit/electrum/server.hpp>
 
 #include "clients.hpp"
+#include "support/eventually.hpp"
 
 #include <coinkit/coins/btc.hpp>
 #include <coinkit/indexer/storage/memory_storage.hpp>
@@ -15,16 +16,6 @@ using namespace coinkit;
 using namespace coinkit::test;
 
 namespace {
-
-template <class Pred>
-bool eventually(Pred p, std::chrono::milliseconds timeout = 10s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (p()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return p();
-}
 
 // A regtest node behind bitcoind's JSON-RPC, as an Electrum server's DAEMON_URL sees it.
 struct NodeBehindRpc {

@@ -1,6 +1,7 @@
 #include <coinkit/electrum/server_core.hpp>
 
 #include "fixture.hpp"
+#include "support/eventually.hpp"
 
 #include <boost/asio/read_until.hpp>
 #include <boost/test/unit_test.hpp>
@@ -20,16 +21,6 @@ std::size_t resident_bytes() {
   std::size_t pages = 0, resident = 0;
   in >> pages >> resident;
   return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-}
-
-template <class Pred>
-bool eventually(Pred p, std::chrono::milliseconds timeout = 10s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (p()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return p();
 }
 
 // A LocalRPC call as electrumx_rpc sends it: one JSON-RPC line, one reply line.

@@ -1,6 +1,8 @@
 #include <coinkit/indexer/indexer.hpp>
 #include <coinkit/indexer/storage/memory_storage.hpp>
 
+#include "support/eventually.hpp"
+#include "support/free_port.hpp"
 #include "support/index_chain.hpp"
 #include "unit/regtest/rpc_fixture.hpp"
 
@@ -15,6 +17,8 @@ using namespace coinkit::indexer;
 using namespace std::chrono_literals;
 
 namespace {
+
+using test::eventually;
 
 IndexerOptions options_for(unsigned short port, std::string password = "pass") {
   IndexerOptions o;
@@ -48,17 +52,6 @@ struct Notifications {
     return cv.wait_for(lock, timeout, [&] { return std::any_of(seen.begin(), seen.end(), f); });
   }
 };
-
-// Polls `f` until true or the timeout.
-template <class F>
-bool eventually(F&& f, std::chrono::milliseconds timeout = 20s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (f()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return f();
-}
 
 }  // namespace
 
@@ -195,12 +188,7 @@ BOOST_AUTO_TEST_CASE(reorgs_are_followed) {
 
 BOOST_AUTO_TEST_CASE(a_node_that_is_down_at_start_is_waited_for) {
   // Find a free port, then start the node on it only after the indexer began trying.
-  unsigned short port;
-  {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    port = a.local_endpoint().port();
-  }
+  const unsigned short port = test::free_port();
   MemoryIndexer ix(options_for(port));
   ix.start();
   std::this_thread::sleep_for(600ms);

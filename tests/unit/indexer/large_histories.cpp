@@ -18,11 +18,7 @@ using namespace coinkit::indexer;
 
 namespace {
 
-Bytes p2wpkh(std::uint32_t n) {
-  Bytes s{0x00, 0x14};
-  for (int i = 0; i < 20; ++i) s.push_back(static_cast<std::uint8_t>((n >> (i % 4 * 8)) + i));
-  return s;
-}
+constexpr auto p2wpkh = &test::SyntheticChain::p2wpkh;  // distinct scripts, no keys
 
 template <class S>
 void apply_all(BlockProcessor<S>& p, const test::SyntheticChain& chain) {

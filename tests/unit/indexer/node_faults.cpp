@@ -8,6 +8,7 @@
 #include <coinkit/regtest/chain_params.hpp>
 
 #include "support/block_feeder.hpp"
+#include "support/eventually.hpp"
 #include "support/index_chain.hpp"
 #include "support/synthetic_chain.hpp"
 #include "support/temp_dir.hpp"
@@ -28,13 +29,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using test::eventually;
+
 constexpr int tip_height = 300;
 
-Bytes p2wpkh(std::uint32_t n) {
-  Bytes s{0x00, 0x14};
-  for (int i = 0; i < 20; ++i) s.push_back(static_cast<std::uint8_t>(n * 7 + static_cast<std::uint32_t>(i)));
-  return s;
-}
+constexpr auto p2wpkh = &test::SyntheticChain::p2wpkh;  // distinct scripts, no keys
 
 struct TestChain {
   std::vector<Bytes> blocks;
@@ -101,16 +100,6 @@ IndexerOptions options_for(const test::BlockFeeder& feeder, Log& log, std::files
     log.lines.push_back(line);
   };
   return o;
-}
-
-template <class F>
-bool eventually(F&& f, std::chrono::milliseconds timeout = 30s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (f()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return f();
 }
 
 }  // namespace

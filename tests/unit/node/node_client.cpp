@@ -6,6 +6,7 @@
 #include <coinkit/regtest/node.hpp>
 #include <coinkit/regtest/rpc_server.hpp>
 
+#include "support/free_port.hpp"
 #include "support/temp_dir.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -39,12 +40,7 @@ constexpr std::chrono::seconds test_timeout{5};
 
 using coinkit::test::TempDir;
 
-// A port nothing listens on right now (bound, read, released).
-std::uint16_t free_port() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
+using coinkit::test::free_port;
 
 regtest::RpcServerOptions login_options(bool rest = true) {
   regtest::RpcServerOptions o;
