@@ -747,15 +747,17 @@ FeederReport read_report(int fd) {
   return r;
 }
 
-// Entries and distinct keys of a table, read after the sync.
+// Entries and distinct scripts of a table keyed by hashX, read after the sync: a history row
+// holds several entries (5 bytes each), a utxo value one.
 std::pair<std::uint64_t, std::uint64_t> table_counts(indexer::Index<indexer::LmdbStorage>& index, indexer::TableId t) {
   auto s = index.snapshot();
   auto c = s.txn().cursor(t);
   std::uint64_t entries = 0, keys = 0;
   Bytes last;
   for (bool ok = c.first(); ok; ok = c.next()) {
-    ++entries;
-    if (!equal(c.key(), last)) ++keys, last.assign(c.key().begin(), c.key().end());
+    entries += t == indexer::table::history ? c.value().size() / indexer::tx_num_size : 1;
+    const ByteSpan script = c.key().first(indexer::hashx_size);
+    if (!equal(script, last)) ++keys, last.assign(script.begin(), script.end());
   }
   return {entries, keys};
 }

@@ -81,8 +81,6 @@ class BlockProcessor {
     if (first + b.txids.size() > max_tx_num) return error::storage_failure;
 
     Bytes undo;
-    if (keep_undo) undo.resize(4);
-    std::uint32_t spent_count = 0;
     std::optional<Snapshot<S>> snap;  // opened on the first spend the cache cannot serve
 
     // The genesis coinbase cannot be spent (consensus): no server indexes its output.
@@ -113,13 +111,10 @@ class BlockProcessor {
         disk_spends_.push_back(spent);
       }
       history_.emplace_back(spent.hashx, n);
-      if (keep_undo) append_undo_entry(undo, spent), ++spent_count;
+      if (keep_undo) append_undo_entry(undo, spent);
       if (track_touched_) touched_.push_back(spent.hashx);
     }
     if (keep_undo) {
-      store_le(undo.data(), spent_count);
-      for (const auto& o : outputs)
-        append_undo_entry(undo, Utxo{b.txids[o.tx_index], o.vout, first + o.tx_index, o.hashx, o.value});
       pending_bytes_ += undo.size() + 64;
       undo_.emplace(b.height, std::move(undo));
     }
@@ -167,10 +162,19 @@ class BlockProcessor {
     if (synced) next.synced = 1;
     auto write = [&](typename S::WriteTxn& w) {
       for (const auto& [h, rec] : records_) w.put(table::blocks, height_key(static_cast<std::uint32_t>(h)), rec);
-      std::array<std::uint8_t, tx_num_size> num;
-      for (const auto& [hx, n] : history_) {
-        store_tx_num(num.data(), n);
-        w.put(table::history, hx, num, PutFlags::append_dup);  // tx_nums only grow
+      // Each script's new entries extend its partial row. On an empty table (the first flush of
+      // a sync) there is none to read and every row is appended in key order.
+      const bool fresh_table = !w.cursor(table::history).first();
+      std::vector<TxNum> tail;
+      for (auto g = history_.begin(); g != history_.end();) {
+        const HashX& hx = g->first;
+        tail.clear();
+        const auto partial = fresh_table ? std::nullopt : w.get(table::history, hx);
+        if (partial)
+          for (std::size_t i = 0; i + tx_num_size <= partial->size(); i += tx_num_size)
+            tail.push_back(load_tx_num(partial->data() + i));
+        for (; g != history_.end() && g->first == hx; ++g) tail.push_back(g->second);
+        write_history_tail(w, hx, tail, partial.has_value(), fresh_table ? PutFlags::append : PutFlags::none);
       }
       for (const auto& u : disk_spends_) {
         w.erase(table::utxo, u.hashx, u.utxo_value());
@@ -219,26 +223,56 @@ class BlockProcessor {
     // grow its map while this thread holds a reader.
     std::optional<Snapshot<S>> snap(index_.snapshot());
     auto rec = snap->txn().get(table::undo, height_key(static_cast<std::uint32_t>(h)));
-    if (!rec || rec->size() < 4 || (rec->size() - 4) % undo_entry_size) return error::reorg_too_deep;
-    const Bytes undo(rec->begin(), rec->end());
-    const std::uint32_t spent_count = load_le<std::uint32_t>(undo.data());
-    const std::size_t entries = (undo.size() - 4) / undo_entry_size;
-    if (spent_count > entries) return error::storage_failure;
+    if (!rec || rec->size() % undo_entry_size) return error::reorg_too_deep;
     const TxNum first = blocks_.tx_begin(static_cast<std::size_t>(h));
 
+    // What the block spent from older blocks comes back (an output it created and spent itself
+    // just goes); what it created and left unspent is found through `outpoint` by its txids.
+    std::vector<Utxo> restored, removed;
     std::vector<HashX> touched;
-    for (std::size_t i = 0; i < entries; ++i)
-      touched.push_back(UndoEntry::read(undo.data() + 4 + i * undo_entry_size).hashx);
+    for (std::size_t i = 0; i < rec->size(); i += undo_entry_size) {
+      Utxo u = read_undo_entry(rec->data() + i);
+      touched.push_back(u.hashx);
+      if (u.tx_num >= first) continue;
+      auto t = snap->transaction(u.tx_num);
+      if (!t) return error::storage_failure;
+      u.txid = t->second;
+      restored.push_back(u);
+    }
+    const auto txids = snap->txids(h);
+    for (std::size_t i = 0; i < txids.size(); ++i) {
+      std::vector<std::uint32_t> vouts;
+      const auto prefix = ByteSpan(txids[i].data(), 8);
+      auto c = snap->txn().cursor(table::outpoint);
+      for (bool ok = c.seek(prefix); ok && equal(c.key().first(8), prefix); ok = c.next())
+        if (load_tx_num(c.value().data()) == first + i) vouts.push_back(load_vout(c.key().data() + 8));
+      for (std::uint32_t vout : vouts) {
+        auto u = snap->find_utxo(txids[i], vout);
+        if (!u) return error::storage_failure;
+        touched.push_back(u->hashx);
+        removed.push_back(*u);
+      }
+    }
     std::sort(touched.begin(), touched.end());
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-    // History rows of this block, found before writing (a snapshot is stable).
-    std::vector<std::pair<HashX, Bytes>> history_rows;
-    std::array<std::uint8_t, tx_num_size> from;
-    store_tx_num(from.data(), first);
+    // Each touched script's history without this block's entries, read before writing (a
+    // snapshot is stable): the full rows that survive whole stay, the rest is rewritten.
+    struct Rewrite {
+      HashX hx;
+      std::vector<HistoryRowKey> gone;  // full rows from the first one cut
+      std::vector<TxNum> tail;          // the entries after the surviving full rows
+      bool had_partial;
+    };
+    std::vector<Rewrite> rewrites;
     for (const HashX& hx : touched) {
-      auto c = snap->txn().cursor(table::history);
-      for (bool ok = c.seek(hx, from); ok && equal(c.key(), hx); ok = c.next())
-        history_rows.emplace_back(hx, Bytes(c.value().begin(), c.value().end()));
+      std::vector<TxNum> all;
+      snap->for_each_history(hx, [&](TxNum n) { return all.push_back(n), true; });
+      const std::size_t keep = static_cast<std::size_t>(std::lower_bound(all.begin(), all.end(), first) - all.begin());
+      const std::size_t from = keep / history_row_entries * history_row_entries;
+      Rewrite r{hx, {}, {all.begin() + from, all.begin() + keep}, all.size() % history_row_entries != 0};
+      for (std::size_t i = from; i + history_row_entries <= all.size(); i += history_row_entries)
+        r.gone.push_back(history_row_key(hx, all[i]));
+      rewrites.push_back(std::move(r));
     }
     snap.reset();
 
@@ -248,22 +282,21 @@ class BlockProcessor {
     next.height = h - 1;
     next.tip = blocks.empty() ? BlockHash{} : blocks.back().hash;
     next.tx_count = first;
-    next.utxo_count = next.utxo_count + spent_count - (entries - spent_count);
+    next.utxo_count = next.utxo_count + restored.size() - removed.size();
     ++next.flush_count;
     auto write = [&](typename S::WriteTxn& w) {
-      for (std::size_t i = 0; i < entries; ++i) {
-        const auto e = UndoEntry::read(undo.data() + 4 + i * undo_entry_size);
-        if (i < spent_count) {  // restore what the block spent
-          w.put(table::utxo, e.hashx, e.utxo_value());
-          w.put(table::outpoint, e.outpoint_key, e.outpoint_value());
-        }
+      for (const Utxo& u : restored) {
+        w.put(table::utxo, u.hashx, u.utxo_value());
+        w.put(table::outpoint, u.outpoint_key(), u.outpoint_value());
       }
-      for (std::size_t i = spent_count; i < entries; ++i) {  // then delete what it created
-        const auto e = UndoEntry::read(undo.data() + 4 + i * undo_entry_size);
-        w.erase(table::utxo, e.hashx, e.utxo_value());
-        w.erase(table::outpoint, e.outpoint_key, e.outpoint_value());
+      for (const Utxo& u : removed) {
+        w.erase(table::utxo, u.hashx, u.utxo_value());
+        w.erase(table::outpoint, u.outpoint_key(), u.outpoint_value());
       }
-      for (const auto& [hx, v] : history_rows) w.erase(table::history, hx, v);
+      for (const Rewrite& r : rewrites) {
+        for (const auto& k : r.gone) w.erase(table::history, k);
+        write_history_tail(w, r.hx, r.tail, r.had_partial);
+      }
       w.erase(table::blocks, height_key(static_cast<std::uint32_t>(h)));
       w.erase(table::undo, height_key(static_cast<std::uint32_t>(h)));
       w.put(table::meta, as_bytes(state_key), next.encode());

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <span>
 
 namespace coinkit::indexer {
 
@@ -52,14 +53,15 @@ inline std::uint32_t load_vout(const std::uint8_t* p) noexcept {
 // A block of 4,000,000 bytes holds at most 444,444 outputs: 3 bytes index them all.
 inline constexpr std::uint32_t max_vout = (1u << 24) - 1;
 
-// --- tables -------------------------------------------------------------------------------
+// --- tables ---------------------------------------------------------------------------
 //
 //  meta      "state"                    -> State (below)
 //  blocks    height u32 BE              -> header (80) ‖ txid × n (internal order)
-//  history   hashX (11)                 => tx_num (5 BE)                         [dup]
+//  history   hashX (11) ‖ tx_num (5 BE) -> tx_num × 128: a full row, keyed by its first entry
+//            hashX (11)                 -> tx_num × 1..127: the script's newest entries
 //  utxo      hashX (11)                 => tx_num (5 BE) ‖ vout (3 BE) ‖ value (8 LE)  [dup]
-//  outpoint  txid[0..8) ‖ vout (3 BE)   => tx_num (5 BE) ‖ hashX (11) ‖ value (8 LE)   [dup]
-//  undo      height u32 BE              -> UndoRecord: the outputs a block spent and created
+//  outpoint  txid[0..8) ‖ vout (3 BE)   => tx_num (5 BE) ‖ hashX (11)              [dup]
+//  undo      height u32 BE              -> the outputs the block spent: 27-byte entries
 //
 // `=>` marks dup tables: the key is stored once and each value costs its size. The txid
 // prefix of `outpoint` can collide (rarely, or on purpose): all candidates are values of one
@@ -69,13 +71,53 @@ inline constexpr TableId meta = 0, blocks = 1, history = 2, utxo = 3, outpoint =
 }
 inline constexpr std::size_t utxo_value_size = tx_num_size + 3 + 8;
 inline constexpr std::size_t outpoint_key_size = 8 + 3;
-inline constexpr std::size_t outpoint_value_size = tx_num_size + hashx_size + 8;
+inline constexpr std::size_t outpoint_value_size = tx_num_size + hashx_size;
 inline constexpr TableSpec tables[] = {
-    {"meta", 0}, {"blocks", 0}, {"history", tx_num_size}, {"utxo", utxo_value_size}, {"outpoint", outpoint_value_size},
+    {"meta", 0}, {"blocks", 0}, {"history", 0}, {"utxo", utxo_value_size}, {"outpoint", outpoint_value_size},
     {"undo", 0},
 };
 
-inline constexpr std::uint32_t schema_version = 1;
+inline constexpr std::uint32_t schema_version = 2;
+
+// A script's history is cut into rows of 128 tx_nums, from its first entry on: each full row
+// keyed by its first entry, the rest (1..127 entries) under the bare hashX. So the rows are a
+// function of the history alone — however blocks were flushed or backed out — and a new entry
+// rewrites at most 635 bytes. A packed row costs no per-entry header, and none of the slack
+// LMDB reserves in a growing dup sub-page (up to 4 values' worth), which was a third of the
+// table when every entry was a dup value.
+inline constexpr std::size_t history_row_entries = 128;
+using HistoryRowKey = std::array<std::uint8_t, hashx_size + tx_num_size>;
+inline HistoryRowKey history_row_key(const HashX& hx, TxNum first) noexcept {
+  HistoryRowKey k;
+  std::memcpy(k.data(), hx.data(), hashx_size);
+  store_tx_num(k.data() + hashx_size, first);
+  return k;
+}
+inline void pack_tx_nums(Bytes& out, std::span<const TxNum> nums) {
+  out.resize(nums.size() * tx_num_size);
+  for (std::size_t i = 0; i < nums.size(); ++i) store_tx_num(out.data() + i * tx_num_size, nums[i]);
+}
+
+// Writes `tail`, the entries of a script's history from the first one not in a full row on,
+// as full rows and a last partial row; `had_partial_row` says whether one was stored before
+// (it is replaced or removed). With `PutFlags::append` when the table held no row of this
+// script: the partial row's key sorts before the full rows', so it goes first.
+template <class WriteTxn>
+void write_history_tail(WriteTxn& w, const HashX& hx, std::span<const TxNum> tail, bool had_partial_row,
+                        PutFlags hint = PutFlags::none) {
+  const std::size_t full = tail.size() / history_row_entries * history_row_entries;
+  Bytes row;
+  if (full < tail.size()) {
+    pack_tx_nums(row, tail.subspan(full));
+    w.put(table::history, hx, row, hint);
+  } else if (had_partial_row) {
+    w.erase(table::history, hx);
+  }
+  for (std::size_t i = 0; i < full; i += history_row_entries) {
+    pack_tx_nums(row, tail.subspan(i, history_row_entries));
+    w.put(table::history, history_row_key(hx, tail[i]), row, hint);
+  }
+}
 
 using HeightKey = std::array<std::uint8_t, 4>;
 inline HeightKey height_key(std::uint32_t h) noexcept {
@@ -93,12 +135,10 @@ inline std::array<std::uint8_t, utxo_value_size> utxo_value(TxNum tx_num, std::u
   store_le(v.data() + tx_num_size + 3, static_cast<std::uint64_t>(value));
   return v;
 }
-inline std::array<std::uint8_t, outpoint_value_size> outpoint_value(TxNum tx_num, const HashX& hashx,
-                                                                    std::int64_t value) noexcept {
+inline std::array<std::uint8_t, outpoint_value_size> outpoint_value(TxNum tx_num, const HashX& hashx) noexcept {
   std::array<std::uint8_t, outpoint_value_size> v;
   store_tx_num(v.data(), tx_num);
   std::memcpy(v.data() + tx_num_size, hashx.data(), hashx_size);
-  store_le(v.data() + tx_num_size + hashx_size, static_cast<std::uint64_t>(value));
   return v;
 }
 
@@ -119,54 +159,36 @@ struct Utxo {
   }
   OutpointKey outpoint_key() const noexcept { return outpoint_key(txid, vout); }
   std::array<std::uint8_t, outpoint_value_size> outpoint_value() const noexcept {
-    return indexer::outpoint_value(tx_num, hashx, value);
+    return indexer::outpoint_value(tx_num, hashx);
   }
   std::array<std::uint8_t, utxo_value_size> utxo_value() const noexcept {
     return indexer::utxo_value(tx_num, vout, value);
   }
 };
 
-// The undo record of one block: every output it spent (to restore) and every output it created
-// (to delete), as fixed 35-byte entries: txid prefix (8) ‖ vout (3) ‖ tx_num (5) ‖ hashX (11) ‖
-// value (8 LE), preceded by the count of spent entries (u32 LE). Self-contained, so a reorg
-// never needs the orphaned block from the node.
-inline constexpr std::size_t undo_entry_size = 8 + 3 + tx_num_size + hashx_size + 8;
+// The undo record of one block: every output it spent, as 27-byte entries tx_num (5) ‖ vout (3)
+// ‖ hashX (11) ‖ value (8 LE). Backing the block out restores those older than the block and
+// deletes what the block created, found through `outpoint` by the block's txids; so neither
+// the orphaned block nor its outputs need be kept. The txid is the one of tx_num in `blocks`.
+inline constexpr std::size_t undo_entry_size = tx_num_size + 3 + hashx_size + 8;
 
 inline void append_undo_entry(Bytes& out, const Utxo& u) {
   const std::size_t n = out.size();
   out.resize(n + undo_entry_size);
   std::uint8_t* p = out.data() + n;
-  std::memcpy(p, u.txid.data(), 8);
-  store_vout(p + 8, u.vout);
-  store_tx_num(p + 11, u.tx_num);
-  std::memcpy(p + 16, u.hashx.data(), hashx_size);
-  store_le(p + 27, static_cast<std::uint64_t>(u.value));
+  std::memcpy(p, u.utxo_value().data(), tx_num_size + 3);
+  std::memcpy(p + 8, u.hashx.data(), hashx_size);
+  store_le(p + 19, static_cast<std::uint64_t>(u.value));
 }
-
-// An undo entry carries only the txid's prefix: the rows it keys need no more.
-struct UndoEntry {
-  Utxo::OutpointKey outpoint_key;
-  std::uint32_t vout;
-  TxNum tx_num;
-  HashX hashx;
-  std::int64_t value;
-
-  static UndoEntry read(const std::uint8_t* p) noexcept {
-    UndoEntry e;
-    std::memcpy(e.outpoint_key.data(), p, outpoint_key_size);
-    e.vout = load_vout(p + 8);
-    e.tx_num = load_tx_num(p + 11);
-    std::memcpy(e.hashx.data(), p + 16, hashx_size);
-    e.value = static_cast<std::int64_t>(load_le<std::uint64_t>(p + 27));
-    return e;
-  }
-  std::array<std::uint8_t, utxo_value_size> utxo_value() const noexcept {
-    return indexer::utxo_value(tx_num, vout, value);
-  }
-  std::array<std::uint8_t, outpoint_value_size> outpoint_value() const noexcept {
-    return indexer::outpoint_value(tx_num, hashx, value);
-  }
-};
+// The entry at `p`, without its txid.
+inline Utxo read_undo_entry(const std::uint8_t* p) noexcept {
+  Utxo u;
+  u.tx_num = load_tx_num(p);
+  u.vout = load_vout(p + tx_num_size);
+  std::memcpy(u.hashx.data(), p + 8, hashx_size);
+  u.value = static_cast<std::int64_t>(load_le<std::uint64_t>(p + 19));
+  return u;
+}
 
 // The one record that says where the index stands; written in the same transaction as the
 // data it describes, so a restart always finds them in agreement.

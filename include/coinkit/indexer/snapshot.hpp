@@ -7,8 +7,12 @@
 #include <coinkit/indexer/schema.hpp>
 #include <coinkit/indexer/storage/storage.hpp>
 
+#include <algorithm>
+#include <array>
+#include <cstring>
 #include <optional>
 #include <span>
+#include <tuple>
 #include <utility>
 
 namespace coinkit::indexer {
@@ -62,12 +66,29 @@ class Snapshot {
   }
 
   // f(TxNum) for each confirmed transaction touching the script, in chain order. Stops early
-  // when f returns false.
+  // when f returns false. One seek: the partial row (the newest entries, keyed by the bare
+  // hashX) sorts just before the full rows, so it is kept aside and given last.
   template <class F>
   void for_each_history(const HashX& hx, F&& f) const {
+    auto each = [&](ByteSpan row) {
+      for (std::size_t i = 0; i + tx_num_size <= row.size(); i += tx_num_size)
+        if (!f(load_tx_num(row.data() + i))) return false;
+      return true;
+    };
     auto c = txn_.cursor(table::history);
-    for (bool ok = c.seek(hx); ok && equal(c.key(), hx); ok = c.next())
-      if (!f(load_tx_num(c.value().data()))) return;
+    bool ok = c.seek(hx);
+    std::array<std::uint8_t, history_row_entries * tx_num_size> partial;  // a span dies as the cursor moves
+    std::size_t partial_size = 0;
+    if (ok && equal(c.key(), hx)) {
+      partial_size = std::min(c.value().size(), partial.size());
+      std::memcpy(partial.data(), c.value().data(), partial_size);
+      ok = c.next();
+    }
+    for (;
+         ok && c.key().size() == std::tuple_size_v<HistoryRowKey> && std::equal(hx.begin(), hx.end(), c.key().begin());
+         ok = c.next())
+      if (!each(c.value())) return;
+    each(ByteSpan(partial.data(), partial_size));
   }
 
   // f(Utxo without txid, tx_num set) for each unspent output of the script, chain order.
@@ -94,17 +115,22 @@ class Snapshot {
     std::optional<Utxo> found;
     bool several = false;
     for (bool ok = c.seek(key); ok && equal(c.key(), key); ok = c.next()) {
-      const std::uint8_t* p = c.value().data();
       Utxo u;
       u.txid = txid;
       u.vout = vout;
-      u.tx_num = load_tx_num(p);
-      std::memcpy(u.hashx.data(), p + tx_num_size, hashx_size);
-      u.value = static_cast<std::int64_t>(load_le<std::uint64_t>(p + tx_num_size + hashx_size));
+      u.tx_num = load_tx_num(c.value().data());
+      std::memcpy(u.hashx.data(), c.value().data() + tx_num_size, hashx_size);
       if (found) several = true;
       if (!found || matches(u)) found = u;
     }
-    if (found && (several || verify) && !matches(*found)) return std::nullopt;
+    if (!found || ((several || verify) && !matches(*found))) return std::nullopt;
+    // The amount is kept once, in the script's `utxo` row.
+    auto v = utxo_value(found->tx_num, found->vout, 0);
+    auto u = txn_.cursor(table::utxo);
+    if (!u.seek(found->hashx, ByteSpan(v).first(tx_num_size + 3)) || !equal(u.key(), found->hashx) ||
+        !std::equal(v.begin(), v.begin() + tx_num_size + 3, u.value().begin()))
+      return std::nullopt;
+    found->value = static_cast<std::int64_t>(load_le<std::uint64_t>(u.value().data() + tx_num_size + 3));
     return found;
   }
 

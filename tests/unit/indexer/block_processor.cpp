@@ -128,6 +128,57 @@ BOOST_AUTO_TEST_CASE(reorgs_of_depth_1_10_and_the_limit_equal_a_fresh_index) {
   }
 }
 
+// A script's history is stored in rows of 128 entries plus a partial row: the rows must be a
+// function of the history alone, whatever the flushes, and a reorg that cuts a full row must
+// leave what a fresh index of the new chain has.
+BOOST_AUTO_TEST_CASE(history_rows_are_the_same_however_flushed_or_backed_out) {
+  regtest::Node<BtcPolicy> node;
+  node.generate(101);
+  const Bytes hot = node.new_script(regtest::AddressType::bech32).value();
+  auto pay_hot = [&](int blocks) {
+    for (int b = 0; b < blocks; ++b) {
+      for (int t = 0; t < 5; ++t) {
+        const regtest::Payment pay[] = {{hot, 20'000 + 1'000 * t},
+                                        {node.new_script(regtest::AddressType::legacy).value(), 30'000}};
+        node.send(pay).value();
+      }
+      node.generate(1);
+    }
+  };
+  pay_hot(60);
+  MemoryIndex once;
+  once.sync(node);
+  const auto sh = electrum_scripthash(hot);
+  const auto hist = once.index.history(sh).value();
+  BOOST_TEST_REQUIRE(hist.size() > 2 * history_row_entries);
+  std::size_t full_rows = 0;
+  for (const auto& [k, v] : test::dump(once.storage, table::history))
+    if (k.size() == hashx_size + tx_num_size && std::equal(k.begin(), k.begin() + hashx_size, sh.data())) {
+      BOOST_TEST(v.size() == history_row_entries * tx_num_size);
+      ++full_rows;
+    }
+  BOOST_TEST(full_rows == hist.size() / history_row_entries);
+  for (int every : {1, 7}) {
+    MemoryIndex often;
+    often.sync(node, every);
+    BOOST_TEST_CONTEXT("flush every " << every) check_same_tables(once, often);
+  }
+  // Fork just below the block holding entry 128: the reorg cuts the first full row.
+  const int fork = hist[history_row_entries].height - 1;
+  const int depth = node.height() - fork;
+  BOOST_TEST_REQUIRE(depth < 200);
+  node.invalidate_block(node.block_hash(fork + 1).value()).value();
+  pay_hot(depth + 2);
+  while (once.processor.tip() != node.block_hash(once.processor.height()).value()) once.processor.undo_tip().value();
+  BOOST_TEST(once.processor.height() == fork);
+  for (int h = fork + 1; h <= node.height(); ++h) once.processor.apply(test::prepared(node, h), true).value();
+  once.processor.flush().value();
+  MemoryIndex fresh;
+  fresh.sync(node);
+  check_same_tables(once, fresh);
+  test::check_against(once.index, test::reference_of(node));
+}
+
 BOOST_AUTO_TEST_CASE(a_reorg_deeper_than_the_limit_fails_and_changes_nothing) {
   PaidChain chain(12, 2);
   const int limit = 5;
