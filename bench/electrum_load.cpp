@@ -9,7 +9,7 @@
 // The load generator runs on one thread of this process; the server has the machine's cores.
 //
 //   bench-electrum_load [--tx N] [--sessions 10,100,1000,2000] [--inflight 4] [--seconds 5]
-//                       [--subscriptions 10000] [--record FILE]
+//                       [--subscriptions 10000] [--record FILE] [--server-env NAME=VALUE]...
 //
 // The chain: the regtest genesis block, then N transactions (default 1,000,000) in blocks of
 // 1,664, each spending one or two outputs and paying two, half of them to a script paid before.
@@ -26,13 +26,13 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 
 #include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -43,8 +43,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <random>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -122,6 +124,27 @@ double rss_mib(pid_t pid) {
   return 0;
 }
 
+// CPU seconds (user + system) the process has used.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // after "pid (comm) "
+  std::string f;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i)  // fields 14 and 15: utime, stime in clock ticks
+    if (i == 14)
+      utime = std::stoull(f);
+    else if (i == 15)
+      stime = std::stoull(f);
+  return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
+}
+// CPU seconds of the calling thread: the load generator's.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
 class ServerProcess {
  public:
   ServerProcess(const std::vector<std::string>& env, const std::filesystem::path& log) {
@@ -168,7 +191,7 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   enum class Mode { load, idle, subscribe };
 
-  Session(asio::io_context& io, Tally& tally, Mode mode, std::uint32_t scripts, std::uint64_t seed)
+  Session(asio::io_context& io, Tally& tally, Mode mode, std::span<const ScriptHash> scripts, std::uint64_t seed)
       : socket_(io), tally_(tally), mode_(mode), scripts_(scripts), rng_(seed) {}
 
   void start(const tcp::endpoint& at, int inflight, std::vector<std::uint32_t> subscriptions = {}) {
@@ -178,6 +201,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec) return void(++self->tally_.connect_failures);
       self->socket_.set_option(tcp::no_delay(true));
       self->send(0, R"("server.version","params":["bench","1.4"])");
+      self->flush();
       self->read();
     });
   }
@@ -200,20 +224,19 @@ class Session : public std::enable_shared_from_this<Session> {
     out_ += method_and_params;
     out_ += "}\n";
     sent_[id % sent_.size()] = Clock::now();
-    flush();
   }
   void send_query() {
     const std::uint64_t id = ++next_id_;
     std::string call = "\"";
     call += methods[id % 3];
     call += R"(","params":[")";
-    call += electrum_scripthash(p2wpkh(std::uint32_t(rng_() % scripts_))).to_hex();
+    call += scripts_[rng_() % scripts_.size()].to_hex();
     call += "\"]";
     send(id, call);
   }
   void subscribe(std::uint32_t script) {
     std::string call = R"("blockchain.scripthash.subscribe","params":[")";
-    call += electrum_scripthash(p2wpkh(script)).to_hex();
+    call += scripts_[script].to_hex();
     call += "\"]";
     send(++next_id_, call);
   }
@@ -228,15 +251,22 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!ec) self->flush();
     });
   }
+  // Reads what has arrived, answers every complete line, then writes the new requests in one
+  // go: the client spends as little of the shared cores as it can.
   void read() {
-    asio::async_read_until(socket_, in_, '\n',
-                           [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-                             if (ec || self->stopped_) return;
-                             const auto data = self->in_.data();  // one contiguous buffer
-                             self->on_line(std::string_view(static_cast<const char*>(data.data()), n));
-                             self->in_.consume(n);
-                             self->read();
-                           });
+    socket_.async_read_some(in_.prepare(64 << 10),
+                            [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                              if (ec || self->stopped_) return;
+                              self->in_.commit(n);
+                              const auto data = self->in_.data();  // one contiguous buffer
+                              const std::string_view all(static_cast<const char*>(data.data()), data.size());
+                              std::size_t start = 0;
+                              for (std::size_t nl; (nl = all.find('\n', start)) != all.npos; start = nl + 1)
+                                self->on_line(all.substr(start, nl + 1 - start));
+                              self->in_.consume(start);
+                              self->flush();
+                              self->read();
+                            });
   }
   void on_line(std::string_view line) {
     // The server writes as ElectrumX does ("key": value); no result of these methods holds
@@ -281,7 +311,7 @@ class Session : public std::enable_shared_from_this<Session> {
   tcp::socket socket_;
   Tally& tally_;
   Mode mode_;
-  std::uint32_t scripts_;
+  std::span<const ScriptHash> scripts_;
   std::mt19937_64 rng_;
   int inflight_ = 0;
   std::vector<std::uint32_t> subscriptions_;
@@ -295,7 +325,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class LoadGenerator {
  public:
-  LoadGenerator(tcp::endpoint server, std::uint32_t scripts) : server_(server), scripts_(scripts) {}
+  // Script hashes of p2wpkh(0 .. scripts-1), computed once rather than one SHA-256 a request.
+  LoadGenerator(tcp::endpoint server, std::uint32_t scripts) : server_(server) {
+    scripts_.reserve(scripts);
+    for (std::uint32_t i = 0; i < scripts; ++i) scripts_.push_back(electrum_scripthash(p2wpkh(i)));
+  }
 
   Tally& tally() noexcept { return tally_; }
 
@@ -339,7 +373,7 @@ class LoadGenerator {
 
   asio::io_context io_{1};
   tcp::endpoint server_;
-  std::uint32_t scripts_;
+  std::vector<ScriptHash> scripts_;
   Tally tally_;
   std::vector<std::shared_ptr<Session>> sessions_;
 };
@@ -358,6 +392,7 @@ struct Args {
   int seconds = 5;
   std::size_t subscriptions = 10'000;
   std::string record;
+  std::vector<std::string> server_env;  // NAME=VALUE added to the server's environment
 };
 
 Args parse_args(int argc, char** argv) {
@@ -382,6 +417,8 @@ Args parse_args(int argc, char** argv) {
       a.subscriptions = std::stoul(next());
     else if (arg == "--record")
       a.record = next();
+    else if (arg == "--server-env")
+      a.server_env.push_back(next());
     else
       throw std::invalid_argument("unknown argument " + arg);
   }
@@ -404,12 +441,20 @@ int main(int argc, char** argv) try {
   feeder.start();
   test::TempDir dir("coinkit-electrum-load");
   const std::uint16_t port = test::free_port();
-  ServerProcess server(
-      {"COIN=Bitcoin", "NET=regtest", "DAEMON_URL=http://bench:bench@127.0.0.1:" + std::to_string(feeder.port()),
-       "DB_DIRECTORY=" + (dir.path / "db").string(), "SERVICES=tcp://127.0.0.1:" + std::to_string(port),
-       "MAX_SESSIONS=10000", "COST_SOFT_LIMIT=0", "COST_HARD_LIMIT=0", "DAEMON_POLL_INTERVAL_BLOCKS=20",
-       "DAEMON_POLL_INTERVAL_MEMPOOL=1000", "LOG_LEVEL=warning", "ALLOW_ROOT=1"},
-      dir.path / "server.log");
+  std::vector<std::string> env{"COIN=Bitcoin",
+                               "NET=regtest",
+                               "DAEMON_URL=http://bench:bench@127.0.0.1:" + std::to_string(feeder.port()),
+                               "DB_DIRECTORY=" + (dir.path / "db").string(),
+                               "SERVICES=tcp://127.0.0.1:" + std::to_string(port),
+                               "MAX_SESSIONS=10000",
+                               "COST_SOFT_LIMIT=0",
+                               "COST_HARD_LIMIT=0",
+                               "DAEMON_POLL_INTERVAL_BLOCKS=20",
+                               "DAEMON_POLL_INTERVAL_MEMPOOL=1000",
+                               "LOG_LEVEL=warning",
+                               "ALLOW_ROOT=1"};
+  env.insert(env.end(), a.server_env.begin(), a.server_env.end());
+  ServerProcess server(env, dir.path / "server.log");
 
   // Clients are served once the index has caught up.
   const auto sync_start = Clock::now();
@@ -444,7 +489,8 @@ int main(int argc, char** argv) try {
   gen.close_all();
 
   // 2. Requests kept in flight by N sessions.
-  std::printf("\n%8s %12s %10s %10s %10s\n", "sessions", "req/s", "p50 ms", "p99 ms", "errors");
+  std::printf("\n%8s %12s %10s %10s %10s %12s %12s\n", "sessions", "req/s", "p50 ms", "p99 ms", "errors", "server CPU",
+              "client CPU");
   bool first = true;
   for (std::size_t n : a.sessions) {
     gen.open(n, Session::Mode::load, a.inflight);
@@ -453,14 +499,19 @@ int main(int argc, char** argv) try {
     const std::uint64_t before = t.replies;
     t.measuring = true;
     const auto m0 = Clock::now();
+    const double server0 = cpu_seconds(server.pid()), client0 = thread_cpu_seconds();
     gen.run_for(std::chrono::seconds(a.seconds));
     const double secs = std::chrono::duration<double>(Clock::now() - m0).count();
+    const double server_cores = (cpu_seconds(server.pid()) - server0) / secs,
+                 client_cores = (thread_cpu_seconds() - client0) / secs;
     t.measuring = false;
     const double rate = double(t.replies - before) / secs;
     const double p50 = percentile(t.latency_us, 0.50) / 1000.0, p99 = percentile(t.latency_us, 0.99) / 1000.0;
-    std::printf("%8zu %12.0f %10.2f %10.2f %10llu\n", n, rate, p50, p99, static_cast<unsigned long long>(t.errors));
+    std::printf("%8zu %12.0f %10.2f %10.2f %10llu %7.2f cores %7.2f cores\n", n, rate, p50, p99,
+                static_cast<unsigned long long>(t.errors), server_cores, client_cores);
     record << (first ? "" : ",") << "{\"sessions\":" << n << ",\"req_per_s\":" << rate << ",\"p50_ms\":" << p50
-           << ",\"p99_ms\":" << p99 << "}";
+           << ",\"p99_ms\":" << p99 << ",\"server_cores\":" << server_cores << ",\"client_cores\":" << client_cores
+           << "}";
     first = false;
     gen.close_all();
   }

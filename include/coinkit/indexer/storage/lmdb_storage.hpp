@@ -237,7 +237,13 @@ class LmdbStorage {
       if (!failed_) failed_ = rc;
     }
     void end() noexcept {
-      if (txn_) mdb_txn_abort(txn_), txn_ = nullptr;
+      if (txn_) {
+        if (gated_)
+          storage_->release(txn_);
+        else
+          mdb_txn_abort(txn_);
+        txn_ = nullptr;
+      }
       if (gated_) storage_->gate_.leave(), gated_ = false;
     }
 
@@ -378,6 +384,9 @@ class LmdbStorage {
 
   LmdbStorage(const LmdbStorage&) = delete;
   LmdbStorage& operator=(const LmdbStorage&) = delete;
+  ~LmdbStorage() {
+    for (MDB_txn* t : idle_txns_) mdb_txn_abort(t);
+  }
 
   // A snapshot of the last commit. Throws system_error if LMDB cannot begin one (more than
   // max_readers open, or the storage broken by a failed remap).
@@ -385,10 +394,19 @@ class LmdbStorage {
     if (broken_) throw system_error(error::storage_failure, message("unusable after a failed remap"));
     gate_.enter();
     MDB_txn* txn = nullptr;
-    if (const int rc = mdb_txn_begin(env_.get(), nullptr, MDB_RDONLY, &txn)) {
-      gate_.leave();
-      detail::throw_lmdb(rc, message("cannot begin a read transaction"));
+    {
+      std::lock_guard lock(idle_mutex_);
+      if (!idle_txns_.empty()) txn = idle_txns_.back(), idle_txns_.pop_back();
     }
+    if (txn && mdb_txn_renew(txn) != 0) {
+      mdb_txn_abort(txn);
+      txn = nullptr;
+    }
+    if (!txn)
+      if (const int rc = mdb_txn_begin(env_.get(), nullptr, MDB_RDONLY, &txn)) {
+        gate_.leave();
+        detail::throw_lmdb(rc, message("cannot begin a read transaction"));
+      }
     return ReadTxn(this, txn, true, false);
   }
 
@@ -500,6 +518,21 @@ class LmdbStorage {
   std::atomic<bool> broken_{false};
   mutable detail::SnapshotGate gate_;
   std::mutex write_mutex_;  // one writer at a time (LMDB's own lock would block the same way)
+  // Finished read transactions, reset for reuse: renewing one takes a snapshot without the
+  // reader table's lock or an allocation, which beginning one costs (a query under load takes
+  // a snapshot or two). A reset transaction keeps its reader slot but pins no pages.
+  static constexpr std::size_t max_idle_txns = 16;
+  mutable std::mutex idle_mutex_;
+  mutable std::vector<MDB_txn*> idle_txns_;
+
+  void release(MDB_txn* txn) const noexcept {
+    mdb_txn_reset(txn);
+    {
+      std::lock_guard lock(idle_mutex_);
+      if (idle_txns_.size() < max_idle_txns) return idle_txns_.push_back(txn);
+    }
+    mdb_txn_abort(txn);
+  }
 };
 
 static_assert(Storage<LmdbStorage>);
