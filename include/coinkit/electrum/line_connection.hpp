@@ -137,6 +137,15 @@ class LineConnection final : public Connection, public std::enable_shared_from_t
 
   void flush() override {
     if (writing_ || out_.empty() || is_closed()) return;
+    if constexpr (!tls) {
+      // Replies usually fit the socket's buffer: written at once, they need no completion
+      // handler. What does not fit goes out asynchronously.
+      error_code ec;
+      const std::size_t n = stream_.write_some(boost::asio::buffer(out_), ec);
+      if (ec && ec != boost::asio::error::would_block && ec != boost::asio::error::try_again) return close();
+      out_.erase(0, n);
+      if (out_.empty()) return drained();
+    }
     writing_ = true;
     since_ = Clock::now();
     sending_.swap(out_);
@@ -183,6 +192,10 @@ class LineConnection final : public Connection, public std::enable_shared_from_t
     if (sending_.capacity() > (64u << 10)) std::string().swap(sending_);
     if (ec) return close();
     if (!out_.empty()) return flush();
+    drained();
+  }
+
+  void drained() {
     if (out_.capacity() > (64u << 10)) std::string().swap(out_);
     wake_.cancel();  // a reader waiting for the queue to drain
   }

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <span>
 #include <tuple>
@@ -25,12 +26,12 @@ class Snapshot {
  public:
   using ReadTxn = decltype(std::declval<const S&>().read());
 
-  Snapshot(ReadTxn txn, BlockList blocks) : txn_(std::move(txn)), blocks_(std::move(blocks)) {}
+  Snapshot(ReadTxn txn, std::shared_ptr<const BlockList> blocks) : txn_(std::move(txn)), blocks_(std::move(blocks)) {}
 
-  const BlockList& blocks() const noexcept { return blocks_; }
+  const BlockList& blocks() const noexcept { return *blocks_; }
   const ReadTxn& txn() const noexcept { return txn_; }
-  int height() const noexcept { return blocks_.height(); }
-  TxNum tx_count() const noexcept { return blocks_.tx_count(); }
+  int height() const noexcept { return blocks_->height(); }
+  TxNum tx_count() const noexcept { return blocks_->tx_count(); }
 
   // header (80) ‖ txids of the block at `height`; empty beyond the tip.
   ByteSpan block_record(int height) const {
@@ -57,10 +58,10 @@ class Snapshot {
 
   // Transaction `n` as (height, txid); nullopt beyond the index.
   std::optional<std::pair<int, Txid>> transaction(TxNum n) const {
-    auto h = blocks_.height_of(n);
+    auto h = blocks_->height_of(n);
     if (!h) return std::nullopt;
     if (*h != cached_height_) cached_txids_ = txids(static_cast<int>(*h)), cached_height_ = *h;
-    const std::size_t i = n - blocks_.tx_begin(*h);
+    const std::size_t i = n - blocks_->tx_begin(*h);
     if (i >= cached_txids_.size()) return std::nullopt;
     return std::pair{static_cast<int>(*h), cached_txids_[i]};
   }
@@ -141,7 +142,7 @@ class Snapshot {
   }
 
   ReadTxn txn_;
-  BlockList blocks_;
+  std::shared_ptr<const BlockList> blocks_;
   mutable std::size_t cached_height_ = static_cast<std::size_t>(-1);
   mutable std::span<const Txid> cached_txids_;
 };
