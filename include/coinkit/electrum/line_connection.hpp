@@ -2,7 +2,7 @@
 #pragma once
 
 #include <coinkit/electrum/line_buffer.hpp>
-#include <coinkit/electrum/shard.hpp>
+#include <coinkit/electrum/stream_connection.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -21,45 +21,22 @@
 
 namespace coinkit::electrum {
 
-namespace detail {
-
-template <class T>
-struct is_ssl_stream : std::false_type {};
-template <class T>
-struct is_ssl_stream<boost::asio::ssl::stream<T>> : std::true_type {};
-
-// Replies stop being read for while more than this waits to be written (the reader pauses
-// until the client drains it); beyond high_water + MAX_SEND + slack the client is dropped.
-inline constexpr std::size_t queue_high_water = 256 << 10;
-inline constexpr std::size_t queue_slack = 4 << 20;  // room for notifications on top of a full reply
-
-// Waits on `timer` until cancelled (a wake-up) or until `until`.
-inline boost::asio::awaitable<void> wait_on(boost::asio::steady_timer& timer,
-                                            std::chrono::steady_clock::time_point until) {
-  timer.expires_at(until);
-  (void)co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-}
-
-}  // namespace detail
-
 // Stream: tcp::socket or ssl::stream<tcp::socket>. An idle connection holds no read buffer: it
 // waits for readability first (for TLS, when OpenSSL has nothing buffered), then reads.
 template <class Stream>
-class LineConnection final : public Connection, public std::enable_shared_from_this<LineConnection<Stream>> {
+class LineConnection final : public StreamConnection, public std::enable_shared_from_this<LineConnection<Stream>> {
   static constexpr bool tls = detail::is_ssl_stream<Stream>::value;
 
  public:
   LineConnection(Shard& shard, Stream stream, std::uint64_t id, Protocol kind, std::string peer)
-      : Connection(shard.context(), id, kind, std::move(peer)),
-        shard_(shard),
+      : StreamConnection(shard, id, kind, std::move(peer)),
         stream_(std::move(stream)),
-        in_(shard.context().config.max_recv),
-        wake_(shard.executor()) {}
+        in_(shard.context().config.max_recv) {}
 
   boost::asio::awaitable<void> run() {
     auto self = this->shared_from_this();
     namespace asio = boost::asio;
-    auto& socket = lowest_layer();
+    auto& socket = this->socket();
     error_code ec;
     socket.non_blocking(true, ec);
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
@@ -146,27 +123,13 @@ class LineConnection final : public Connection, public std::enable_shared_from_t
       out_.erase(0, n);
       if (out_.empty()) return drained();
     }
-    writing_ = true;
-    since_ = Clock::now();
+    start_writing();
     sending_.swap(out_);
     boost::asio::async_write(stream_, boost::asio::buffer(sending_),
                              [self = this->shared_from_this()](error_code ec, std::size_t) { self->written(ec); });
   }
 
-  void close() override {
-    if (is_closed()) return;
-    mark_closed();
-    error_code ignored;
-    lowest_layer().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-    lowest_layer().close(ignored);
-    wake_.cancel();
-  }
-
   std::size_t queued_bytes() const noexcept override { return out_.size() + sending_.size(); }
-  std::optional<Clock::time_point> writing_since() const noexcept override {
-    if (!writing_) return std::nullopt;
-    return since_;
-  }
 
  protected:
   void queue(std::string_view message) override {
@@ -179,12 +142,13 @@ class LineConnection final : public Connection, public std::enable_shared_from_t
   }
 
  private:
-  auto& lowest_layer() noexcept {
+  boost::asio::ip::tcp::socket& socket() noexcept override {
     if constexpr (tls)
       return stream_.next_layer();
     else
       return stream_;
   }
+  std::shared_ptr<StreamConnection> keep_alive() override { return this->shared_from_this(); }
 
   void written(error_code ec) {
     writing_ = false;
@@ -200,28 +164,9 @@ class LineConnection final : public Connection, public std::enable_shared_from_t
     wake_.cancel();  // a reader waiting for the queue to drain
   }
 
-  // Closes the connection after `d` unless it closed by then. (Out of run(): GCC 12 mishandles
-  // lambdas that capture by value inside a coroutine.)
-  void close_after(std::chrono::steady_clock::duration d) {
-    wake_.expires_after(d);
-    wake_.async_wait([self = this->shared_from_this()](error_code e) {
-      if (!e) self->close();
-    });
-  }
-
-  void finish() {
-    close();
-    detach();
-    shard_.remove(*this);
-  }
-
-  Shard& shard_;
   Stream stream_;
   LineBuffer in_;
   std::string out_, sending_;
-  bool writing_ = false;
-  Clock::time_point since_{};
-  boost::asio::steady_timer wake_;
 };
 
 }  // namespace coinkit::electrum

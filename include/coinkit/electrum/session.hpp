@@ -83,6 +83,34 @@ struct SessionContext {
   boost::json::parser parser_;
 };
 
+// The reply to a batch, assembled in `buf`: "[" then each item's reply, comma-separated; an
+// item that gives none (a notification) leaves nothing, and a batch of those no reply at all.
+class BatchReply {
+ public:
+  explicit BatchReply(std::string& buf) : buf_(buf) { buf_ = "["; }
+  void begin_item() {
+    item_start_ = buf_.size();
+    if (count_) buf_ += ", ";
+    body_ = buf_.size();
+  }
+  void end_item() {
+    if (buf_.size() == body_)
+      buf_.resize(item_start_);
+    else
+      ++count_;
+  }
+  void end() {
+    if (count_)
+      buf_ += ']';
+    else
+      buf_.clear();
+  }
+
+ private:
+  std::string& buf_;
+  std::size_t count_ = 0, item_start_ = 0, body_ = 0;
+};
+
 class Session {
  public:
   using Clock = std::chrono::steady_clock;
@@ -153,23 +181,14 @@ class Session {
     if (root->is_object()) {
       co_await run_async(*root, buf, 0);
     } else {
-      std::size_t count = 0;
-      buf = "[";
+      BatchReply batch(buf);
       for (const auto& item : root->get_array()) {
         if (closing_) break;
-        const std::size_t item_start = buf.size();
-        if (count) buf += ", ";
-        const std::size_t body = buf.size();
+        batch.begin_item();
         co_await run_async(item, buf, 0);
-        if (buf.size() == body)
-          buf.resize(item_start);
-        else
-          ++count;
+        batch.end_item();
       }
-      if (count)
-        buf += ']';
-      else
-        buf.clear();
+      batch.end();
     }
     if (!buf.empty()) send(buf);
   }
@@ -309,23 +328,14 @@ class Session {
       if (batch->empty()) {
         envelope::error(buf, nullptr, invalid_request, "empty batches are invalid");
       } else {
-        std::size_t count = 0;
-        buf = "[";
+        BatchReply reply(buf);
         for (const auto& item : *batch) {
           if (closing_) break;
-          const std::size_t item_start = buf.size();
-          if (count) buf += ", ";
-          const std::size_t body = buf.size();
+          reply.begin_item();
           run_sync(item, buf, 0);
-          if (buf.size() == body)
-            buf.resize(item_start);
-          else
-            ++count;
+          reply.end_item();
         }
-        if (count)
-          buf += ']';
-        else
-          buf.clear();
+        reply.end();
       }
     } else {
       envelope::error(buf, nullptr, invalid_request, "request object must be a dictionary");

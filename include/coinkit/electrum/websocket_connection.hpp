@@ -2,8 +2,7 @@
 // per WebSocket message, without a trailing newline.
 #pragma once
 
-#include <coinkit/electrum/line_connection.hpp>
-#include <coinkit/electrum/shard.hpp>
+#include <coinkit/electrum/stream_connection.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -26,22 +25,20 @@ namespace coinkit::electrum {
 // Next: tcp::socket (ws://) or ssl::stream<tcp::socket> (wss://). Each queued reply is one
 // WebSocket text message; they are written one after the other.
 template <class Next>
-class WebSocketConnection final : public Connection, public std::enable_shared_from_this<WebSocketConnection<Next>> {
+class WebSocketConnection final : public StreamConnection,
+                                  public std::enable_shared_from_this<WebSocketConnection<Next>> {
   static constexpr bool tls = detail::is_ssl_stream<Next>::value;
 
  public:
   WebSocketConnection(Shard& shard, Next next, std::uint64_t id, Protocol kind, std::string peer)
-      : Connection(shard.context(), id, kind, std::move(peer)),
-        shard_(shard),
-        ws_(std::move(next)),
-        wake_(shard.executor()) {}
+      : StreamConnection(shard, id, kind, std::move(peer)), ws_(std::move(next)) {}
 
   boost::asio::awaitable<void> run() {
     auto self = this->shared_from_this();
     namespace asio = boost::asio;
     namespace websocket = boost::beast::websocket;
     error_code ec;
-    lowest_layer().set_option(asio::ip::tcp::no_delay(true), ec);
+    socket().set_option(asio::ip::tcp::no_delay(true), ec);
     if constexpr (tls) {
       auto [hec] = co_await ws_.next_layer().async_handshake(asio::ssl::stream_base::server,
                                                              asio::as_tuple(asio::use_awaitable));
@@ -91,26 +88,12 @@ class WebSocketConnection final : public Connection, public std::enable_shared_f
 
   void flush() override {
     if (writing_ || out_.empty() || is_closed()) return;
-    writing_ = true;
-    since_ = Clock::now();
+    start_writing();
     ws_.async_write(boost::asio::buffer(out_.front()),
                     [self = this->shared_from_this()](error_code ec, std::size_t) { self->written(ec); });
   }
 
-  void close() override {
-    if (is_closed()) return;
-    mark_closed();
-    error_code ignored;
-    lowest_layer().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-    lowest_layer().close(ignored);
-    wake_.cancel();
-  }
-
   std::size_t queued_bytes() const noexcept override { return queued_; }
-  std::optional<Clock::time_point> writing_since() const noexcept override {
-    if (!writing_) return std::nullopt;
-    return since_;
-  }
 
  protected:
   void queue(std::string_view message) override {
@@ -123,7 +106,8 @@ class WebSocketConnection final : public Connection, public std::enable_shared_f
   }
 
  private:
-  auto& lowest_layer() noexcept { return boost::beast::get_lowest_layer(ws_); }
+  boost::asio::ip::tcp::socket& socket() noexcept override { return boost::beast::get_lowest_layer(ws_); }
+  std::shared_ptr<StreamConnection> keep_alive() override { return this->shared_from_this(); }
 
   void written(error_code ec) {
     writing_ = false;
@@ -136,29 +120,10 @@ class WebSocketConnection final : public Connection, public std::enable_shared_f
     wake_.cancel();
   }
 
-  // Closes the connection after `d` unless it closed by then. (Out of run(): GCC 12 mishandles
-  // lambdas that capture by value inside a coroutine.)
-  void close_after(std::chrono::steady_clock::duration d) {
-    wake_.expires_after(d);
-    wake_.async_wait([self = this->shared_from_this()](error_code e) {
-      if (!e) self->close();
-    });
-  }
-
-  void finish() {
-    close();
-    detach();
-    shard_.remove(*this);
-  }
-
-  Shard& shard_;
   boost::beast::websocket::stream<Next> ws_;
   boost::beast::flat_buffer in_;
   std::deque<std::string> out_;
   std::size_t queued_ = 0;
-  bool writing_ = false;
-  Clock::time_point since_{};
-  boost::asio::steady_timer wake_;
 };
 
 }  // namespace coinkit::electrum
