@@ -61,7 +61,7 @@ inline std::string python_repr(std::string_view s) {
 // ElectrumX's "daemon error: DaemonError({'code': -5, 'message': '...'})" (f'{e!r}').
 template <class Failure>
 std::string daemon_error_text(const Failure& f) {
-  if (f.ec == indexer::error::node_error)
+  if (f.ec == node::error::rpc_error)
     return "daemon error: DaemonError({'code': " + std::to_string(f.rpc_code) +
            ", 'message': " + python_repr(f.message) + "})";
   return "daemon error: DaemonError(" + python_repr(f.describe()) + ")";
@@ -70,7 +70,7 @@ std::string daemon_error_text(const Failure& f) {
 // The node's own message, for broadcasts rejected "by network rules".
 template <class Failure>
 std::string daemon_message(const Failure& f) {
-  return f.ec == indexer::error::node_error ? f.message : f.describe();
+  return f.ec == node::error::rpc_error ? f.message : f.describe();
 }
 
 // bitcoind's fee estimation buckets (ElectrumX's bucket_estimatefee_block_target), so clients

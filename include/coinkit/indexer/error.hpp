@@ -1,4 +1,5 @@
-// Error codes of the indexer layer: storage faults, node faults and chain inconsistencies.
+// Error codes of the indexer layer: storage faults, bad blocks and chain inconsistencies. (A node
+// that fails is node::error's.)
 #pragma once
 
 #include <coinkit/core/error.hpp>
@@ -16,13 +17,8 @@ enum class error {
   storage_failure,  // any other backend error (I/O error, corrupt page, reader table full)
   wrong_schema,     // the database was written by another schema version
   wrong_coin,       // the database belongs to another coin or network (genesis differs)
-  // Node.
-  node_unreachable,    // no connection to the node (it is retried)
-  node_auth_failed,    // the node refused our credentials (HTTP 401/403)
-  node_wrong_network,  // the node's genesis block is not this network's
-  node_error,          // the node answered with a JSON-RPC error
-  node_bad_reply,      // the node's reply was not the JSON-RPC we asked for
-  malformed_block,     // a block from the node did not parse, or did not link
+  // Blocks.
+  malformed_block,  // a block from the node did not parse, or did not link
   // Chain.
   reorg_too_deep,   // the fork point is below the oldest block with undo data
   missing_prevout,  // a block spends an output the index does not have
@@ -39,11 +35,6 @@ constexpr const char* error_message(error e) noexcept {
     case error::storage_failure: return "storage failure";
     case error::wrong_schema: return "the database was written by another schema version";
     case error::wrong_coin: return "the database belongs to another coin or network";
-    case error::node_unreachable: return "cannot connect to the node";
-    case error::node_auth_failed: return "the node refused the RPC credentials";
-    case error::node_wrong_network: return "the node is on another network (genesis block differs)";
-    case error::node_error: return "the node returned an error";
-    case error::node_bad_reply: return "the node's reply is not valid JSON-RPC";
     case error::malformed_block: return "malformed block from the node";
     case error::reorg_too_deep: return "reorg deeper than the undo data kept (REORG_LIMIT)";
     case error::missing_prevout: return "a block spends an output the index does not hold";

@@ -228,7 +228,7 @@ class Indexer {
       if (const auto now = std::chrono::steady_clock::now(); now - last_tip_check >= options_.block_poll) {
         last_tip_check = now;
         auto h = node_.block_hash(processor_.height());
-        if ((h && *h != processor_.tip()) || (!h && h.error().ec == error::node_error)) {
+        if ((h && *h != processor_.tip()) || (!h && h.error().ec == node::error::rpc_error)) {
           if (!handle_reorg()) return;
           reorged = true;
           continue;
@@ -295,7 +295,7 @@ class Indexer {
     for (; fork >= 0; --fork) {
       auto h = node::with_retry([&] { return node_.block_hash(fork); }, stop_, retry_log());
       if (!h) {
-        if (h.error().ec == error::node_error) continue;  // the node's chain is shorter now
+        if (h.error().ec == node::error::rpc_error) continue;  // the node's chain is shorter now
         fatal(h.error().describe());
         return false;
       }

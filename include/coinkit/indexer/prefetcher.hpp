@@ -130,7 +130,7 @@ class Prefetcher {
       auto hashes = node::with_retry([&] { return node_.block_hashes(next, batch); }, stop_flag_, options_.retry_log);
       if (!hashes) {
         // The node's chain may have shrunk between the two calls: ask again.
-        if (hashes.error().ec == error::node_error) continue;
+        if (hashes.error().ec == node::error::rpc_error) continue;
         fail(gen, {hashes.error().ec, hashes.error().describe()});
         continue;
       }
@@ -138,7 +138,7 @@ class Prefetcher {
       auto raws = node::with_retry([&] { return node_.blocks(*hashes); }, stop_flag_, options_.retry_log);
       fetch_ns_ += static_cast<std::uint64_t>(duration_cast<nanoseconds>(steady_clock::now() - t0).count());
       if (!raws) {
-        if (raws.error().ec == error::node_error) continue;  // a block reorged away meanwhile
+        if (raws.error().ec == node::error::rpc_error) continue;  // a block reorged away meanwhile
         fail(gen, {raws.error().ec, raws.error().describe()});
         continue;
       }

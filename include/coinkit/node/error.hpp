@@ -1,5 +1,5 @@
-// Error codes of the node layer: a DAEMON_URL that does not parse. (Faults of the node itself
-// use indexer::error's node_* codes, which the indexer acts on.)
+// Error codes of the node layer: faults of the node (unreachable, refusing, on another network,
+// answering with an error or with something else) and a DAEMON_URL that does not parse.
 #pragma once
 
 #include <coinkit/core/error.hpp>
@@ -11,7 +11,13 @@
 namespace coinkit::node {
 
 enum class error {
-  empty_daemon_url = 1,     // nothing but white space
+  unreachable = 1,  // no connection to the node (it is retried)
+  auth_failed,      // the node refused our credentials (HTTP 401/403)
+  wrong_network,    // the node's genesis block is not this network's
+  rpc_error,        // the node answered with a JSON-RPC error
+  bad_reply,        // the node's reply was not the JSON-RPC we asked for
+  // DAEMON_URL.
+  empty_daemon_url,         // nothing but white space
   unsupported_url_scheme,   // a scheme other than http:// (bitcoind serves no TLS)
   invalid_url_credentials,  // userinfo before '@' that is not user:password
   invalid_url_host,         // no host, or an IPv6 address outside brackets
@@ -23,6 +29,11 @@ constexpr const char* error_category_name(error) noexcept { return "coinkit.node
 
 constexpr const char* error_message(error e) noexcept {
   switch (e) {
+    case error::unreachable: return "cannot connect to the node";
+    case error::auth_failed: return "the node refused the RPC credentials";
+    case error::wrong_network: return "the node is on another network (genesis block differs)";
+    case error::rpc_error: return "the node returned an error";
+    case error::bad_reply: return "the node's reply is not valid JSON-RPC";
     case error::empty_daemon_url: return "daemon URL is empty";
     case error::unsupported_url_scheme: return "daemon URL: only http:// is supported";
     case error::invalid_url_credentials:

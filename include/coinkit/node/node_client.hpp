@@ -96,17 +96,17 @@ void append_call(std::string& out, std::uint64_t id, std::string_view method, Wr
 // The result of one reply object, or the error it carries.
 inline NodeResult<boost::json::value> take_reply(boost::json::value&& v) {
   boost::json::object* o = v.if_object();
-  if (!o) return node_failure(indexer::error::node_bad_reply, "a reply is not a JSON object");
+  if (!o) return node_failure(error::bad_reply, "a reply is not a JSON object");
   if (const boost::json::value* e = o->if_contains("error"); e && !e->is_null()) {
     const boost::json::object* eo = e->if_object();
     const boost::json::value* code = eo ? eo->if_contains("code") : nullptr;
     const boost::json::value* message = eo ? eo->if_contains("message") : nullptr;
     if (code && code->is_int64() && message && message->is_string())
       return rpc_failure(static_cast<int>(code->get_int64()), std::string(message->get_string()));
-    return node_failure(indexer::error::node_bad_reply, "an error that is not {code, message}");
+    return node_failure(error::bad_reply, "an error that is not {code, message}");
   }
   boost::json::value* result = o->if_contains("result");
-  if (!result) return node_failure(indexer::error::node_bad_reply, "a reply without a result");
+  if (!result) return node_failure(error::bad_reply, "a reply without a result");
   return std::move(*result);
 }
 
@@ -132,7 +132,7 @@ NodeResult<Hash> hash_of(const boost::json::value& v) {
   const boost::json::string* s = v.if_string();
   if (s)
     if (auto h = Hash::try_from_hex(std::string_view(s->data(), s->size()))) return *h;
-  return node_failure(indexer::error::node_bad_reply, "expected a hash in hex");
+  return node_failure(error::bad_reply, "expected a hash in hex");
 }
 
 }  // namespace detail
@@ -154,9 +154,9 @@ class NodeClient {
 
   // --- JSON-RPC ------------------------------------------------------------------------------
 
-  // One call, one attempt: node_unreachable when there is no connection (or no answer in time),
-  // node_auth_failed for HTTP 401/403, node_error with bitcoind's code and message, and
-  // node_bad_reply for anything that is not a JSON-RPC reply.
+  // One call, one attempt: error::unreachable when there is no connection (or no answer in time),
+  // auth_failed for HTTP 401/403, rpc_error with bitcoind's code and message, and bad_reply for
+  // anything that is not a JSON-RPC reply.
   NodeResult<boost::json::value> call(std::string_view method, boost::json::array params = {}) {
     Lease c = lease();
     std::string& body = c->request_body();
@@ -166,8 +166,7 @@ class NodeClient {
     auto v = post_json(*c);
     if (!v) return v.error();
     if (const auto got = detail::reply_id(*v); got && *got != id)
-      return node_failure(indexer::error::node_bad_reply,
-                          "a reply to another request (id " + std::to_string(*got) + ")");
+      return node_failure(error::bad_reply, "a reply to another request (id " + std::to_string(*got) + ")");
     return detail::take_reply(std::move(*v));
   }
 
@@ -194,13 +193,13 @@ class NodeClient {
     if (!replies) {  // bitcoind answers a batch it cannot read with one error object
       auto r = detail::take_reply(std::move(*v));
       if (!r) return r.error();
-      return node_failure(indexer::error::node_bad_reply, "a single reply to a batch");
+      return node_failure(error::bad_reply, "a single reply to a batch");
     }
-    out.assign(calls.size(), node_failure(indexer::error::node_bad_reply, "the node sent no reply to this call"));
+    out.assign(calls.size(), node_failure(error::bad_reply, "the node sent no reply to this call"));
     for (boost::json::value& reply : *replies) {
       const auto id = detail::reply_id(reply);
       if (!id || *id < first || *id - first >= calls.size())
-        return node_failure(indexer::error::node_bad_reply, "a batch reply with an unknown id");
+        return node_failure(error::bad_reply, "a batch reply with an unknown id");
       out[static_cast<std::size_t>(*id - first)] = detail::take_reply(std::move(reply));
     }
     return out;
@@ -341,14 +340,13 @@ class NodeClient {
     return fee->to_number<double>();
   }
 
-  // node_wrong_network, naming both hashes, unless the node's block 0 is `expected`.
+  // error::wrong_network, naming both hashes, unless the node's block 0 is `expected`.
   NodeResult<void> check_genesis(const BlockHash& expected) {
     auto genesis = block_hash(0);
     if (!genesis) return genesis.error();
     if (*genesis != expected)
-      return node_failure(indexer::error::node_wrong_network, "the node at " + where() + " has genesis block " +
-                                                                  genesis->to_hex() + ", this network's is " +
-                                                                  expected.to_hex());
+      return node_failure(error::wrong_network, "the node at " + where() + " has genesis block " + genesis->to_hex() +
+                                                    ", this network's is " + expected.to_hex());
     return {};
   }
 
@@ -394,9 +392,7 @@ class NodeClient {
 
   std::string where() const { return options_.host + ":" + std::to_string(options_.port); }
 
-  static NodeFailure bad_reply(std::string message) {
-    return node_failure(indexer::error::node_bad_reply, std::move(message));
-  }
+  static NodeFailure bad_reply(std::string message) { return node_failure(error::bad_reply, std::move(message)); }
 
   // Posts the request body and parses the reply as JSON.
   NodeResult<boost::json::value> post_json(detail::Connection& c) {
@@ -414,8 +410,7 @@ class NodeClient {
   // bitcoind's "Work queue depth exceeded" (HTTP 503): busy, try again later.
   static std::optional<NodeFailure> refused(const detail::Connection& c, const detail::Connection::Reply& r) {
     if (r.status != 503) return std::nullopt;
-    return node_failure(indexer::error::node_unreachable,
-                        c.where() + " is busy (HTTP 503): " + detail::body_excerpt(r.body));
+    return node_failure(error::unreachable, c.where() + " is busy (HTTP 503): " + detail::body_excerpt(r.body));
   }
   static NodeFailure not_json(const detail::Connection& c, const detail::Connection::Reply& r) {
     return bad_reply("HTTP " + std::to_string(r.status) + " from " + c.where() +

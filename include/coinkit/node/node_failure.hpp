@@ -3,7 +3,7 @@
 #pragma once
 
 #include <coinkit/core/error.hpp>
-#include <coinkit/indexer/error.hpp>
+#include <coinkit/node/error.hpp>
 
 #include <boost/assert/source_location.hpp>
 #include <boost/json/object.hpp>
@@ -24,36 +24,33 @@ inline constexpr int invalid_parameter = -8;       // RPC_INVALID_PARAMETER: "Bl
 }  // namespace rpc_code
 
 struct NodeFailure {
-  error_code ec;        // one of indexer::error's node_* codes
-  int rpc_code = 0;     // with node_error: bitcoind's error code (e.g. -5)
-  std::string message;  // with node_error: bitcoind's message; otherwise what went wrong
+  error_code ec;        // unreachable, auth_failed, wrong_network, rpc_error or bad_reply
+  int rpc_code = 0;     // with rpc_error: bitcoind's error code (e.g. -5)
+  std::string message;  // with rpc_error: bitcoind's message; otherwise what went wrong
 
   // Worth calling again: the node is down or still starting (ElectrumX retries both).
   bool transient() const noexcept {
-    return ec == indexer::error::node_unreachable ||
-           (ec == indexer::error::node_error && rpc_code == rpc_code::in_warmup);
+    return ec == error::unreachable || (ec == error::rpc_error && rpc_code == rpc_code::in_warmup);
   }
   // bitcoind's error object, {"code": ..., "message": ...}, as ElectrumX quotes it.
   boost::json::object rpc_error() const { return {{"code", rpc_code}, {"message", message}}; }
   // One readable line: "the node returned an error: -5 Block not found".
   std::string describe() const {
     std::string s = ec.message();
-    if (ec == indexer::error::node_error) s += ": " + std::to_string(rpc_code);
-    if (!message.empty()) s += (ec == indexer::error::node_error ? " " : ": ") + message;
+    if (ec == error::rpc_error) s += ": " + std::to_string(rpc_code);
+    if (!message.empty()) s += (ec == error::rpc_error ? " " : ": ") + message;
     return s;
   }
 
   friend std::ostream& operator<<(std::ostream& os, const NodeFailure& f) { return os << f.describe(); }
 };
 
-inline NodeFailure node_failure(indexer::error e, std::string message = {}) { return {e, 0, std::move(message)}; }
-inline NodeFailure rpc_failure(int code, std::string message) {
-  return {indexer::error::node_error, code, std::move(message)};
-}
+inline NodeFailure node_failure(error e, std::string message = {}) { return {e, 0, std::move(message)}; }
+inline NodeFailure rpc_failure(int code, std::string message) { return {error::rpc_error, code, std::move(message)}; }
 
 // NodeResult<T>::value() on a failure throws system_error: what() is "<detail>: <ec message>".
 [[noreturn]] inline void throw_exception_from_error(const NodeFailure& f, const boost::source_location& loc) {
-  std::string detail = f.ec == indexer::error::node_error ? std::to_string(f.rpc_code) + " " + f.message : f.message;
+  std::string detail = f.ec == error::rpc_error ? std::to_string(f.rpc_code) + " " + f.message : f.message;
   boost::throw_exception(system_error(f.ec, detail), loc);
 }
 

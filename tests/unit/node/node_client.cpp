@@ -132,7 +132,7 @@ class GarbageServer {
   std::thread thread_;
 };
 
-bool is(const NodeFailure& f, indexer::error e) { return f.ec == e; }
+bool is(const NodeFailure& f, node::error e) { return f.ec == e; }
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -178,7 +178,7 @@ BOOST_AUTO_TEST_CASE(cookie_login_follows_a_new_cookie, *utf::timeout(30)) {
   BOOST_TEST(!std::filesystem::exists(first_cookie));
   auto down = client.block_count();
   BOOST_REQUIRE(!down);
-  BOOST_TEST(is(down.error(), indexer::error::node_unreachable));
+  BOOST_TEST(is(down.error(), node::error::unreachable));
   BOOST_TEST(down.error().transient());
 
   served.start();  // a new random cookie, same port
@@ -208,7 +208,7 @@ BOOST_AUTO_TEST_CASE(cookie_rewritten_during_a_request, *utf::timeout(30)) {
   NodeClient client(options);
   auto stale = client.block_count();  // the file does not change: refused for good
   BOOST_REQUIRE(!stale);
-  BOOST_TEST(is(stale.error(), indexer::error::node_auth_failed));
+  BOOST_TEST(is(stale.error(), node::error::auth_failed));
   BOOST_TEST(stale.error().message.find(ours.string()) != std::string::npos, stale.error().message);
 
   auto pending = std::async(std::launch::async, [&] { return client.block_count(); });
@@ -230,7 +230,7 @@ BOOST_AUTO_TEST_CASE(wrong_password_fails_fast, *utf::timeout(30)) {
   auto r = with_retry([&] { return client.block_count(); }, stop,
                       [&](const NodeFailure&, std::size_t, milliseconds) { ++retries; });
   BOOST_REQUIRE(!r);
-  BOOST_TEST(is(r.error(), indexer::error::node_auth_failed));
+  BOOST_TEST(is(r.error(), node::error::auth_failed));
   BOOST_TEST(!r.error().transient());
   BOOST_TEST(retries == 0u);
   BOOST_TEST(seconds_since(t0) < 2.0);
@@ -337,7 +337,7 @@ BOOST_AUTO_TEST_CASE(rpc_errors_keep_the_node_code_and_message, *utf::timeout(30
       NodeClient client(o);
       auto b = client.block(unknown);
       BOOST_REQUIRE(!b);
-      BOOST_TEST(is(b.error(), indexer::error::node_error));
+      BOOST_TEST(is(b.error(), node::error::rpc_error));
       BOOST_TEST(b.error().rpc_code == -5);
       BOOST_TEST(b.error().message == "Block not found");
       BOOST_TEST(!b.error().transient());
@@ -373,7 +373,7 @@ BOOST_AUTO_TEST_CASE(node_down_at_start, *utf::timeout(30)) {
 
   auto down = client.block_count();
   BOOST_REQUIRE(!down);
-  BOOST_TEST(is(down.error(), indexer::error::node_unreachable));
+  BOOST_TEST(is(down.error(), node::error::unreachable));
   BOOST_TEST(down.error().message.find("127.0.0.1:" + std::to_string(port)) != std::string::npos, down.error().message);
 
   std::atomic<bool> stop{false};
@@ -382,7 +382,7 @@ BOOST_AUTO_TEST_CASE(node_down_at_start, *utf::timeout(30)) {
   auto waiting = std::async(std::launch::async, [&] {
     return with_retry([&] { return client.block_count(); }, stop,
                       [&](const NodeFailure& f, std::size_t, milliseconds delay) {
-                        BOOST_CHECK(is(f, indexer::error::node_unreachable));
+                        BOOST_CHECK(is(f, node::error::unreachable));
                         delays.push_back(delay);
                       });
   });
@@ -406,7 +406,7 @@ BOOST_AUTO_TEST_CASE(node_down_at_start, *utf::timeout(30)) {
   stop = true;
   const auto stopped = stopping.get();
   BOOST_REQUIRE(!stopped);
-  BOOST_TEST(is(stopped.error(), indexer::error::node_unreachable));
+  BOOST_TEST(is(stopped.error(), node::error::unreachable));
   BOOST_TEST(seconds_since(t1) < 1.5);
 }
 
@@ -425,10 +425,10 @@ BOOST_AUTO_TEST_CASE(node_killed_mid_use, *utf::timeout(30)) {
   for (int i = 0; i < 3; ++i) {
     auto r = client.block_count();
     BOOST_REQUIRE(!r);
-    BOOST_TEST(is(r.error(), indexer::error::node_unreachable));
+    BOOST_TEST(is(r.error(), node::error::unreachable));
     auto b = client.block(served.node().tip());
     BOOST_REQUIRE(!b);
-    BOOST_TEST(is(b.error(), indexer::error::node_unreachable));
+    BOOST_TEST(is(b.error(), node::error::unreachable));
   }
 
   served.start();
@@ -458,7 +458,7 @@ BOOST_AUTO_TEST_CASE(genesis_mismatch, *utf::timeout(30)) {
   BOOST_TEST(client.check_genesis(regtest_genesis).has_value());
   auto wrong = client.check_genesis(mainnet_genesis);
   BOOST_REQUIRE(!wrong);
-  BOOST_TEST(is(wrong.error(), indexer::error::node_wrong_network));
+  BOOST_TEST(is(wrong.error(), node::error::wrong_network));
   BOOST_TEST(!wrong.error().transient());
   const std::string text = wrong.error().describe();
   BOOST_TEST(text.find(regtest_genesis.to_hex()) != std::string::npos, text);
@@ -596,18 +596,18 @@ BOOST_AUTO_TEST_CASE(a_reply_that_is_not_json_rpc, *utf::timeout(30)) {
     NodeClient client(o);
     auto r = client.block_count();
     BOOST_REQUIRE(!r);
-    BOOST_TEST(is(r.error(), indexer::error::node_bad_reply));
+    BOOST_TEST(is(r.error(), node::error::bad_reply));
     BOOST_TEST(!r.error().transient());
     BOOST_TEST(r.error().message.find("It works!") != std::string::npos, r.error().message);
     auto b = client.block(some);
     BOOST_REQUIRE(!b);
-    BOOST_TEST(is(b.error(), indexer::error::node_bad_reply));
+    BOOST_TEST(is(b.error(), node::error::bad_reply));
     auto h = client.block_hashes(0, 3);
     BOOST_REQUIRE(!h);
-    BOOST_TEST(is(h.error(), indexer::error::node_bad_reply));
+    BOOST_TEST(is(h.error(), node::error::bad_reply));
     auto batch = client.batch(std::vector<RpcCall>{{"getblockcount", {}}});
     BOOST_REQUIRE(!batch);
-    BOOST_TEST(is(batch.error(), indexer::error::node_bad_reply));
+    BOOST_TEST(is(batch.error(), node::error::bad_reply));
   }
   {
     GarbageServer json_not_rpc("[1,2,3]", "application/json");  // JSON, but no JSON-RPC reply
@@ -617,10 +617,10 @@ BOOST_AUTO_TEST_CASE(a_reply_that_is_not_json_rpc, *utf::timeout(30)) {
     NodeClient client(o);
     auto r = client.call("getblockcount");
     BOOST_REQUIRE(!r);
-    BOOST_TEST(is(r.error(), indexer::error::node_bad_reply));
+    BOOST_TEST(is(r.error(), node::error::bad_reply));
     auto b = client.block(some);  // "REST" answers 200 but not as octet-stream: getblock, also [1,2,3]
     BOOST_REQUIRE(!b);
-    BOOST_TEST(is(b.error(), indexer::error::node_bad_reply));
+    BOOST_TEST(is(b.error(), node::error::bad_reply));
   }
 }
 

@@ -40,7 +40,7 @@ BOOST_AUTO_TEST_CASE(electrumx_back_off_defaults) {
 
 BOOST_AUTO_TEST_CASE(retries_unreachable_and_warmup_with_doubling_delays) {
   for (const NodeFailure& f :
-       {node_failure(indexer::error::node_unreachable, "down"), rpc_failure(-28, "Verifying blocks...")}) {
+       {node_failure(node::error::unreachable, "down"), rpc_failure(-28, "Verifying blocks...")}) {
     Flaky flaky{f, 5};
     std::atomic<bool> stop{false};
     std::vector<milliseconds> delays;
@@ -62,9 +62,8 @@ BOOST_AUTO_TEST_CASE(retries_unreachable_and_warmup_with_doubling_delays) {
 }
 
 BOOST_AUTO_TEST_CASE(other_failures_return_at_once) {
-  for (const NodeFailure& f :
-       {node_failure(indexer::error::node_auth_failed), rpc_failure(-5, "Block not found"),
-        node_failure(indexer::error::node_bad_reply), node_failure(indexer::error::node_wrong_network)}) {
+  for (const NodeFailure& f : {node_failure(node::error::auth_failed), rpc_failure(-5, "Block not found"),
+                               node_failure(node::error::bad_reply), node_failure(node::error::wrong_network)}) {
     Flaky flaky{f, 100};
     std::atomic<bool> stop{false};
     auto r = with_retry(std::ref(flaky), stop, {}, fast);
@@ -76,12 +75,12 @@ BOOST_AUTO_TEST_CASE(other_failures_return_at_once) {
 
 BOOST_AUTO_TEST_CASE(stop_ends_the_wait) {
   std::atomic<bool> stop{true};
-  Flaky already{node_failure(indexer::error::node_unreachable), 100};
+  Flaky already{node_failure(node::error::unreachable), 100};
   BOOST_TEST(!with_retry(std::ref(already), stop));  // a stopping caller gets one attempt
   BOOST_TEST(already.calls == 1);
 
   stop = false;
-  Flaky flaky{node_failure(indexer::error::node_unreachable), 1'000'000};
+  Flaky flaky{node_failure(node::error::unreachable), 1'000'000};
   const auto t0 = Clock::now();
   const RetryPolicy slow{std::chrono::seconds(10), std::chrono::seconds(10), milliseconds(20)};
   auto waiting = std::async(std::launch::async, [&] { return with_retry(std::ref(flaky), stop, {}, slow); });
@@ -89,7 +88,7 @@ BOOST_AUTO_TEST_CASE(stop_ends_the_wait) {
   stop = true;
   auto r = waiting.get();
   BOOST_REQUIRE(!r);
-  BOOST_TEST(r.error().ec == make_error_code(indexer::error::node_unreachable));
+  BOOST_TEST(r.error().ec == make_error_code(node::error::unreachable));
   BOOST_TEST(std::chrono::duration<double>(Clock::now() - t0).count() < 2.0);  // not the 10 s wait
   BOOST_TEST(flaky.calls == 1);
 }

@@ -48,12 +48,12 @@ inline NodeResult<Login> read_login(const NodeOptions& o) {
   if (from_cookie) {
     std::ifstream in(o.cookie_file, std::ios::binary);
     if (!in)
-      return node_failure(indexer::error::node_unreachable,
+      return node_failure(error::unreachable,
                           "cannot read the cookie file " + o.cookie_file.string() + " (is the node running?)");
     creds.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     while (!creds.empty() && (creds.back() == '\n' || creds.back() == '\r' || creds.back() == ' ')) creds.pop_back();
     if (creds.find(':') == std::string::npos)
-      return node_failure(indexer::error::node_auth_failed,
+      return node_failure(error::auth_failed,
                           "the cookie file " + o.cookie_file.string() + " does not hold user:password");
   } else {
     creds = o.user;
@@ -93,7 +93,7 @@ class Connection {
   // "host:port", for messages.
   std::string where() const { return options_.host + ":" + std::to_string(options_.port); }
 
-  // POSTs request_body() to "/" with the credentials. HTTP 401/403 is node_auth_failed (after one
+  // POSTs request_body() to "/" with the credentials. HTTP 401/403 is auth_failed (after one
   // fresh try when the cookie file has changed since this connection read it).
   NodeResult<Reply> post() {
     req_.method(http::verb::post);
@@ -114,7 +114,7 @@ class Connection {
         auto now = read_login(options_);
         if (now && now->authorization != login_.authorization) continue;
       }
-      return node_failure(indexer::error::node_auth_failed,
+      return node_failure(error::auth_failed,
                           "HTTP " + std::to_string(status) + " from " + where() +
                               (login_.from_cookie ? " with the cookie of " + options_.cookie_file.string()
                                                   : " for user '" + options_.user + "'"));
@@ -144,7 +144,7 @@ class Connection {
 
  private:
   NodeFailure unreachable(std::string what) const {
-    return node_failure(indexer::error::node_unreachable, where() + ": " + std::move(what));
+    return node_failure(error::unreachable, where() + ": " + std::move(what));
   }
   NodeFailure unreachable(const beast::error_code& ec) const {
     if (ec == beast::error::timeout)

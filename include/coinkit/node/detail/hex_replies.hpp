@@ -33,7 +33,7 @@ class HexReplyHandler {
   HexReplyHandler(std::uint64_t first_id, std::size_t count, bool batch)
       : first_id_(first_id),
         reply_depth_(batch ? 2 : 1),
-        results_(count, node_failure(indexer::error::node_bad_reply, "the node sent no reply to this call")),
+        results_(count, node_failure(error::bad_reply, "the node sent no reply to this call")),
         filled_(count, false) {}
 
   std::vector<NodeResult<Bytes>>& results() noexcept { return results_; }
@@ -155,7 +155,7 @@ class HexReplyHandler {
   enum class Key { other, result, error, id, code, message };
 
   static bool fail(error_code& ec) {
-    ec = indexer::error::node_bad_reply;
+    ec = error::bad_reply;
     return false;
   }
   // A scalar at the top or where a reply object belongs.
