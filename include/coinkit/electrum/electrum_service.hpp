@@ -134,7 +134,7 @@ class ElectrumService final : public Service {
         if (tip.height < 0 || tip.height > index_.height()) {
           const int h = index_.height();
           auto raw = index_.header(h);
-          if (!raw) return RpcError{internal_error, "no block indexed yet"};
+          if (!raw) return RpcError{rpc::internal_error_code, "no block indexed yet"};
           tip.height = h;
           tip.hex = to_hex(*raw);
         }
@@ -260,7 +260,7 @@ class ElectrumService final : public Service {
         return std::nullopt;
       default: break;
     }
-    return RpcError{internal_error, "internal server error"};
+    return RpcError{rpc::internal_error_code, "internal server error"};
   }
 
   boost::asio::awaitable<std::optional<RpcError>> call_node(Session& s, const MethodInfo& m, const Params& p,
@@ -321,7 +321,7 @@ class ElectrumService final : public Service {
       case Method::server_banner: co_return co_await banner(s, out);
       default: break;
     }
-    co_return error_of(internal_error, "internal server error");
+    co_return error_of(rpc::internal_error_code, "internal server error");
   }
 
  private:

@@ -119,7 +119,7 @@ class LocalRpc {
     error_code ec;
     json::value v = json::parse(line, ec);
     if (ec || !v.is_object()) {
-      envelope::error(out, nullptr, ec ? parse_error : invalid_request,
+      envelope::error(out, nullptr, ec ? rpc::parse_error_code : rpc::invalid_request_code,
                       ec ? "invalid JSON" : "request object must be a dictionary");
       co_return;
     }
@@ -128,7 +128,7 @@ class LocalRpc {
     const json::value* m = o.if_contains("method");
     const json::value* params = o.if_contains("params");
     if (!m || !m->is_string()) {
-      envelope::error(out, id, method_not_found, "request method must be a string");
+      envelope::error(out, id, rpc::method_not_found_code, "request method must be a string");
       co_return;
     }
     LocalRpcResult r = co_await run(std::string(m->get_string()), params);
@@ -274,7 +274,7 @@ class LocalRpc {
       backend_.request_stop();
       co_return json::value("stopping");
     }
-    co_return RpcError{method_not_found, "unknown method \"" + method + "\""};
+    co_return RpcError{rpc::method_not_found_code, "unknown method \"" + method + "\""};
   }
 
   boost::asio::awaitable<LocalRpcResult> disconnect_or_log(bool disconnect, const std::vector<std::string>& items) {
@@ -358,7 +358,7 @@ class LocalRpc {
     auto r = co_await std::move(a);
     if (!r) {
       if constexpr (std::is_same_v<R, LocalRpcResult>)
-        co_return RpcError{internal_error, std::string("internal server error")};
+        co_return RpcError{rpc::internal_error_code, std::string("internal server error")};
       else
         co_return R{};
     }

@@ -75,15 +75,18 @@ class Params {
     if (!params || params->is_array()) {
       const std::size_t n = params ? params->get_array().size() : 0;
       if (n < m.required)
-        return RpcError{invalid_params, std::to_string(n) + " argument" + s(n) + " passed to method \"" +
-                                            std::string(method) + "\" but it requires " + std::to_string(m.required)};
+        return RpcError{rpc::invalid_params_code, std::to_string(n) + " argument" + s(n) + " passed to method \"" +
+                                                      std::string(method) + "\" but it requires " +
+                                                      std::to_string(m.required)};
       if (n > m.params.size() && !m.extra_args)
-        return RpcError{invalid_params, std::to_string(n) + " argument" + s(n) + " passed to method " +
-                                            std::string(method) + " takes at most " + std::to_string(m.params.size())};
+        return RpcError{rpc::invalid_params_code, std::to_string(n) + " argument" + s(n) + " passed to method " +
+                                                      std::string(method) + " takes at most " +
+                                                      std::to_string(m.params.size())};
       for (std::size_t i = 0; i < std::min(n, m.params.size()); ++i) out.values_[i] = &params->get_array()[i];
       return out;
     }
-    if (!params->is_object()) return RpcError{invalid_params, "invalid request arguments: " + python_str(*params)};
+    if (!params->is_object())
+      return RpcError{rpc::invalid_params_code, "invalid request arguments: " + python_str(*params)};
     const json::object& named = params->get_object();
     std::set<std::string_view> missing, excess;
     for (std::size_t i = 0; i < m.params.size(); ++i) {
@@ -101,11 +104,11 @@ class Params {
       return list;
     };
     if (!missing.empty())
-      return RpcError{invalid_params, "method \"" + std::string(method) + "\" requires parameter" + s(missing.size()) +
-                                          " " + quoted(missing)};
+      return RpcError{rpc::invalid_params_code, "method \"" + std::string(method) + "\" requires parameter" +
+                                                    s(missing.size()) + " " + quoted(missing)};
     if (!excess.empty())
-      return RpcError{invalid_params, "method \"" + std::string(method) + "\" does not take parameter" +
-                                          s(excess.size()) + " " + quoted(excess)};
+      return RpcError{rpc::invalid_params_code, "method \"" + std::string(method) + "\" does not take parameter" +
+                                                    s(excess.size()) + " " + quoted(excess)};
     return out;
   }
 

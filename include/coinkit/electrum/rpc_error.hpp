@@ -1,6 +1,8 @@
 // RpcError: a JSON-RPC error as an Electrum server sends it, and the codes ElectrumX uses.
 #pragma once
 
+#include <coinkit/rpc/fault.hpp>
+
 #include <charconv>
 #include <cstdint>
 #include <string>
@@ -8,12 +10,7 @@
 
 namespace coinkit::electrum {
 
-// JSON-RPC 2.0's own codes.
-inline constexpr int parse_error = -32700;
-inline constexpr int invalid_request = -32600;
-inline constexpr int method_not_found = -32601;
-inline constexpr int invalid_params = -32602;
-inline constexpr int internal_error = -32603;
+// JSON-RPC 2.0's own codes are the rpc layer's (rpc::parse_error_code, ...).
 // aiorpcx's: a session whose cost reached COST_HARD_LIMIT; a request over REQUEST_TIMEOUT.
 inline constexpr int excessive_resource_usage = -101;
 inline constexpr int server_busy = -102;
@@ -22,7 +19,7 @@ inline constexpr int bad_request = 1;
 inline constexpr int daemon_error = 2;
 
 struct RpcError {
-  int code = internal_error;
+  int code = rpc::internal_error_code;
   std::string message;
 };
 

@@ -157,7 +157,7 @@ class Session {
       if (ec) {
         std::string& buf = ctx_.scratch;
         buf.clear();
-        envelope::error(buf, nullptr, parse_error, "invalid JSON");
+        envelope::error(buf, nullptr, rpc::parse_error_code, "invalid JSON");
         send(buf);
         closing_ = true;  // aiorpcx drops a connection that sends something other than JSON
       } else if (needs_node(root)) {
@@ -198,7 +198,7 @@ class Session {
     std::string& buf = ctx_.scratch;
     buf.clear();
     envelope::error(
-        buf, nullptr, invalid_request,
+        buf, nullptr, rpc::invalid_request_code,
         "request too large (over " + with_commas(static_cast<std::int64_t>(ctx_.config.max_recv)) + " bytes)");
     send(buf);
     closing_ = true;
@@ -326,7 +326,7 @@ class Session {
       run_sync(root, buf, 0);
     } else if (const auto* batch = root.if_array()) {
       if (batch->empty()) {
-        envelope::error(buf, nullptr, invalid_request, "empty batches are invalid");
+        envelope::error(buf, nullptr, rpc::invalid_request_code, "empty batches are invalid");
       } else {
         BatchReply reply(buf);
         for (const auto& item : *batch) {
@@ -338,7 +338,7 @@ class Session {
         reply.end();
       }
     } else {
-      envelope::error(buf, nullptr, invalid_request, "request object must be a dictionary");
+      envelope::error(buf, nullptr, rpc::invalid_request_code, "request object must be a dictionary");
     }
     if (!buf.empty()) send(buf);
   }
@@ -392,7 +392,7 @@ class Session {
     if (buf.size() - message_start > ctx_.config.max_send) {
       buf.resize(start);
       envelope::error(
-          buf, *p.id, invalid_request,
+          buf, *p.id, rpc::invalid_request_code,
           "response too large (over " + with_commas(static_cast<std::int64_t>(ctx_.config.max_send)) + " bytes)");
     }
   }
@@ -402,13 +402,13 @@ class Session {
     const auto* o = item.if_object();
     if (!o) {
       p.id = &null_id();
-      p.error = RpcError{invalid_request, "request object must be a dictionary"};
+      p.error = RpcError{rpc::invalid_request_code, "request object must be a dictionary"};
       return p;
     }
     if (const auto* id = o->if_contains("id")) {
       if (!(id->is_number() || id->is_string() || id->is_null())) {
         p.id = &null_id();
-        p.error = RpcError{invalid_request, "invalid \"id\": " + python_str(*id)};
+        p.error = RpcError{rpc::invalid_request_code, "invalid \"id\": " + python_str(*id)};
         return p;
       }
       if (!id->is_null()) p.id = id;
@@ -424,7 +424,7 @@ class Session {
       return p;
     }
     if (!m || !m->is_string()) {
-      p.error = RpcError{method_not_found, "request method must be a string"};
+      p.error = RpcError{rpc::method_not_found_code, "request method must be a string"};
       return p;
     }
     if (cost_.excessive()) {
@@ -435,7 +435,7 @@ class Session {
     }
     const MethodInfo* info = find_method(method);
     if (!info || !info->available(protocol())) {
-      p.error = RpcError{method_not_found, "unknown method \"" + std::string(method) + "\""};
+      p.error = RpcError{rpc::method_not_found_code, "unknown method \"" + std::string(method) + "\""};
       return p;
     }
     ++ctx_.method_counts[static_cast<std::size_t>(info->method)];

@@ -171,8 +171,10 @@ class BlockProcessor {
         tail.clear();
         const auto partial = fresh_table ? std::nullopt : w.get(table::history, hx);
         if (partial)
-          for (std::size_t i = 0; i + tx_num_size <= partial->size(); i += tx_num_size)
-            tail.push_back(load_tx_num(partial->data() + i));
+          for_each_tx_num(*partial, [&](TxNum n) {
+            tail.push_back(n);
+            return true;
+          });
         for (; g != history_.end() && g->first == hx; ++g) tail.push_back(g->second);
         write_history_tail(w, hx, tail, partial.has_value(), fresh_table ? PutFlags::append : PutFlags::none);
       }
@@ -241,16 +243,17 @@ class BlockProcessor {
     }
     const auto txids = snap->txids(h);
     for (std::size_t i = 0; i < txids.size(); ++i) {
-      std::vector<std::uint32_t> vouts;
       const auto prefix = ByteSpan(txids[i].data(), 8);
       auto c = snap->txn().cursor(table::outpoint);
-      for (bool ok = c.seek(prefix); ok && equal(c.key().first(8), prefix); ok = c.next())
-        if (load_tx_num(c.value().data()) == first + i) vouts.push_back(load_vout(c.key().data() + 8));
-      for (std::uint32_t vout : vouts) {
-        auto u = snap->find_utxo(txids[i], vout);
-        if (!u) return error::storage_failure;
-        touched.push_back(u->hashx);
-        removed.push_back(*u);
+      for (bool ok = c.seek(prefix); ok && equal(c.key().first(8), prefix); ok = c.next()) {
+        if (load_tx_num(c.value().data()) != first + i) continue;  // another txid's prefix
+        Utxo u{txids[i], load_vout(c.key().data() + 8), first + i, {}, 0};
+        std::memcpy(u.hashx.data(), c.value().data() + tx_num_size, hashx_size);
+        auto value = snap->amount(u.hashx, u.tx_num, u.vout);
+        if (!value) return error::storage_failure;
+        u.value = *value;
+        touched.push_back(u.hashx);
+        removed.push_back(u);
       }
     }
     std::sort(touched.begin(), touched.end());
@@ -266,7 +269,10 @@ class BlockProcessor {
     std::vector<Rewrite> rewrites;
     for (const HashX& hx : touched) {
       std::vector<TxNum> all;
-      snap->for_each_history(hx, [&](TxNum n) { return all.push_back(n), true; });
+      snap->for_each_history(hx, [&](TxNum n) {
+        all.push_back(n);
+        return true;
+      });
       const std::size_t keep = static_cast<std::size_t>(std::lower_bound(all.begin(), all.end(), first) - all.begin());
       const std::size_t from = keep / history_row_entries * history_row_entries;
       Rewrite r{hx, {}, {all.begin() + from, all.begin() + keep}, all.size() % history_row_entries != 0};

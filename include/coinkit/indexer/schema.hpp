@@ -97,6 +97,13 @@ inline void pack_tx_nums(Bytes& out, std::span<const TxNum> nums) {
   out.resize(nums.size() * tx_num_size);
   for (std::size_t i = 0; i < nums.size(); ++i) store_tx_num(out.data() + i * tx_num_size, nums[i]);
 }
+// f(TxNum) for each entry of a packed row, in order; false from f stops (and is returned).
+template <class F>
+bool for_each_tx_num(ByteSpan row, F&& f) {
+  for (std::size_t i = 0; i + tx_num_size <= row.size(); i += tx_num_size)
+    if (!f(load_tx_num(row.data() + i))) return false;
+  return true;
+}
 
 // Writes `tail`, the entries of a script's history from the first one not in a full row on,
 // as full rows and a last partial row; `had_partial_row` says whether one was stored before

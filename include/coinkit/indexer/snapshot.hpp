@@ -71,11 +71,6 @@ class Snapshot {
   // hashX) sorts just before the full rows, so it is kept aside and given last.
   template <class F>
   void for_each_history(const HashX& hx, F&& f) const {
-    auto each = [&](ByteSpan row) {
-      for (std::size_t i = 0; i + tx_num_size <= row.size(); i += tx_num_size)
-        if (!f(load_tx_num(row.data() + i))) return false;
-      return true;
-    };
     auto c = txn_.cursor(table::history);
     bool ok = c.seek(hx);
     std::array<std::uint8_t, history_row_entries * tx_num_size> partial;  // a span dies as the cursor moves
@@ -88,8 +83,8 @@ class Snapshot {
     for (;
          ok && c.key().size() == std::tuple_size_v<HistoryRowKey> && std::equal(hx.begin(), hx.end(), c.key().begin());
          ok = c.next())
-      if (!each(c.value())) return;
-    each(ByteSpan(partial.data(), partial_size));
+      if (!for_each_tx_num(c.value(), f)) return;
+    for_each_tx_num(ByteSpan(partial.data(), partial_size), f);
   }
 
   // f(Utxo without txid, tx_num set) for each unspent output of the script, chain order.
@@ -125,14 +120,20 @@ class Snapshot {
       if (!found || matches(u)) found = u;
     }
     if (!found || ((several || verify) && !matches(*found))) return std::nullopt;
-    // The amount is kept once, in the script's `utxo` row.
-    auto v = utxo_value(found->tx_num, found->vout, 0);
-    auto u = txn_.cursor(table::utxo);
-    if (!u.seek(found->hashx, ByteSpan(v).first(tx_num_size + 3)) || !equal(u.key(), found->hashx) ||
-        !std::equal(v.begin(), v.begin() + tx_num_size + 3, u.value().begin()))
-      return std::nullopt;
-    found->value = static_cast<std::int64_t>(load_le<std::uint64_t>(u.value().data() + tx_num_size + 3));
+    auto value = amount(found->hashx, found->tx_num, found->vout);
+    if (!value) return std::nullopt;
+    found->value = *value;
     return found;
+  }
+
+  // The amount of an unspent output, kept once: in its script's `utxo` row.
+  std::optional<std::int64_t> amount(const HashX& hx, TxNum tx_num, std::uint32_t vout) const {
+    const auto v = utxo_value(tx_num, vout, 0);
+    const ByteSpan position = ByteSpan(v).first(tx_num_size + 3);
+    auto c = txn_.cursor(table::utxo);
+    if (!c.seek(hx, position) || !equal(c.key(), hx) || !equal(c.value().first(position.size()), position))
+      return std::nullopt;
+    return static_cast<std::int64_t>(load_le<std::uint64_t>(c.value().data() + position.size()));
   }
 
  private:

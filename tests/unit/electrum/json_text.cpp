@@ -90,7 +90,7 @@ BOOST_AUTO_TEST_CASE(errors_and_ids_keep_their_json_types) {
       out ==
       R"({"jsonrpc": "2.0", "error": {"code": 1, "message": "the transaction was rejected by network rules.\n\nx\n[00]"}, "id": "a-string-id"})");
   out.clear();
-  envelope::error(out, nullptr, parse_error, "invalid JSON");
+  envelope::error(out, nullptr, rpc::parse_error_code, "invalid JSON");
   BOOST_TEST(out == R"({"jsonrpc": "2.0", "error": {"code": -32700, "message": "invalid JSON"}, "id": null})");
   BOOST_TEST(json::parse(out).is_object());
 }

@@ -325,6 +325,7 @@ class LmdbStorage {
   // spec LMDB cannot hold (dup_size above 511).
   LmdbStorage(const StorageOptions& options, std::span<const TableSpec> specs)
       : path_(options.path), max_map_size_(options.max_map_size) {
+    idle_txns_.reserve(max_idle_txns);
     std::error_code ec;
     std::filesystem::create_directories(path_, ec);
     if (ec) throw system_error(error_code(ec.value(), boost::system::generic_category()), message("cannot create"));
@@ -396,7 +397,10 @@ class LmdbStorage {
     MDB_txn* txn = nullptr;
     {
       std::lock_guard lock(idle_mutex_);
-      if (!idle_txns_.empty()) txn = idle_txns_.back(), idle_txns_.pop_back();
+      if (!idle_txns_.empty()) {
+        txn = idle_txns_.back();
+        idle_txns_.pop_back();
+      }
     }
     if (txn && mdb_txn_renew(txn) != 0) {
       mdb_txn_abort(txn);
@@ -529,7 +533,7 @@ class LmdbStorage {
     mdb_txn_reset(txn);
     {
       std::lock_guard lock(idle_mutex_);
-      if (idle_txns_.size() < max_idle_txns) return idle_txns_.push_back(txn);
+      if (idle_txns_.size() < max_idle_txns) return idle_txns_.push_back(txn);  // reserved: no throw
     }
     mdb_txn_abort(txn);
   }
