@@ -247,7 +247,7 @@ int main(int argc, char** argv) {
     const unsigned short port = daemon.local_endpoint().port();
     if (write(port_pipe[1], &port, sizeof port) != sizeof port) _exit(1);
     close(port_pipe[1]);
-    daemon.serve();  // until SIGTERM
+    (void)daemon.wait();  // until SIGTERM ends the process
     _exit(0);
   }
   close(port_pipe[1]);

@@ -2,6 +2,8 @@
 //   DAEMON_URL=http://user:pass@127.0.0.1:PORT DB_DIRECTORY=./db SERVICES=tcp://:50001,rpc:// ./electrum-server
 // docs/electrum-server.md lists every variable.
 #include <coinkit/coins/btc.hpp>
-#include <coinkit/electrum/run_server.hpp>
+#include <coinkit/electrum/server.hpp>
+#include <coinkit/indexer/storage/lmdb_storage.hpp>
+#include <coinkit/program/run.hpp>
 
-int main(int argc, char** argv) { return coinkit::electrum::run_server<coinkit::BtcPolicy>(argc, argv); }
+int main() { return coinkit::run<coinkit::ElectrumServer<coinkit::BtcPolicy, coinkit::LmdbStorage>>(); }

@@ -10,7 +10,7 @@
 //   curl -u electrum:electrumz -d '{"id":2,"method":"add_invoice","params":["0.5",{"xpub":"shop1"}]}' ...
 //   websocat ws://electrum:electrumz@127.0.0.1:5000/ws      # then pay_invoice: a new_payment event
 #include <coinkit/daemon/base_daemon.hpp>
-#include <coinkit/daemon/run.hpp>
+#include <coinkit/program/run.hpp>
 
 #include <coinkit/coins/btc.hpp>
 #include <coinkit/core/amount.hpp>
@@ -122,4 +122,4 @@ class ShopDaemon final : public ToolsDaemon<ShopDaemon> {
   std::uint64_t next_id_ = 0;
 };
 
-int main(int argc, char** argv) { return coinkit::run<ShopDaemon>(argc, argv); }
+int main() { return coinkit::run<ShopDaemon>(); }

@@ -5,7 +5,5 @@
 #include <coinkit/daemon/base_daemon.hpp>
 #include <coinkit/daemon/config.hpp>
 #include <coinkit/daemon/daemon_server.hpp>
-#include <coinkit/daemon/environment.hpp>
 #include <coinkit/daemon/error.hpp>
-#include <coinkit/daemon/run.hpp>
 #include <coinkit/daemon/wallet_updates.hpp>

@@ -32,12 +32,16 @@ inline std::uint64_t read_block_start(ByteReader& r, BlockHeader& header) noexce
 // order, its txid already computed. The view lives during the call only; `scratch` holds its
 // inputs and outputs and is reused, so a warm loop allocates nothing. Bytes are hashed in
 // place: the txid streams version, inputs, outputs and lock_time into Sha256d.
+// `header_size`: a coin whose headers extend Bitcoin's 80 bytes (CoinPolicy::header_size).
 // Returns the first error (f has then seen every transaction before it).
 template <class F>
-error_code for_each_transaction(ByteSpan block, TxViewBuffer& scratch, F&& f, TxSerParams params = tx_with_witness) {
+error_code for_each_transaction(ByteSpan block, TxViewBuffer& scratch, F&& f, TxSerParams params = tx_with_witness,
+                                std::size_t header_size = 80) {
   ByteReader r(block);
   BlockHeader header;
-  const std::uint64_t count = chain::detail::read_block_start(r, header);
+  header = BlockHeader::read(r);
+  if (header_size > 80) r.skip(header_size - 80);
+  const std::uint64_t count = chain::detail::read_count(r, min_tx_size, chain::error::too_many_transactions);
   for (std::uint64_t i = 0; i < count && r.ok(); ++i) {
     scratch.clear();
     TxView tx;

@@ -18,6 +18,7 @@ struct BchPolicy : BtcPolicy {
   static constexpr SighashScheme sighash = SighashScheme::forkid;
   static constexpr std::uint32_t fork_id = 0;  // SIGHASH_FORKID with fork id 0
   static constexpr std::uint16_t daemon_port = 5004;
+  static constexpr bool canonical_tx_order = true;  // CTOR since November 2018
 
   // Same genesis blocks as Bitcoin: the chains split at block 478559.
   static constexpr std::array<Network, 3> networks = {{

@@ -3,6 +3,7 @@
 
 #include <coinkit/coins/coin_policy.hpp>
 #include <coinkit/coins/network.hpp>
+#include <coinkit/core/sha256.hpp>
 
 #include <array>
 
@@ -35,6 +36,18 @@ struct BtcPolicy {
   static constexpr std::uint16_t daemon_port = 5000;  // Bitcart's BTC daemon
   static constexpr int coinbase_maturity = 100;
   static constexpr int decimals = 8;
+
+  // The chain: 80-byte headers whose proof of work is their double SHA-256 (the block hash).
+  static constexpr std::size_t header_size = 80;
+  static Hash256 pow_hash(ByteSpan header) noexcept { return sha256d(header); }
+  static constexpr bool canonical_tx_order = false;
+  static constexpr GenesisParams regtest_genesis = {
+      .message = "The Times 03/Jan/2009 Chancellor on brink of second bailout for banks",
+      .output_pubkey =
+          "04678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4cef38c4f35504e51e"
+          "c112de5c384df7ba0b8d578a4c702b6bf11d5f",
+      .time = 1296688602,
+      .nonce = 2};
 
   static constexpr std::array<Network, 4> networks = {{
       {NetworkId::mainnet,

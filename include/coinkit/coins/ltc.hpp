@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coinkit/coins/btc.hpp>
+#include <coinkit/core/scrypt.hpp>
 
 namespace coinkit {
 
@@ -26,6 +27,16 @@ struct LtcPolicy : BtcPolicy {
   static constexpr std::string_view name = "Litecoin";
   static constexpr std::string_view ticker = "LTC";
   static constexpr std::uint16_t daemon_port = 5001;
+
+  // Scrypt proof of work; the genesis message of Litecoin's launch.
+  static Hash256 pow_hash(ByteSpan header) { return scrypt_1024_1_1(header); }
+  static constexpr GenesisParams regtest_genesis = {
+      .message = "NY Times 05/Oct/2011 Steve Jobs, Apple\xe2\x80\x99s Visionary, Dies at 56",
+      .output_pubkey =
+          "040184710fa689ad5023690c80f3a49c8f13f8d45b8c857fbcbc8bc4a8e4d3eb4b10f4d4604fa08dce601aaf0f"
+          "470216fe1b51850b4acf21b179c45070ac7b03a9",
+      .time = 1296688602,
+      .nonce = 0};
 
   static constexpr std::array<Network, 3> networks = {{
       {NetworkId::mainnet,

@@ -5,17 +5,17 @@
 
 #include <coinkit/daemon/config.hpp>
 #include <coinkit/daemon/daemon_server.hpp>
+#include <coinkit/program/arguments.hpp>
 #include <coinkit/rpc/dispatcher.hpp>
 #include <coinkit/rpc/method_table.hpp>
 #include <coinkit/rpc/spec.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
-#include <csignal>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +23,8 @@
 
 namespace coinkit {
 
+// A daemon is a coinkit::Program: `coinkit::run<MyDaemon>()` is its whole main().
+//
 // Derived provides:
 //   - `using Coin = SomePolicy;` (the COIN_ prefix, default port and networks), or constructs
 //     the base from a DaemonConfig;
@@ -35,7 +37,7 @@ namespace coinkit {
 template <class Derived>
 class BaseDaemon {
  public:
-  using daemon_tag = void;  // marks daemons for coinkit::run
+  using Options = DaemonConfig;
 
   // Loads the spec (spec/base.json + spec/<coin>.json from config.spec_dir or
   // rpc::Spec::find_dir()); throws system_error when the base spec is missing or invalid.
@@ -64,29 +66,29 @@ class BaseDaemon {
     server_.listen();
   }
 
-  // start(), then serve().
-  void run() {
-    start();
-    serve();
+  // ---- coinkit::Program -------------------------------------------------------------------
+
+  static std::string usage(std::string_view program) {
+    return daemon_usage(program, Derived::Coin::ticker, Derived::Coin::daemon_port);
+  }
+  // The COIN_ environment of Derived::Coin; the daemon takes no arguments.
+  static DaemonConfig configure(const Arguments& args, const Environment& env) {
+    reject_arguments(args);
+    return load_daemon_config<typename Derived::Coin>(env);
   }
 
-  // Serves on this thread until stop(), SIGINT or SIGTERM (after start()).
-  void serve() {
-    boost::asio::signal_set signals(io_, SIGINT, SIGTERM);
-    signals.async_wait([this](const boost::system::error_code& ec, int) {
-      if (!ec) server_.stop();
-    });
-    stopping_signals_ = &signals;
+  // Serves on this thread until stop() (after start()); prints where it listens first.
+  std::optional<std::string> wait() {
+    std::cerr << config().coin << " daemon listening on " << local_endpoint() << " (" << to_string(config().network)
+              << ")" << std::endl;
     io_.run();
-    stopping_signals_ = nullptr;
+    return std::nullopt;
   }
+  void request_stop() { stop(); }
 
-  // Stops accepting and closes every connection; run() then returns. Safe from any thread.
+  // Stops accepting and closes every connection; wait() then returns. Safe from any thread.
   void stop() {
-    boost::asio::post(io_, [this] {
-      server_.stop();
-      if (stopping_signals_) stopping_signals_->cancel();
-    });
+    boost::asio::post(io_, [this] { server_.stop(); });
   }
 
   net::tcp::endpoint local_endpoint() const { return server_.local_endpoint(); }
@@ -161,7 +163,6 @@ class BaseDaemon {
   boost::asio::io_context io_{1};
   rpc::Spec spec_;
   DaemonServer server_;
-  boost::asio::signal_set* stopping_signals_ = nullptr;
 };
 
 }  // namespace coinkit

@@ -3,19 +3,17 @@
 #pragma once
 
 #include <coinkit/coins/coin_policy.hpp>
-#include <coinkit/daemon/environment.hpp>
+#include <coinkit/config/reader.hpp>
 #include <coinkit/daemon/error.hpp>
 
-#include <boost/assert/source_location.hpp>
-#include <boost/system/result.hpp>
-
+#include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace coinkit {
@@ -46,41 +44,6 @@ struct DaemonConfig {
   std::string spec_dir;                    // COINKIT_SPEC_DIR (no prefix); empty: rpc::Spec::find_dir()
 };
 
-// Which variable was rejected, its value and why: "BTC_PORT=abc: not a decimal integer (...)".
-struct ConfigError {
-  error_code code;
-  std::string variable;
-  std::string value;
-  std::string expected;  // what would have been accepted
-
-  std::string message() const {
-    std::string m = variable + "=" + value + ": " + code.message();
-    if (!expected.empty()) m += " (expected " + expected + ")";
-    return m;
-  }
-};
-
-// Thrown by load_daemon_config: a system_error whose what() names the variable.
-class ConfigException : public system_error {
- public:
-  explicit ConfigException(ConfigError e)
-      : system_error(e.code, e.message()), error_(std::move(e)), message_(error_.message()) {}
-  const ConfigError& error() const noexcept { return error_; }
-  // Just "BTC_PORT=abc: not a decimal integer (...)", without system_error's suffix.
-  const char* what() const noexcept override { return message_.c_str(); }
-
- private:
-  ConfigError error_;
-  std::string message_;
-};
-
-// Makes result<DaemonConfig, ConfigError>::value() throw ConfigException.
-[[noreturn]] inline void throw_exception_from_error(const ConfigError& e, const boost::source_location&) {
-  throw ConfigException(e);
-}
-
-using ConfigResult = boost::system::result<DaemonConfig, ConfigError>;
-
 // What differs between coins: the prefix, the default port and the network names.
 struct DaemonConfigDefaults {
   std::string_view coin;
@@ -89,27 +52,6 @@ struct DaemonConfigDefaults {
 };
 
 namespace daemon::detail {
-
-// Bool casting as python-decouple does it: case-insensitive true/false/yes/no/on/off/1/0, and
-// the empty string is false.
-inline std::optional<bool> parse_bool(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  if (lower == "1" || lower == "true" || lower == "yes" || lower == "on") return true;
-  if (lower == "0" || lower == "false" || lower == "no" || lower == "off" || lower.empty()) return false;
-  return std::nullopt;
-}
-
-// Plain decimal digits only: no sign, spaces or underscores (stricter than Python's int()).
-inline result<std::uint64_t> parse_uint(std::string_view text, std::uint64_t max) {
-  if (text.empty() || text.size() > 20) return daemon::error::invalid_integer;
-  for (char c : text)
-    if (c < '0' || c > '9') return daemon::error::invalid_integer;
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || value > max) return daemon::error::integer_out_of_range;
-  return value;
-}
 
 inline bool is_ip_address(std::string_view host) {
   // IPv4 dotted quad, or IPv6 (hex digits, ':' and '.' for an embedded IPv4, at least one ':').
@@ -125,7 +67,7 @@ inline bool is_ip_address(std::string_view host) {
   for (;;) {
     const std::size_t dot = host.find('.', start);
     const std::string_view part = host.substr(start, dot == std::string_view::npos ? host.npos : dot - start);
-    if (part.empty() || part.size() > 3 || !parse_uint(part, 255)) return false;
+    if (part.empty() || part.size() > 3 || !config::parse_uint(part, 255)) return false;
     ++parts;
     if (dot == std::string_view::npos) break;
     start = dot + 1;
@@ -140,7 +82,7 @@ inline bool split_host_port(std::string_view text, std::string& host, std::uint1
   std::string_view h = text.substr(0, colon);
   if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
   if (h.empty()) return false;
-  auto p = parse_uint(text.substr(colon + 1), 65535);
+  auto p = config::parse_uint(text.substr(colon + 1), 65535);
   if (!p || *p == 0) return false;
   host = std::string(h);
   port = static_cast<std::uint16_t>(*p);
@@ -179,10 +121,39 @@ inline std::optional<ProxyUrl> parse_proxy_url(std::string_view text) {
 
 }  // namespace daemon::detail
 
+// What a daemon program reads, for --help (docs/daemon.md has the full reference).
+inline std::string daemon_usage(std::string_view program, std::string_view coin, unsigned short port) {
+  const std::string p(coin);
+  std::string s = "usage: " + std::string(program) +
+                  "\n\nA wallet daemon speaking Bitcart's daemon API (JSON-RPC on POST /, events on GET /ws,"
+                  "\nerror spec on GET /spec). It is configured by environment variables:\n\n";
+  const std::pair<std::string, std::string> vars[] = {
+      {"_HOST", "bind address (127.0.0.1; 0.0.0.0 when IN_DOCKER is set)"},
+      {"_PORT", "bind port (" + std::to_string(port) + "; 0 picks a free port)"},
+      {"_LOGIN", "HTTP Basic auth user (electrum)"},
+      {"_PASSWORD", "HTTP Basic auth password (electrumz)"},
+      {"_DATA_PATH", "data directory (none)"},
+      {"_DEBUG", "verbose logging: true/false (false)"},
+      {"_NETWORK", "mainnet, testnet, regtest, ... (mainnet)"},
+      {"_POLLING_CAP", "events kept per wallet for get_updates (100)"},
+      {"_SERVER", "Electrum server host:port:s|t (automatic)"},
+      {"_ONESERVER", "use only that server: true/false (false)"},
+      {"_PROXY_URL", "socks5://[user:password@]host:port (none)"},
+      {"_EXPERIMENTAL_NOSYNC", "answer before wallets are synced: true/false (false)"},
+  };
+  for (const auto& [name, what] : vars) {
+    std::string line = "  " + p + name;
+    line.resize(std::max<std::size_t>(line.size() + 1, 28), ' ');
+    s += line + what + "\n";
+  }
+  s += "  COINKIT_SPEC_DIR          directory of base.json and <coin>.json (built-in)\n";
+  return s;
+}
+
 // Reads and validates every COIN_ variable; the first rejected one is returned as the error.
-inline ConfigResult parse_daemon_config(const Environment& env, const DaemonConfigDefaults& defaults) {
-  using daemon::error;
+inline ConfigResult<DaemonConfig> parse_daemon_config(const Environment& env, const DaemonConfigDefaults& defaults) {
   namespace d = daemon::detail;
+  using daemon::error;
   DaemonConfig c;
   c.coin = std::string(defaults.coin);
   c.port = defaults.port;
@@ -191,73 +162,48 @@ inline ConfigResult parse_daemon_config(const Environment& env, const DaemonConf
   for (NetworkId id : defaults.networks)
     if (id == NetworkId::mainnet) c.network = id;
 
-  const auto name = [&](std::string_view suffix) { return c.coin + "_" + std::string(suffix); };
-  const auto fail = [&](error_code e, std::string_view suffix, const std::string& value, std::string expected) {
-    return ConfigError{e, name(suffix), value, std::move(expected)};
-  };
-  const auto read_bool = [&](std::string_view suffix, bool& out) -> std::optional<ConfigError> {
-    if (auto v = env.get(name(suffix))) {
-      auto b = d::parse_bool(*v);
-      if (!b) return fail(error::invalid_boolean, suffix, *v, "true or false");
-      out = *b;
-    }
-    return std::nullopt;
-  };
-
-  if (auto v = env.get(name("HOST"))) {
+  ConfigReader r(env, {.prefix = c.coin + "_", .empty_means_unset = false});
+  if (auto v = r.get("HOST")) {
     if (*v != "localhost" && !d::is_ip_address(*v))
-      return fail(error::invalid_host, "HOST", *v, "an IP address such as 127.0.0.1 or 0.0.0.0");
+      r.fail(error::invalid_host, "HOST", *v, "an IP address such as 127.0.0.1 or 0.0.0.0");
     c.host = *v;
   }
-  if (auto v = env.get(name("PORT"))) {
-    auto p = d::parse_uint(*v, 65535);
-    if (!p) return fail(p.error(), "PORT", *v, "a port number 0-65535");
-    c.port = static_cast<std::uint16_t>(*p);
-  }
-  if (auto v = env.get(name("LOGIN"))) {
-    if (v->find(':') != std::string::npos) return fail(error::invalid_login, "LOGIN", *v, "a login without ':'");
+  c.port = r.integer<std::uint16_t>("PORT", c.port, 0, 65535, "a port number 0-65535");
+  if (auto v = r.get("LOGIN")) {
+    if (v->find(':') != std::string::npos) r.fail(error::invalid_login, "LOGIN", *v, "a login without ':'");
     c.login = *v;
   }
-  if (auto v = env.get(name("PASSWORD"))) c.password = *v;
-  if (auto v = env.get(name("DATA_PATH"))) c.data_path = *v;
-  if (auto e = read_bool("DEBUG", c.debug)) return *e;
-  if (auto v = env.get(name("NETWORK"))) {
+  c.password = r.string("PASSWORD", c.password);
+  c.data_path = r.string("DATA_PATH");
+  c.debug = r.boolean("DEBUG");
+  if (auto v = r.get("NETWORK")) {
     std::string names;
     bool found = false;
     for (NetworkId id : defaults.networks) {
-      if (!names.empty()) names += ", ";
-      names += to_string(id);
-      if (to_string(id) == *v) {
-        c.network = id;
-        found = true;
-      }
+      names += (names.empty() ? "" : ", ") + std::string(to_string(id));
+      if (to_string(id) == *v) c.network = id, found = true;
     }
-    if (!found) return fail(error::unknown_network, "NETWORK", *v, "one of: " + names);
+    if (!found) r.fail(config::error::unknown_network, "NETWORK", *v, "one of: " + names);
   }
-  if (auto v = env.get(name("POLLING_CAP"))) {
-    auto p = d::parse_uint(*v, 1'000'000);
-    if (!p) return fail(p.error(), "POLLING_CAP", *v, "a number of events 0-1000000");
-    c.polling_cap = static_cast<std::size_t>(*p);
-  }
-  if (auto v = env.get(name("SERVER"))) {
+  c.polling_cap = r.integer<std::size_t>("POLLING_CAP", c.polling_cap, 0, 1'000'000, "a number of events 0-1000000");
+  if (auto v = r.get("SERVER")) {
     if (!v->empty() && !d::valid_server(*v))
-      return fail(error::invalid_server, "SERVER", *v, "host:port:s or host:port:t, e.g. 127.0.0.1:51002:s");
+      r.fail(error::invalid_server, "SERVER", *v, "host:port:s or host:port:t, e.g. 127.0.0.1:51002:s");
     c.server = *v;
   }
-  if (auto e = read_bool("ONESERVER", c.oneserver)) return *e;
-  if (auto v = env.get(name("PROXY_URL")); v && !v->empty()) {
+  c.oneserver = r.boolean("ONESERVER");
+  if (auto v = r.get("PROXY_URL"); v && !v->empty()) {
     c.proxy = d::parse_proxy_url(*v);
-    if (!c.proxy)
-      return fail(error::invalid_proxy_url, "PROXY_URL", *v, "socks4|socks5|http://[user[:password]@]host:port");
+    if (!c.proxy) r.fail(error::invalid_proxy_url, "PROXY_URL", *v, "socks4|socks5|http://[user[:password]@]host:port");
   }
-  if (auto e = read_bool("EXPERIMENTAL_NOSYNC", c.experimental_nosync)) return *e;
+  c.experimental_nosync = r.boolean("EXPERIMENTAL_NOSYNC");
   if (auto v = env.get("COINKIT_SPEC_DIR")) c.spec_dir = *v;
-  return c;
+  return r.finish(std::move(c));
 }
 
 // The coin's defaults: its ticker as the prefix, its daemon_port and its networks.
 template <class Coin>
-ConfigResult parse_daemon_config(const Environment& env) {
+ConfigResult<DaemonConfig> parse_daemon_config(const Environment& env) {
   static_assert(CoinPolicy<Coin>, "Coin must model coinkit::CoinPolicy");
   static constexpr auto ids = [] {
     std::array<NetworkId, Coin::networks.size()> out{};

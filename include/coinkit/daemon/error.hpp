@@ -1,4 +1,5 @@
-// Error codes of the daemon layer: rejected values of the COIN_-prefixed environment.
+// Error codes of the daemon layer: rejected values of the COIN_-prefixed environment (integers,
+// booleans and networks are the config layer's).
 #pragma once
 
 #include <coinkit/core/error.hpp>
@@ -11,24 +12,16 @@
 namespace coinkit::daemon {
 
 enum class error {
-  invalid_integer = 1,   // not a plain decimal integer
-  integer_out_of_range,  // a decimal integer outside the variable's range
-  invalid_boolean,       // not one of true/false/yes/no/on/off/1/0 (any case) or empty
-  unknown_network,       // not one of the networks the coin has
-  invalid_host,          // not an IPv4/IPv6 address (or "localhost")
-  invalid_login,         // a login containing ':' cannot be sent in HTTP Basic auth
-  invalid_server,        // not host:port:s or host:port:t
-  invalid_proxy_url,     // not socks4|socks5|http://[user[:password]@]host:port
+  invalid_host = 1,   // not an IPv4/IPv6 address (or "localhost")
+  invalid_login,      // a login containing ':' cannot be sent in HTTP Basic auth
+  invalid_server,     // not host:port:s or host:port:t
+  invalid_proxy_url,  // not socks4|socks5|http://[user[:password]@]host:port
 };
 
 constexpr const char* error_category_name(error) noexcept { return "coinkit.daemon"; }
 
 constexpr const char* error_message(error e) noexcept {
   switch (e) {
-    case error::invalid_integer: return "not a decimal integer";
-    case error::integer_out_of_range: return "integer out of range";
-    case error::invalid_boolean: return "not a boolean (true/false, yes/no, on/off, 1/0)";
-    case error::unknown_network: return "unknown network for this coin";
     case error::invalid_host: return "not an IP address";
     case error::invalid_login: return "login must not contain ':'";
     case error::invalid_server: return "not a server of the form host:port:s or host:port:t";

@@ -4,24 +4,17 @@
 #pragma once
 
 #include <coinkit/coins/coin_policy.hpp>
+#include <coinkit/config/reader.hpp>
 #include <coinkit/electrum/cost_meter.hpp>
 #include <coinkit/electrum/error.hpp>
 #include <coinkit/electrum/log.hpp>
 #include <coinkit/node/daemon_url.hpp>
 
-#include <boost/assert/source_location.hpp>
-#include <boost/system/result.hpp>
-
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <functional>
-#include <iterator>
 #include <optional>
 #include <regex>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -123,7 +116,8 @@ struct ServerConfig {
   // --- the chain and the node
   std::string coin;                                              // COIN (matched to the policy's name or ticker)
   NetworkId network = NetworkId::mainnet;                        // NET
-  std::string daemon_url;                                        // DAEMON_URL (required)
+  std::string daemon_url;                                        // DAEMON_URL (required), as given
+  node::NodeOptions node;                                        // its first URL, parsed
   std::filesystem::path db_directory;                            // DB_DIRECTORY (required)
   std::size_t cache_mb = 1200;                                   // CACHE_MB
   int reorg_limit = 200;                                         // REORG_LIMIT
@@ -158,135 +152,39 @@ struct ServerConfig {
   bool allow_root = false;              // ALLOW_ROOT
 };
 
-// Which variable was rejected, its value and why: "MAX_SEND=abc: not a decimal integer (...)".
-struct ConfigError {
-  error_code code;
-  std::string variable;
-  std::string value;
-  std::string expected;
-
-  std::string message() const {
-    std::string m = variable + "=" + value + ": " + code.message();
-    if (!expected.empty()) m += " (" + expected + ")";
-    return m;
-  }
-};
-
-class ConfigException : public std::runtime_error {
- public:
-  explicit ConfigException(ConfigError e) : std::runtime_error(e.message()), error_(std::move(e)) {}
-  const ConfigError& error() const noexcept { return error_; }
-
- private:
-  ConfigError error_;
-};
-
-[[noreturn]] inline void throw_exception_from_error(const ConfigError& e, const boost::source_location&) {
-  throw ConfigException(e);
-}
-
-using ConfigResult = boost::system::result<ServerConfig, ConfigError>;
-
-// Where variables come from: the process environment, or a map in tests and embedding programs.
-using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
-
-inline EnvLookup process_environment() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const std::string key(name);
-    if (const char* v = std::getenv(key.c_str())) return std::string(v);
-    return std::nullopt;
-  };
-}
-
 namespace detail {
 
-// Reads typed variables and remembers the first error.
-class EnvReader {
- public:
-  explicit EnvReader(const EnvLookup& env) : env_(env) {}
-
-  std::optional<std::string> get(std::string_view name) const { return env_(name); }
-  std::optional<ConfigError>& failure() noexcept { return error_; }
-
-  void fail(error_code code, std::string_view name, std::string value, std::string expected = {}) {
-    if (!error_) error_ = ConfigError{code, std::string(name), std::move(value), std::move(expected)};
-  }
-
-  // A plain decimal in [min, max]; `fallback` when unset or empty.
-  template <class T>
-  T integer(std::string_view name, T fallback, std::uint64_t min, std::uint64_t max) {
-    auto v = get(name);
-    if (!v || v->empty()) return fallback;
-    std::string_view s = *v;
-    std::uint64_t n = 0;
-    bool ok = !s.empty() && s.size() <= 19;
-    for (char c : s) ok = ok && c >= '0' && c <= '9', n = n * 10 + static_cast<std::uint64_t>(c - '0');
-    const std::string range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
-    if (!ok) {
-      fail(error::invalid_integer, name, *v, range);
-      return fallback;
+// SERVICES and REPORT_SERVICES: comma-separated service addresses, each address once.
+inline std::vector<ServiceAddress> read_services(ConfigReader& r, std::string_view name) {
+  std::vector<ServiceAddress> out;
+  auto v = r.get(name);
+  if (!v) return out;
+  std::string_view rest = *v;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (item.find_first_not_of(' ') == std::string_view::npos) continue;
+    auto s = parse_service(item);
+    if (!s) {
+      r.fail(s.error(), name, std::string(item), "protocol://host:port with protocol tcp, ssl, ws, wss or rpc");
+      return out;
     }
-    if (n < min || n > max) {
-      fail(error::integer_out_of_range, name, *v, range);
-      return fallback;
-    }
-    return static_cast<T>(n);
-  }
-
-  bool boolean(std::string_view name) {
-    auto v = get(name);
-    if (!v) return false;
-    std::string lower = *v;
-    for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    return !(lower.empty() || lower == "0" || lower == "false" || lower == "no" || lower == "off");
-  }
-
-  std::string string(std::string_view name, std::string fallback = {}) {
-    auto v = get(name);
-    return v ? *v : fallback;
-  }
-
-  std::vector<ServiceAddress> services(std::string_view name) {
-    std::vector<ServiceAddress> out;
-    auto v = get(name);
-    if (!v) return out;
-    std::string_view rest = *v;
-    while (!rest.empty()) {
-      const std::size_t comma = rest.find(',');
-      const std::string_view item = rest.substr(0, comma);
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-      if (item.find_first_not_of(' ') == std::string_view::npos) continue;
-      auto s = parse_service(item);
-      if (!s) {
-        fail(s.error(), name, std::string(item), "protocol://host:port with protocol tcp, ssl, ws, wss or rpc");
+    for (const ServiceAddress& o : out)
+      if (o.host == s->host && o.port == s->port && s->port != 0) {
+        r.fail(error::duplicate_service, name, std::string(item), "each address once");
         return out;
       }
-      for (const ServiceAddress& o : out)
-        if (o.host == s->host && o.port == s->port && s->port != 0) {
-          fail(error::duplicate_service, name, std::string(item), "each address once");
-          return out;
-        }
-      out.push_back(*s);
-    }
-    return out;
+    out.push_back(*s);
   }
-
- private:
-  const EnvLookup& env_;
-  std::optional<ConfigError> error_;
-};
+  return out;
+}
 
 inline std::string lowercase_letters(std::string_view s) {
   std::string out;
   for (char c : s)
     if (c != ' ' && c != '_' && c != '-') out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   return out;
-}
-
-inline std::optional<std::string> read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 }  // namespace detail
@@ -316,8 +214,8 @@ inline constexpr std::string_view obsolete_variables[] = {
 // Reads and checks every variable for the coin `Coin`; the first problem is returned, naming
 // its variable. value() throws ConfigException.
 template <CoinPolicy Coin>
-ConfigResult load_server_config(const EnvLookup& env = process_environment()) {
-  detail::EnvReader r(env);
+ConfigResult<ServerConfig> load_server_config(const Environment& env = Environment::process()) {
+  ConfigReader r(env, {.prefix = {}, .empty_means_unset = true});
   ServerConfig c;
 
   for (std::string_view name : obsolete_variables)
@@ -328,30 +226,23 @@ ConfigResult load_server_config(const EnvLookup& env = process_environment()) {
       detail::lowercase_letters(c.coin) != detail::lowercase_letters(Coin::ticker))
     r.fail(error::wrong_coin, "COIN", c.coin, "this program serves " + std::string(Coin::name));
 
-  const std::string net = r.string("NET", "mainnet");
-  if (const Network* n = find_network<Coin>(net))
-    c.network = n->id;
-  else {
-    std::string names;
-    for (const Network& n2 : Coin::networks) names += (names.empty() ? "" : ", ") + std::string(to_string(n2.id));
-    r.fail(error::unknown_network, "NET", net, "one of " + names);
-  }
-
-  if (auto v = r.get("DAEMON_URL"); v && !v->empty()) {
+  c.network = r.network<Coin>("NET", NetworkId::mainnet);
+  if (auto v = r.get("DAEMON_URL")) {
     c.daemon_url = *v;
     // ElectrumX takes a comma-separated failover list; this server uses the first URL.
     const std::string first = c.daemon_url.substr(0, c.daemon_url.find(','));
-    const Network* n = find_network<Coin>(c.network);
-    if (auto o = node::parse_daemon_url(first, n ? n->ports.rpc : Coin::networks[0].ports.rpc); !o)
+    if (auto o = node::parse_daemon_url(first, find_network<Coin>(c.network)->ports.rpc))
+      c.node = std::move(*o);
+    else
       r.fail(o.error(), "DAEMON_URL", *v, "http://user:password@host:port");
   } else {
-    r.fail(error::missing_variable, "DAEMON_URL", v.value_or(""), "http://user:password@host:port");
+    r.fail(config::error::missing_variable, "DAEMON_URL", "", "http://user:password@host:port");
   }
-  if (auto v = r.get("DB_DIRECTORY"); v && !v->empty())
+  if (auto v = r.get("DB_DIRECTORY"))
     c.db_directory = *v;
   else
-    r.fail(error::missing_variable, "DB_DIRECTORY", v.value_or(""), "a directory for the index");
-  if (auto v = r.get("DB_ENGINE"); v && !v->empty() && detail::lowercase_letters(*v) != "lmdb")
+    r.fail(config::error::missing_variable, "DB_DIRECTORY", "", "a directory for the index");
+  if (auto v = r.get("DB_ENGINE"); v && detail::lowercase_letters(*v) != "lmdb")
     r.fail(error::unsupported_value, "DB_ENGINE", *v, "coinkit keeps its index in LMDB: unset it or set lmdb");
 
   c.cache_mb = r.integer<std::size_t>("CACHE_MB", c.cache_mb, 1, 1u << 20);
@@ -361,8 +252,8 @@ ConfigResult load_server_config(const EnvLookup& env = process_environment()) {
   c.daemon_poll_interval_mempool = std::chrono::milliseconds(
       r.integer<long long>("DAEMON_POLL_INTERVAL_MEMPOOL", c.daemon_poll_interval_mempool.count(), 1, 86'400'000));
 
-  c.services = r.services("SERVICES");
-  c.report_services = r.services("REPORT_SERVICES");
+  c.services = detail::read_services(r, "SERVICES");
+  c.report_services = detail::read_services(r, "REPORT_SERVICES");
   for (const ServiceAddress& s : c.report_services)
     if (s.protocol == Protocol::rpc)
       r.fail(error::invalid_service, "REPORT_SERVICES", s.to_string(), "rpc is never reported");
@@ -370,21 +261,21 @@ ConfigResult load_server_config(const EnvLookup& env = process_environment()) {
       std::any_of(c.services.begin(), c.services.end(), [](const ServiceAddress& s) { return s.tls(); });
   for (std::string_view name : {std::string_view("SSL_CERTFILE"), std::string_view("SSL_KEYFILE")}) {
     auto v = r.get(name);
-    if (!v || v->empty()) {
+    if (!v) {
       if (needs_tls) r.fail(error::missing_tls_files, name, "", "a PEM file");
       continue;
     }
     (name == "SSL_CERTFILE" ? c.ssl_certfile : c.ssl_keyfile) = *v;
-    if (needs_tls && !detail::read_file(*v)) r.fail(error::unreadable_file, name, *v, "a readable PEM file");
+    if (needs_tls && !config::read_file(*v)) r.fail(config::error::unreadable_file, name, *v, "a readable PEM file");
   }
   c.worker_threads = r.integer<unsigned>("WORKER_THREADS", 0, 0, 256);
 
-  if (auto v = r.get("BANNER_FILE"); v && !v->empty()) {
+  if (auto v = r.get("BANNER_FILE")) {
     c.banner_file = *v;
-    if (auto text = detail::read_file(*v))
+    if (auto text = config::read_file(*v))
       c.banner = *text;
     else
-      r.fail(error::unreadable_file, "BANNER_FILE", *v, "a readable UTF-8 text file");
+      r.fail(config::error::unreadable_file, "BANNER_FILE", *v, "a readable UTF-8 text file");
   }
   c.donation_address = r.string("DONATION_ADDRESS");
   c.drop_client = r.string("DROP_CLIENT");
@@ -413,7 +304,7 @@ ConfigResult load_server_config(const EnvLookup& env = process_environment()) {
   c.request_timeout = seconds("REQUEST_TIMEOUT", c.request_timeout);
   c.send_timeout = seconds("SEND_TIMEOUT", c.send_timeout);
 
-  if (auto v = r.get("LOG_LEVEL"); v && !v->empty()) {
+  if (auto v = r.get("LOG_LEVEL")) {
     if (auto l = parse_log_level(*v))
       c.log_level = *l;
     else
@@ -422,8 +313,7 @@ ConfigResult load_server_config(const EnvLookup& env = process_environment()) {
   c.anon_logs = r.boolean("ANON_LOGS");
   c.allow_root = r.boolean("ALLOW_ROOT");
 
-  if (r.failure()) return *r.failure();
-  return c;
+  return r.finish(std::move(c));
 }
 
 }  // namespace coinkit::electrum

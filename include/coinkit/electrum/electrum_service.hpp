@@ -403,7 +403,8 @@ class ElectrumService final : public Service {
     double cost = static_cast<double>(std::get<std::int64_t>(count)) / 50;
     const Bytes headers =
         first <= INT_MAX ? index_.headers(static_cast<int>(first), static_cast<int>(wanted)) : Bytes{};
-    const std::int64_t n = static_cast<std::int64_t>(headers.size() / 80);
+    const std::size_t header_size = index_.header_size();
+    const std::int64_t n = static_cast<std::int64_t>(headers.size() / header_size);
     std::optional<MerkleProofOf> proof;
     if (n && c) {
       cost += 1.0;
@@ -416,7 +417,7 @@ class ElectrumService final : public Service {
       j.raw("{\"headers\": [");
       for (std::int64_t i = 0; i < n; ++i) {
         if (i) j.raw(", ");
-        j.hex(ByteSpan(headers).subspan(static_cast<std::size_t>(i) * 80, 80));
+        j.hex(ByteSpan(headers).subspan(static_cast<std::size_t>(i) * header_size, header_size));
       }
       j.raw("]");
     } else {

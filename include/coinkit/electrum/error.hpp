@@ -1,4 +1,5 @@
-// Error codes of the electrum layer: configuration the server cannot start with.
+// Error codes of the electrum layer: configuration the server cannot start with (integers, files
+// and networks are the config layer's).
 #pragma once
 
 #include <coinkit/core/error.hpp>
@@ -10,38 +11,28 @@
 namespace coinkit::electrum {
 
 enum class error {
-  missing_variable = 1,  // a variable the server cannot run without is not set
-  invalid_integer,       // not a plain decimal integer
-  integer_out_of_range,  // a number outside the accepted range
-  invalid_service,       // a SERVICES entry that is not protocol://host:port
-  unknown_protocol,      // a SERVICES protocol other than tcp, ssl, ws, wss and rpc
-  duplicate_service,     // two services on the same host and port
-  wrong_coin,            // COIN names another coin than the one the server was built for
-  unknown_network,       // NET names a network the coin does not have
-  obsolete_variable,     // a variable ElectrumX removed (HOST, TCP_PORT, MAX_SUBS, ...)
-  missing_tls_files,     // an ssl:// or wss:// service without SSL_CERTFILE and SSL_KEYFILE
-  unreadable_file,       // a file the configuration names cannot be read
-  tls_setup_failed,      // OpenSSL refused the certificate or the key
-  invalid_log_level,     // LOG_LEVEL other than debug, info, warning, error, critical
-  invalid_regex,         // DROP_CLIENT is not a regular expression
-  unsupported_value,     // a value this server does not implement (DB_ENGINE other than lmdb)
+  invalid_service = 1,  // a SERVICES entry that is not protocol://host:port
+  unknown_protocol,     // a SERVICES protocol other than tcp, ssl, ws, wss and rpc
+  duplicate_service,    // two services on the same host and port
+  wrong_coin,           // COIN names another coin than the one the server was built for
+  obsolete_variable,    // a variable ElectrumX removed (HOST, TCP_PORT, MAX_SUBS, ...)
+  missing_tls_files,    // an ssl:// or wss:// service without SSL_CERTFILE and SSL_KEYFILE
+  tls_setup_failed,     // OpenSSL refused the certificate or the key
+  invalid_log_level,    // LOG_LEVEL other than debug, info, warning, error, critical
+  invalid_regex,        // DROP_CLIENT is not a regular expression
+  unsupported_value,    // a value this server does not implement (DB_ENGINE other than lmdb)
 };
 
 constexpr const char* error_category_name(error) noexcept { return "coinkit.electrum"; }
 
 constexpr const char* error_message(error e) noexcept {
   switch (e) {
-    case error::missing_variable: return "required variable is not set";
-    case error::invalid_integer: return "not a decimal integer";
-    case error::integer_out_of_range: return "number out of range";
     case error::invalid_service: return "service must be protocol://host:port";
     case error::unknown_protocol: return "unknown service protocol (tcp, ssl, ws, wss or rpc)";
     case error::duplicate_service: return "two services on the same address";
     case error::wrong_coin: return "this server is built for another coin";
-    case error::unknown_network: return "the coin has no such network";
     case error::obsolete_variable: return "obsolete variable: use SERVICES / REPORT_SERVICES instead";
     case error::missing_tls_files: return "ssl:// and wss:// services need SSL_CERTFILE and SSL_KEYFILE";
-    case error::unreadable_file: return "cannot read the file";
     case error::tls_setup_failed: return "TLS certificate or key rejected";
     case error::invalid_log_level: return "unknown log level";
     case error::invalid_regex: return "not a valid regular expression";

@@ -1,6 +1,7 @@
 // ElectrumServer<Coin, Storage, Cache>: an Electrum protocol server for one coin: an Indexer
 // following the node, the protocol's methods over it, and the ServerCore's listeners; clients
-// are served once the index has caught up, LocalRPC at once.
+// are served once the index has caught up, LocalRPC at once. A coinkit::Program:
+//   int main() { return coinkit::run<coinkit::ElectrumServer<coinkit::BtcPolicy, coinkit::LmdbStorage>>(); }
 #pragma once
 
 #include <coinkit/coins/coin_policy.hpp>
@@ -12,10 +13,12 @@
 #include <coinkit/indexer/flat_cache.hpp>
 #include <coinkit/indexer/indexer.hpp>
 #include <coinkit/indexer/storage/lmdb_storage.hpp>
-#include <coinkit/node/daemon_url.hpp>
 #include <coinkit/node/node_client.hpp>
+#include <coinkit/program/arguments.hpp>
 
 #include <boost/json/object.hpp>
+
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -31,24 +34,43 @@
 namespace coinkit::electrum {
 
 template <CoinPolicy Coin, indexer::Storage S = indexer::LmdbStorage, class Cache = indexer::FlatCache>
-class ElectrumServer final : private LocalRpcBackend {
+class Server final : private LocalRpcBackend {
   static_assert(indexer::Storage<S>, "S must model coinkit::indexer::Storage");
 
  public:
   using Indexer = indexer::Indexer<Coin, S, Cache>;
   using Service = ElectrumService<indexer::Index<S>, node::NodeClient>;
 
-  // The indexer's settings from the server's (DB_DIRECTORY, DAEMON_URL, CACHE_MB, ...). Throws
-  // ConfigException for a DAEMON_URL that does not parse.
+  using Options = ServerConfig;
+
+  static std::string usage(std::string_view program) {
+    return "usage: " + std::string(program) + "\n\nAn Electrum protocol server (1.4 to 1.6) for " +
+           std::string(Coin::name) +
+           ", configured by environment variables as ElectrumX is:\n"
+           "  DAEMON_URL       the node's JSON-RPC: http://user:password@host:port (required)\n"
+           "  DB_DIRECTORY     where the index lives (required)\n"
+           "  COIN, NET        the coin and its network (mainnet, testnet, regtest, signet)\n"
+           "  SERVICES         listeners: tcp://:50001,ssl://:50002,ws://:50003,wss://:50004,rpc://\n"
+           "  SSL_CERTFILE, SSL_KEYFILE   PEM files for ssl:// and wss://\n"
+           "  MAX_SESSIONS, MAX_SEND, MAX_RECV, COST_SOFT_LIMIT, COST_HARD_LIMIT, SESSION_TIMEOUT, ...\n"
+           "docs/electrum-server.md describes every variable.\n";
+  }
+
+  // ElectrumX's variables; no arguments. Refuses to run as root unless ALLOW_ROOT is set.
+  static ServerConfig configure(const Arguments& args, const Environment& env) {
+    reject_arguments(args);
+    ServerConfig c = load_server_config<Coin>(env).value();
+    if (::geteuid() == 0 && !c.allow_root)
+      throw std::runtime_error("refusing to run as root (set ALLOW_ROOT to allow it)");
+    return c;
+  }
+
+  // The indexer's settings from the server's (DB_DIRECTORY, DAEMON_URL, CACHE_MB, ...).
   static indexer::IndexerOptions indexer_options(const ServerConfig& c) {
-    const Network* n = network_of(c);
     indexer::IndexerOptions o;
     o.db_dir = c.db_directory;
     o.network = c.network;
-    const std::string first = c.daemon_url.substr(0, c.daemon_url.find(','));
-    auto node = node::parse_daemon_url(first, n->ports.rpc);
-    if (!node) throw ConfigException({node.error(), "DAEMON_URL", c.daemon_url, "http://user:password@host:port"});
-    o.node = *node;
+    o.node = c.node;
     o.cache_mb = c.cache_mb;
     o.reorg_limit = c.reorg_limit;
     o.block_poll = c.daemon_poll_interval_blocks;
@@ -56,10 +78,10 @@ class ElectrumServer final : private LocalRpcBackend {
     return o;
   }
 
-  explicit ElectrumServer(ServerConfig config) : ElectrumServer(config, indexer_options(config)) {}
+  explicit Server(ServerConfig config) : Server(config, indexer_options(config)) {}
 
   // Throws ConfigException (a TLS certificate or key OpenSSL refuses).
-  ElectrumServer(ServerConfig config, indexer::IndexerOptions options)
+  Server(ServerConfig config, indexer::IndexerOptions options)
       : config_(std::move(config)), log_(config_.log_level), network_(*network_of(config_)) {
     if (!options.log) options.log = [this](const std::string& line) { log_.info("Indexer", line); };
     indexer_ = std::make_unique<Indexer>(std::move(options));
@@ -69,9 +91,9 @@ class ElectrumServer final : private LocalRpcBackend {
       core_->notify(ChainEvent{n.height, n.reorg, std::make_shared<const std::vector<indexer::HashX>>(n.touched)});
     });
   }
-  ElectrumServer(const ElectrumServer&) = delete;
-  ElectrumServer& operator=(const ElectrumServer&) = delete;
-  ~ElectrumServer() override { stop(); }
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+  ~Server() override { stop(); }
 
   // Opens the index, starts following the node and serving LocalRPC; the client services open
   // once the index has caught up. Throws on a database of another coin or a port in use.
@@ -124,7 +146,7 @@ class ElectrumServer final : private LocalRpcBackend {
  private:
   static const Network* network_of(const ServerConfig& c) {
     const Network* n = find_network<Coin>(c.network);
-    if (!n) throw ConfigException({error::unknown_network, "NET", std::string(to_string(c.network)), ""});
+    if (!n) throw ConfigException({config::error::unknown_network, "NET", std::string(to_string(c.network)), ""});
     return n;
   }
 
@@ -175,3 +197,9 @@ class ElectrumServer final : private LocalRpcBackend {
 };
 
 }  // namespace coinkit::electrum
+
+namespace coinkit {
+// The mission's name for it: coinkit::ElectrumServer<coinkit::BtcPolicy, coinkit::LmdbStorage>.
+template <CoinPolicy Coin, indexer::Storage S = indexer::LmdbStorage, class Cache = indexer::FlatCache>
+using ElectrumServer = electrum::Server<Coin, S, Cache>;
+}  // namespace coinkit

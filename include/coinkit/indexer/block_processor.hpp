@@ -47,16 +47,16 @@ class BlockProcessor {
       state_ = State{};
       state_.genesis = options_.genesis;
     }
-    // The block list is rebuilt from the records' sizes: (size - 80) / 32 transactions each.
+    // The block list is rebuilt from the records' sizes: (size - header) / 32 transactions each.
     blocks_ = BlockList{};
     auto c = snap.txn().cursor(table::blocks);
     TxNum tx_end = 0;
+    const std::size_t header = index_.header_size();
     for (bool ok = c.first(); ok; ok = c.next()) {
       ByteSpan rec = c.value();
-      if (rec.size() < 80 || (rec.size() - 80) % 32 != 0) return error::storage_failure;
-      ByteReader r(rec.first(80));
-      tx_end += (rec.size() - 80) / 32;
-      blocks_.push_back({BlockHeader::read(r).hash(), tx_end});
+      if (rec.size() < header || (rec.size() - header) % 32 != 0) return error::storage_failure;
+      tx_end += (rec.size() - header) / 32;
+      blocks_.push_back({BlockHash::from(sha256d(rec.first(header))), tx_end});
     }
     if (blocks_.height() != state_.height || tx_end != state_.tx_count ||
         (state_.height >= 0 && blocks_.back().hash != state_.tip))

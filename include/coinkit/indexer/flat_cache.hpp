@@ -16,3 +16,8 @@ struct FlatCache {
 };
 
 }  // namespace coinkit::indexer
+
+namespace coinkit {
+// coinkit::FlatCache: the default cache of coinkit::Indexer and coinkit::ElectrumServer.
+using indexer::FlatCache;
+}  // namespace coinkit

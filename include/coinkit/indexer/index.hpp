@@ -51,12 +51,16 @@ struct MerkleProof {
 template <Storage S>
 class Index {
  public:
-  Index(S& storage, Mempool& mempool) : storage_(storage), mempool_(mempool) {}
+  // `header_size`: the coin's (CoinPolicy::header_size); the `blocks` records begin with it.
+  Index(S& storage, Mempool& mempool, std::size_t header_size = 80)
+      : storage_(storage), mempool_(mempool), header_size_(header_size) {}
 
   Snapshot<S> snapshot() const {
     std::lock_guard lock(publish_mutex_);
-    return Snapshot<S>(storage_.read(), blocks_);
+    return Snapshot<S>(storage_.read(), blocks_, header_size_);
   }
+
+  std::size_t header_size() const noexcept { return header_size_; }
 
   // The processor's write path: `write()` commits to storage; on success `blocks` becomes what
   // readers see, atomically with the commit.
@@ -94,7 +98,7 @@ class Index {
     Bytes out;
     if (start < 0 || count <= 0) return out;
     const int end = std::min(s.height() + 1, start + count);
-    out.reserve(static_cast<std::size_t>(std::max(0, end - start)) * 80);
+    out.reserve(static_cast<std::size_t>(std::max(0, end - start)) * header_size_);
     for (int h = start; h < end; ++h) append(out, s.raw_header(h));
     return out;
   }
@@ -212,6 +216,7 @@ class Index {
 
   S& storage_;
   Mempool& mempool_;
+  std::size_t header_size_;
   mutable std::mutex publish_mutex_;
   // Published whole, once per commit: a snapshot shares it for the price of one reference count
   // (copying the list copied a pointer per 1,024 blocks: 900 on mainnet, for every query).

@@ -67,11 +67,11 @@ class Indexer {
                                 .max_map_size = options_.max_db_bytes,
                                 .sync = options_.sync_to_disk},
                  tables),
-        mempool_(params()),
-        index_(storage_, mempool_),
+        mempool_(format().tx),
+        index_(storage_, mempool_, Coin::header_size),
         processor_(index_, {genesis(), options_.cache_mb << 20, options_.reorg_limit}),
         node_(options_.node),
-        prefetcher_(node_, {params(), options_.prefetch_mb << 20, options_.block_poll, retry_log()}) {}
+        prefetcher_(node_, {format(), options_.prefetch_mb << 20, options_.block_poll, retry_log()}) {}
 
   ~Indexer() { stop(); }
   Indexer(const Indexer&) = delete;
@@ -127,7 +127,7 @@ class Indexer {
   void request_reorg(int blocks) { forced_reorg_ = blocks; }
 
  private:
-  static TxSerParams params() { return Coin::segwit ? tx_with_witness : tx_no_witness; }
+  static BlockFormat format() { return BlockFormat::of<Coin>(); }
   BlockHash genesis() const {
     if (!network_) throw std::invalid_argument("the coin has no such network");
     return network_->genesis_hash;
@@ -357,3 +357,8 @@ class Indexer {
 };
 
 }  // namespace coinkit::indexer
+
+namespace coinkit {
+// The mission's vocabulary: coinkit::Indexer<Coin, Storage, Cache>.
+using indexer::Indexer;
+}  // namespace coinkit

@@ -27,7 +27,7 @@ class Prefetcher {
   using Item = std::variant<PreparedBlock, Failure>;
 
   struct Options {
-    TxSerParams params = tx_with_witness;
+    BlockFormat format = tx_with_witness;
     std::size_t max_bytes = std::size_t{64} << 20;  // raw block bytes queued ahead
     std::chrono::milliseconds poll_interval{1000};  // asking the node for new blocks, once caught up
     node::RetryLog retry_log;
@@ -146,7 +146,7 @@ class Prefetcher {
       for (std::size_t i = 0; i < raws->size() && !stop_flag_; ++i) {
         std::string why;
         const auto t1 = steady_clock::now();
-        auto b = prepare_block((*raws)[i], next + static_cast<int>(i), options_.params, &why);
+        auto b = prepare_block((*raws)[i], next + static_cast<int>(i), options_.format, &why);
         prepare_ns_ += static_cast<std::uint64_t>(duration_cast<nanoseconds>(steady_clock::now() - t1).count());
         if (b && b->hash != (*hashes)[i]) b = error::malformed_block, why = "its hash is not the one asked for";
         if (!b) {

@@ -5,6 +5,8 @@
 #include <coinkit/chain/block_header.hpp>
 #include <coinkit/chain/block_view.hpp>
 #include <coinkit/chain/hashes.hpp>
+#include <coinkit/coins/coin_policy.hpp>
+#include <coinkit/core/sha256.hpp>
 #include <coinkit/indexer/error.hpp>
 #include <coinkit/indexer/schema.hpp>
 
@@ -14,6 +16,20 @@
 #include <vector>
 
 namespace coinkit::indexer {
+
+// How a coin's blocks are laid out: a header of `header_size` bytes (its first 80 are Bitcoin's
+// fields; the block hash is the double SHA-256 of all of it), then the transactions.
+struct BlockFormat {
+  TxSerParams tx = tx_with_witness;
+  std::size_t header_size = 80;
+
+  BlockFormat(TxSerParams t, std::size_t header = 80)
+      : tx(t), header_size(header) {}  // NOLINT: a format from its tx params
+  template <CoinPolicy Coin>
+  static BlockFormat of() {
+    return BlockFormat(Coin::segwit ? tx_with_witness : tx_no_witness, Coin::header_size);
+  }
+};
 
 struct PreparedBlock {
   struct Output {
@@ -30,15 +46,16 @@ struct PreparedBlock {
 
   int height = 0;
   BlockHash hash;
-  BlockHeader header;
+  BlockHeader header;  // the first 80 bytes of raw_header
+  Bytes raw_header;
   std::vector<Txid> txids;
   std::vector<Output> outputs;  // spendable outputs only, block order
   std::vector<Input> inputs;    // every input but the coinbase's, block order
   std::size_t size = 0;         // serialized bytes
 
-  // header (80) ‖ txids: the `blocks` table's record.
+  // header ‖ txids: the `blocks` table's record.
   Bytes record() const {
-    Bytes r = header.serialize();
+    Bytes r = raw_header;
     const std::size_t n = r.size();
     r.resize(n + 32 * txids.size());
     std::memcpy(r.data() + n, txids.data(), 32 * txids.size());
@@ -49,7 +66,7 @@ struct PreparedBlock {
 // Parses `raw` (the block at `height`) into a PreparedBlock, hashing every output script.
 // A block that does not parse, or whose transactions do not match its merkle root, is
 // malformed_block; `message` then says why (the caller knows which block it asked for).
-inline result<PreparedBlock> prepare_block(ByteSpan raw, int height, TxSerParams params,
+inline result<PreparedBlock> prepare_block(ByteSpan raw, int height, const BlockFormat& format,
                                            std::string* message = nullptr) {
   PreparedBlock b;
   b.height = height;
@@ -59,12 +76,13 @@ inline result<PreparedBlock> prepare_block(ByteSpan raw, int height, TxSerParams
     if (message) *message = std::move(why);
     return error::malformed_block;
   };
-  if (raw.size() < 80) return fail("shorter than a header");
+  if (format.header_size < 80 || raw.size() < format.header_size) return fail("shorter than a header");
+  b.raw_header.assign(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(format.header_size));
   {
     ByteReader r(raw.first(80));
     b.header = BlockHeader::read(r);
   }
-  b.hash = b.header.hash();
+  b.hash = BlockHash::from(sha256d(b.raw_header));
   auto ec = for_each_transaction(
       raw, scratch,
       [&](const TxView& tx, std::size_t i) {
@@ -78,7 +96,7 @@ inline result<PreparedBlock> prepare_block(ByteSpan raw, int height, TxSerParams
           b.outputs.push_back({hashx_of_script(out.script_pubkey), out.value, ti, static_cast<std::uint32_t>(o)});
         }
       },
-      params);
+      format.tx, format.header_size);
   if (ec) return fail(ec.message());
   if (b.txids.empty()) return fail("no transactions");
   const auto root = compute_merkle_root(b.txids);

@@ -56,7 +56,7 @@ inline constexpr std::uint32_t max_vout = (1u << 24) - 1;
 // --- tables ---------------------------------------------------------------------------
 //
 //  meta      "state"                    -> State (below)
-//  blocks    height u32 BE              -> header (80) ‖ txid × n (internal order)
+//  blocks    height u32 BE              -> header (80, or the coin's header_size) ‖ txid × n (internal order)
 //  history   hashX (11) ‖ tx_num (5 BE) -> tx_num × 128: a full row, keyed by its first entry
 //            hashX (11)                 -> tx_num × 1..127: the script's newest entries
 //  utxo      hashX (11)                 => tx_num (5 BE) ‖ vout (3 BE) ‖ value (8 LE)  [dup]

@@ -26,14 +26,15 @@ class Snapshot {
  public:
   using ReadTxn = decltype(std::declval<const S&>().read());
 
-  Snapshot(ReadTxn txn, std::shared_ptr<const BlockList> blocks) : txn_(std::move(txn)), blocks_(std::move(blocks)) {}
+  Snapshot(ReadTxn txn, std::shared_ptr<const BlockList> blocks, std::size_t header_size = 80)
+      : txn_(std::move(txn)), blocks_(std::move(blocks)), header_size_(header_size) {}
 
   const BlockList& blocks() const noexcept { return *blocks_; }
   const ReadTxn& txn() const noexcept { return txn_; }
   int height() const noexcept { return blocks_->height(); }
   TxNum tx_count() const noexcept { return blocks_->tx_count(); }
 
-  // header (80) ‖ txids of the block at `height`; empty beyond the tip.
+  // header ‖ txids of the block at `height`; empty beyond the tip.
   ByteSpan block_record(int height) const {
     if (height < 0 || height > this->height()) return {};
     auto v = txn_.get(table::blocks, height_key(static_cast<std::uint32_t>(height)));
@@ -41,19 +42,19 @@ class Snapshot {
   }
   ByteSpan raw_header(int height) const {
     ByteSpan r = block_record(height);
-    return r.size() >= 80 ? r.first(80) : ByteSpan{};
+    return r.size() >= header_size_ ? r.first(header_size_) : ByteSpan{};
   }
   std::optional<BlockHeader> header(int height) const {
     ByteSpan raw = raw_header(height);
     if (raw.empty()) return std::nullopt;
-    ByteReader r(raw);
+    ByteReader r(raw.first(80));
     return BlockHeader::read(r);
   }
   // The block's txids in order, internal byte order.
   std::span<const Txid> txids(int height) const {
     ByteSpan r = block_record(height);
-    if (r.size() < 80) return {};
-    return {reinterpret_cast<const Txid*>(r.data() + 80), (r.size() - 80) / 32};
+    if (r.size() < header_size_) return {};
+    return {reinterpret_cast<const Txid*>(r.data() + header_size_), (r.size() - header_size_) / 32};
   }
 
   // Transaction `n` as (height, txid); nullopt beyond the index.
@@ -144,6 +145,7 @@ class Snapshot {
 
   ReadTxn txn_;
   std::shared_ptr<const BlockList> blocks_;
+  std::size_t header_size_;
   mutable std::size_t cached_height_ = static_cast<std::size_t>(-1);
   mutable std::span<const Txid> cached_txids_;
 };

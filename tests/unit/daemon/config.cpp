@@ -12,16 +12,16 @@ using namespace coinkit;
 namespace {
 
 // The rejection of one variable, checked in full: code, variable, value and message.
-void check_rejected(const Environment& env, daemon::error code, const std::string& variable, const std::string& value,
+void check_rejected(const Environment& env, error_code code, const std::string& variable, const std::string& value,
                     const std::string& message) {
   auto r = parse_daemon_config<BtcPolicy>(env);
   BOOST_TEST_REQUIRE(r.has_error());
-  BOOST_TEST(r.error().code == make_error_code(code));
+  BOOST_TEST(r.error().code == code);
   BOOST_TEST(r.error().variable == variable);
   BOOST_TEST(r.error().value == value);
   BOOST_TEST(r.error().message() == message);
   BOOST_CHECK_EXCEPTION(load_daemon_config<BtcPolicy>(env), ConfigException, [&](const ConfigException& e) {
-    return e.code() == make_error_code(code) && std::string(e.what()) == message && e.error().variable == variable;
+    return e.code() == code && std::string(e.what()) == message && e.error().variable == variable;
   });
 }
 
@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(booleans_as_decouple_casts_them) {
   }
   for (const char* variable : {"BTC_DEBUG", "BTC_ONESERVER", "BTC_EXPERIMENTAL_NOSYNC"})
     check_rejected(
-        Environment{{variable, "maybe"}}, daemon::error::invalid_boolean, variable, "maybe",
+        Environment{{variable, "maybe"}}, config::error::invalid_boolean, variable, "maybe",
         std::string(variable) + "=maybe: not a boolean (true/false, yes/no, on/off, 1/0) (expected true or false)");
 }
 
@@ -120,9 +120,9 @@ BOOST_AUTO_TEST_CASE(networks_of_the_coin) {
   for (const char* name : {"mainnet", "testnet", "regtest", "signet"})
     BOOST_TEST(to_string(load_daemon_config<BtcPolicy>(Environment{{"BTC_NETWORK", name}}).network) == name);
   check_rejected(
-      Environment{{"BTC_NETWORK", "moon"}}, daemon::error::unknown_network, "BTC_NETWORK", "moon",
+      Environment{{"BTC_NETWORK", "moon"}}, config::error::unknown_network, "BTC_NETWORK", "moon",
       "BTC_NETWORK=moon: unknown network for this coin (expected one of: mainnet, testnet, regtest, signet)");
-  check_rejected(Environment{{"BTC_NETWORK", "Mainnet"}}, daemon::error::unknown_network, "BTC_NETWORK", "Mainnet",
+  check_rejected(Environment{{"BTC_NETWORK", "Mainnet"}}, config::error::unknown_network, "BTC_NETWORK", "Mainnet",
                  "BTC_NETWORK=Mainnet: unknown network for this coin (expected one of: mainnet, testnet, regtest, "
                  "signet)");
   // Bitcoin Cash has no signet.
@@ -134,26 +134,26 @@ BOOST_AUTO_TEST_CASE(networks_of_the_coin) {
 
 BOOST_AUTO_TEST_CASE(ports) {
   BOOST_TEST(load_daemon_config<BtcPolicy>(Environment{{"BTC_PORT", "65535"}}).port == 65535);
-  check_rejected(Environment{{"BTC_PORT", "abc"}}, daemon::error::invalid_integer, "BTC_PORT", "abc",
+  check_rejected(Environment{{"BTC_PORT", "abc"}}, config::error::invalid_integer, "BTC_PORT", "abc",
                  "BTC_PORT=abc: not a decimal integer (expected a port number 0-65535)");
-  check_rejected(Environment{{"BTC_PORT", "65536"}}, daemon::error::integer_out_of_range, "BTC_PORT", "65536",
+  check_rejected(Environment{{"BTC_PORT", "65536"}}, config::error::integer_out_of_range, "BTC_PORT", "65536",
                  "BTC_PORT=65536: integer out of range (expected a port number 0-65535)");
-  check_rejected(Environment{{"BTC_PORT", "-1"}}, daemon::error::invalid_integer, "BTC_PORT", "-1",
+  check_rejected(Environment{{"BTC_PORT", "-1"}}, config::error::invalid_integer, "BTC_PORT", "-1",
                  "BTC_PORT=-1: not a decimal integer (expected a port number 0-65535)");
-  check_rejected(Environment{{"BTC_PORT", ""}}, daemon::error::invalid_integer, "BTC_PORT", "",
+  check_rejected(Environment{{"BTC_PORT", ""}}, config::error::invalid_integer, "BTC_PORT", "",
                  "BTC_PORT=: not a decimal integer (expected a port number 0-65535)");
-  check_rejected(Environment{{"BTC_PORT", " 5000"}}, daemon::error::invalid_integer, "BTC_PORT", " 5000",
+  check_rejected(Environment{{"BTC_PORT", " 5000"}}, config::error::invalid_integer, "BTC_PORT", " 5000",
                  "BTC_PORT= 5000: not a decimal integer (expected a port number 0-65535)");
-  check_rejected(Environment{{"BTC_PORT", "99999999999999999999999"}}, daemon::error::invalid_integer, "BTC_PORT",
+  check_rejected(Environment{{"BTC_PORT", "99999999999999999999999"}}, config::error::invalid_integer, "BTC_PORT",
                  "99999999999999999999999",
                  "BTC_PORT=99999999999999999999999: not a decimal integer (expected a port number 0-65535)");
 }
 
 BOOST_AUTO_TEST_CASE(polling_cap) {
   BOOST_TEST(load_daemon_config<BtcPolicy>(Environment{{"BTC_POLLING_CAP", "5"}}).polling_cap == 5u);
-  check_rejected(Environment{{"BTC_POLLING_CAP", "lots"}}, daemon::error::invalid_integer, "BTC_POLLING_CAP", "lots",
+  check_rejected(Environment{{"BTC_POLLING_CAP", "lots"}}, config::error::invalid_integer, "BTC_POLLING_CAP", "lots",
                  "BTC_POLLING_CAP=lots: not a decimal integer (expected a number of events 0-1000000)");
-  check_rejected(Environment{{"BTC_POLLING_CAP", "1000001"}}, daemon::error::integer_out_of_range, "BTC_POLLING_CAP",
+  check_rejected(Environment{{"BTC_POLLING_CAP", "1000001"}}, config::error::integer_out_of_range, "BTC_POLLING_CAP",
                  "1000001", "BTC_POLLING_CAP=1000001: integer out of range (expected a number of events 0-1000000)");
 }
 
@@ -202,9 +202,12 @@ BOOST_AUTO_TEST_CASE(proxy_urls) {
 }
 
 BOOST_AUTO_TEST_CASE(error_category) {
-  const error_code ec = daemon::error::unknown_network;
+  const error_code ec = daemon::error::invalid_host;
   BOOST_TEST(std::string(ec.category().name()) == "coinkit.daemon");
-  BOOST_TEST(ec.message() == "unknown network for this coin");
+  BOOST_TEST(ec.message() == "not an IP address");
+  const error_code network = config::error::unknown_network;
+  BOOST_TEST(std::string(network.category().name()) == "coinkit.config");
+  BOOST_TEST(network.message() == "unknown network for this coin");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

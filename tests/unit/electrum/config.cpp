@@ -16,11 +16,10 @@ using namespace coinkit::electrum;
 namespace {
 using Vars = std::map<std::string, std::string, std::less<>>;
 
-EnvLookup env_of(const Vars& vars) {
-  return [vars](std::string_view name) -> std::optional<std::string> {
-    if (auto it = vars.find(name); it != vars.end()) return it->second;
-    return std::nullopt;
-  };
+Environment env_of(const Vars& vars) {
+  Environment env;
+  for (const auto& [name, value] : vars) env.set(name, value);
+  return env;
 }
 
 Vars minimal() { return {{"DAEMON_URL", "http://u:p@127.0.0.1:8332"}, {"DB_DIRECTORY", "/tmp/db"}}; }
@@ -171,7 +170,7 @@ BOOST_AUTO_TEST_CASE(the_message_says_what_was_wrong) {
   v["MAX_SEND"] = "abc";
   auto r = load_server_config<BtcPolicy>(env_of(v));
   BOOST_TEST_REQUIRE(!r);
-  BOOST_TEST(r.error().message() == "MAX_SEND=abc: not a decimal integer (an integer from 1 to 4294967296)");
+  BOOST_TEST(r.error().message() == "MAX_SEND=abc: not a decimal integer (expected an integer from 1 to 4294967296)");
   BOOST_CHECK_THROW(r.value(), ConfigException);
 }
 

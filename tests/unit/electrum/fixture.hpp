@@ -141,7 +141,8 @@ class ElectrumFixture {
 
     config.coin = "Bitcoin";
     config.network = NetworkId::regtest;
-    config.daemon_url = "http://user:pass@127.0.0.1";
+    config.daemon_url = "http://user:pass@127.0.0.1:" + std::to_string(no.port);
+    config.node = no;
     config.worker_threads = 2;
     config.services = {{Protocol::tcp, "127.0.0.1", 0},
                        {Protocol::ssl, "127.0.0.1", 0},

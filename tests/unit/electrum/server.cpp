@@ -5,6 +5,7 @@
 
 #include <coinkit/coins/btc.hpp>
 #include <coinkit/indexer/storage/memory_storage.hpp>
+#include <coinkit/program/program.hpp>
 #include <coinkit/regtest/node.hpp>
 #include <coinkit/regtest/rpc_server.hpp>
 
@@ -43,6 +44,7 @@ electrum::ServerConfig server_config(const NodeBehindRpc& n, const std::filesyst
   c.coin = "Bitcoin";
   c.network = NetworkId::regtest;
   c.daemon_url = n.url();
+  c.node = node::parse_daemon_url(c.daemon_url, 0).value();
   c.db_directory = db;
   c.services = {{Protocol::tcp, "127.0.0.1", 0}, {Protocol::rpc, "127.0.0.1", 0}};
   c.worker_threads = 2;
@@ -66,7 +68,7 @@ BOOST_AUTO_TEST_SUITE(server)
 BOOST_AUTO_TEST_CASE(follows_the_node_and_notifies_clients) {
   NodeBehindRpc n;
   TempDir db;
-  electrum::ElectrumServer<BtcPolicy, indexer::MemoryStorage> server(server_config(n, db.path));
+  ElectrumServer<BtcPolicy, indexer::MemoryStorage> server(server_config(n, db.path));
   server.start();
   BOOST_TEST_REQUIRE(eventually([&] { return server.serving_clients(); }));
   BOOST_TEST(server.indexer().caught_up());
@@ -118,7 +120,7 @@ BOOST_AUTO_TEST_CASE(lmdb_index_survives_a_restart) {
   NodeBehindRpc n;
   TempDir db;
   for (int run = 0; run < 2; ++run) {
-    electrum::ElectrumServer<BtcPolicy> server(server_config(n, db.path));
+    ElectrumServer<BtcPolicy> server(server_config(n, db.path));
     server.start();
     BOOST_TEST_REQUIRE(eventually([&] { return server.serving_clients(); }));
     Port<decltype(server)> at{server};
@@ -131,16 +133,22 @@ BOOST_AUTO_TEST_CASE(lmdb_index_survives_a_restart) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(a_bad_daemon_url_is_a_configuration_error) {
-  electrum::ServerConfig c;
-  c.network = NetworkId::regtest;
-  c.daemon_url = "https://user:pass@127.0.0.1:18443";
-  try {
-    electrum::ElectrumServer<BtcPolicy, indexer::MemoryStorage> server(c);
-    BOOST_FAIL("accepted");
-  } catch (const electrum::ConfigException& e) {
-    BOOST_TEST(e.error().variable == "DAEMON_URL");
-  }
+// coinkit::run's configure step: the environment only, every refusal a ConfigException.
+BOOST_AUTO_TEST_CASE(configure_reads_the_environment_and_refuses_arguments) {
+  using Server = ElectrumServer<BtcPolicy, MemoryStorage>;
+  static_assert(Program<Server>);
+  const Environment env{
+      {"DAEMON_URL", "https://user:pass@127.0.0.1:18443"}, {"DB_DIRECTORY", "/tmp/db"}, {"ALLOW_ROOT", "1"}};
+  BOOST_CHECK_EXCEPTION(Server::configure(Arguments{}, env), ConfigException,
+                        [](const ConfigException& e) { return e.error().variable == "DAEMON_URL"; });
+  const Environment good{{"DAEMON_URL", "user:pass@127.0.0.1:18443"}, {"DB_DIRECTORY", "/tmp/db"}, {"ALLOW_ROOT", "1"}};
+  const electrum::ServerConfig c = Server::configure(Arguments{}, good);
+  BOOST_TEST(c.node.host == "127.0.0.1");
+  BOOST_TEST(c.node.port == 18443);
+  BOOST_TEST(c.node.user == "user");
+  BOOST_CHECK_EXCEPTION(Server::configure(Arguments{"electrum-server", {"--verbose"}}, good), ConfigException,
+                        [](const ConfigException& e) { return e.code() == config::error::unexpected_argument; });
+  BOOST_TEST(Server::usage("electrum-server").find("DAEMON_URL") != std::string::npos);
 }
 
 // Nothing is served to clients before the index caught up; LocalRPC answers meanwhile.
@@ -148,11 +156,11 @@ BOOST_AUTO_TEST_CASE(clients_wait_for_the_first_catch_up) {
   TempDir db;
   electrum::ServerConfig c;
   c.network = NetworkId::regtest;
-  c.daemon_url = "http://user:pass@127.0.0.1:1";  // nobody there: the indexer keeps retrying
+  c.node = node::parse_daemon_url("http://user:pass@127.0.0.1:1", 0).value();  // nobody there: the indexer retries
   c.db_directory = db.path;
   c.services = {{Protocol::tcp, "127.0.0.1", 0}, {Protocol::rpc, "127.0.0.1", 0}};
   c.log_level = electrum::LogLevel::critical;
-  electrum::ElectrumServer<BtcPolicy, indexer::MemoryStorage> server(c);
+  ElectrumServer<BtcPolicy, indexer::MemoryStorage> server(c);
   server.start();
   std::this_thread::sleep_for(300ms);
   BOOST_TEST(!server.serving_clients());

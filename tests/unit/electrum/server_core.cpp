@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(a_bad_certificate_is_a_startup_error) {
   try {
     electrum::ServerCore core(cfg, service, log, no_rpc);
     BOOST_FAIL("the missing key was accepted");
-  } catch (const electrum::ConfigException& e) {
+  } catch (const ConfigException& e) {
     BOOST_TEST(e.error().variable == "SSL_KEYFILE");
   }
 }

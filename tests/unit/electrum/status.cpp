@@ -51,6 +51,7 @@ struct SpecIndex {
   int height() const { return 2473; }
   std::optional<Bytes> header(int) const { return std::nullopt; }
   Bytes headers(int, int) const { return {}; }
+  std::size_t header_size() const { return 80; }
   std::optional<indexer::MerkleProof> header_proof(int, int) const { return std::nullopt; }
   static bool mine(const ScriptHash& sh) { return sh == ScriptHash::from_hex(spec_scripthash); }
   result<std::vector<HistoryItem>> history(const ScriptHash& sh, std::size_t = SIZE_MAX) const {

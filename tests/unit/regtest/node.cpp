@@ -5,11 +5,11 @@
 #include <coinkit/coins/bch.hpp>
 #include <coinkit/coins/btc.hpp>
 #include <coinkit/coins/ltc.hpp>
+#include <coinkit/core/scrypt.hpp>
 #include <coinkit/keys/private_key.hpp>
 #include <coinkit/keys/schnorr.hpp>
 #include <coinkit/keys/taproot.hpp>
 #include <coinkit/regtest/detail/bch_schnorr.hpp>
-#include <coinkit/regtest/detail/scrypt.hpp>
 
 #include <boost/test/unit_test.hpp>
 
@@ -632,7 +632,7 @@ BOOST_AUTO_TEST_CASE(ltc_scrypt_proof_of_work) {
   BOOST_TEST(node.get_new_address().value().starts_with("rltc1"));
   for (int h = 1; h <= node.height(); ++h) {
     const Block blk = block_at(node, h);
-    BOOST_TEST(meets_regtest_target(regtest::detail::scrypt_1024_1_1(blk.header.serialize())));
+    BOOST_TEST(meets_regtest_target(scrypt_1024_1_1(blk.header.serialize())));
   }
 }
 

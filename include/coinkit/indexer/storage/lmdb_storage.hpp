@@ -542,3 +542,8 @@ class LmdbStorage {
 static_assert(Storage<LmdbStorage>);
 
 }  // namespace coinkit::indexer
+
+namespace coinkit {
+// The mission's vocabulary: coinkit::LmdbStorage.
+using indexer::LmdbStorage;
+}  // namespace coinkit

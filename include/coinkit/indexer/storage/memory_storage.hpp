@@ -146,3 +146,8 @@ class MemoryStorage {
 static_assert(Storage<MemoryStorage>);
 
 }  // namespace coinkit::indexer
+
+namespace coinkit {
+// coinkit::MemoryStorage, beside coinkit::LmdbStorage.
+using indexer::MemoryStorage;
+}  // namespace coinkit

@@ -13,7 +13,6 @@
 #include <coinkit/keys/taproot.hpp>
 #include <coinkit/regtest/detail/block_file.hpp>
 #include <coinkit/regtest/detail/script_check.hpp>
-#include <coinkit/regtest/detail/scrypt.hpp>
 
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
@@ -303,11 +302,8 @@ class NodeState {
   }
 
   Hash256 pow_hash(const BlockHeader& h) const {
-    if (params_.pow_hash == PowHash::scrypt) {
-      const Bytes b = h.serialize();
-      return scrypt_1024_1_1(b);
-    }
-    return Hash256::from(h.hash());
+    const Bytes b = h.serialize();
+    return params_.pow_hash(b);
   }
 
   BlockEntry& add_entry(std::shared_ptr<const Bytes> raw, const ParsedBlock& pb, BlockEntry* parent) {

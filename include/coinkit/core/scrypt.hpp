@@ -1,4 +1,5 @@
-// scrypt(N=1024, r=1, p=1) of an 80-byte header: Litecoin's proof-of-work hash (Percival's scrypt paper, RFC 7914).
+// scrypt_1024_1_1: scrypt(N=1024, r=1, p=1) of a header, the proof-of-work hash of Litecoin and
+// Dogecoin (Percival's scrypt paper, RFC 7914).
 #pragma once
 
 #include <coinkit/core/bytes.hpp>
@@ -10,7 +11,9 @@
 #include <cstring>
 #include <vector>
 
-namespace coinkit::regtest::detail {
+namespace coinkit {
+
+namespace detail {
 
 inline std::uint32_t rotl32(std::uint32_t x, int n) noexcept { return (x << n) | (x >> (32 - n)); }
 
@@ -51,6 +54,8 @@ inline void block_mix(std::uint32_t b[32]) noexcept {
   std::memcpy(b, y, 128);
 }
 
+}  // namespace detail
+
 // scrypt(password = salt = data, N = 1024, r = 1, p = 1, 32 bytes).
 inline Hash256 scrypt_1024_1_1(ByteSpan data) {
   std::uint8_t b[128];
@@ -65,12 +70,12 @@ inline Hash256 scrypt_1024_1_1(ByteSpan data) {
   thread_local std::vector<std::uint32_t> v(32 * 1024);
   for (int i = 0; i < 1024; ++i) {
     std::memcpy(&v[32 * i], x, 128);
-    block_mix(x);
+    detail::block_mix(x);
   }
   for (int i = 0; i < 1024; ++i) {
     const std::uint32_t j = x[16] & 1023;
     for (int k = 0; k < 32; ++k) x[k] ^= v[32 * j + k];
-    block_mix(x);
+    detail::block_mix(x);
   }
   for (int i = 0; i < 32; ++i) store_le<std::uint32_t>(b + 4 * i, x[i]);
   Hash256 out;
@@ -78,4 +83,4 @@ inline Hash256 scrypt_1024_1_1(ByteSpan data) {
   return out;
 }
 
-}  // namespace coinkit::regtest::detail
+}  // namespace coinkit

@@ -1,4 +1,4 @@
-// Environment: the name -> value pairs a daemon reads its configuration from, taken from the
+// Environment: the name -> value pairs a server reads its configuration from, taken from the
 // process or given directly (tests, embedding programs).
 #pragma once
 
