@@ -4,7 +4,7 @@
 #include <coinkit/regtest/node.hpp>
 #include <coinkit/regtest/rpc_server.hpp>
 
-#include <support/http_client.hpp>
+#include <coinkit/net/http_client.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -55,11 +55,11 @@ Served& served() {
 
 void getblock(benchmark::State& state, bool big, int verbosity) {
   Served& s = served();
-  test::HttpClient client(s.server->local_endpoint().port());
+  net::HttpClient client(s.server->local_endpoint().port());
   const std::string hash = (big ? s.big_block : s.small_block).to_hex();
   const std::string body =
       R"({"method":"getblock","params":[")" + hash + R"(",)" + std::to_string(verbosity) + R"(],"id":1})";
-  const test::HttpClient::Headers headers = {{"Authorization", s.server->authorization()}};
+  const net::HttpClient::Headers headers = {{"Authorization", s.server->authorization()}};
   std::size_t bytes = 0;
   for (auto _ : state) {
     auto res = client.post("/", body, headers);

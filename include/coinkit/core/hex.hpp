@@ -27,12 +27,25 @@ inline constexpr auto hex_values = [] {
 constexpr int hex_value(char c) noexcept { return hex_values[static_cast<unsigned char>(c)]; }
 }  // namespace detail
 
+// Appends the hex of `bytes` to `out`; `reversed`: the last byte first (hashes in the order
+// block explorers display them).
+inline void append_hex(std::string& out, ByteSpan bytes, bool reversed = false) {
+  const std::size_t n = out.size();
+  out.resize(n + 2 * bytes.size());
+  char* p = out.data() + n;
+  auto put = [&p](std::uint8_t b) {
+    *p++ = detail::hex_digits[b >> 4];
+    *p++ = detail::hex_digits[b & 0x0f];
+  };
+  if (reversed)
+    for (std::size_t i = bytes.size(); i-- > 0;) put(bytes[i]);
+  else
+    for (std::uint8_t b : bytes) put(b);
+}
+
 inline std::string to_hex(ByteSpan bytes) {
-  std::string out(bytes.size() * 2, '\0');
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    out[2 * i] = detail::hex_digits[bytes[i] >> 4];
-    out[2 * i + 1] = detail::hex_digits[bytes[i] & 0x0f];
-  }
+  std::string out;
+  append_hex(out, bytes);
   return out;
 }
 

@@ -54,9 +54,9 @@ class BasicHash {
   }
 
   std::string to_hex() const {
-    std::array<std::uint8_t, N> r = bytes_;
-    std::reverse(r.begin(), r.end());
-    return coinkit::to_hex(r);
+    std::string out;
+    append_hex(out, bytes_, /*reversed=*/true);
+    return out;
   }
 
   constexpr const std::array<std::uint8_t, N>& array() const noexcept { return bytes_; }

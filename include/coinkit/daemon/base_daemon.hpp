@@ -6,8 +6,9 @@
 #include <coinkit/daemon/config.hpp>
 #include <coinkit/daemon/daemon_server.hpp>
 #include <coinkit/program/arguments.hpp>
+#include <coinkit/rpc/bitcart.hpp>
 #include <coinkit/rpc/dispatcher.hpp>
-#include <coinkit/rpc/method_table.hpp>
+#include <coinkit/rpc/method.hpp>
 #include <coinkit/rpc/spec.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -106,9 +107,8 @@ class BaseDaemon {
 
   // Bitcart's help(): the method names, or the usage of one method.
   boost::json::value help(std::optional<std::string> func) {
-    using Table = rpc::MethodTable<Derived>;
-    if (!func || func->empty()) return Table::names();
-    if (auto text = Table::help_text(*func)) return boost::json::string(*text);
+    if (!func || func->empty()) return rpc::method_names<Derived>();
+    if (auto text = rpc::help_text<Derived>(*func, dialect())) return boost::json::string(*text);
     throw rpc::fault_error("Procedure not found");  // the spec maps it to -32601
   }
 
@@ -147,17 +147,15 @@ class BaseDaemon {
  private:
   // One JSON-RPC body to its reply. By value: the body must live as long as the coroutine.
   net::asio::awaitable<std::string> execute(std::string body) {
-    rpc::DispatchOptions options;
-    options.spec = &spec_;
-    options.amount_decimals = amount_decimals();
-    co_return co_await rpc::dispatch(derived(), body, options);
+    co_return co_await rpc::dispatch(derived(), body, rpc::DispatchOptions{&spec_, dialect()});
   }
 
-  static constexpr unsigned amount_decimals() {
+  // Bitcart's dialect with the coin's decimals for amounts.
+  static constexpr rpc::Bitcart dialect() {
+    rpc::Bitcart d;
     if constexpr (requires { Derived::Coin::decimals; })
-      return static_cast<unsigned>(Derived::Coin::decimals);
-    else
-      return 8;
+      d.amount_decimals = static_cast<unsigned>(Derived::Coin::decimals);
+    return d;
   }
 
   boost::asio::io_context io_{1};

@@ -86,7 +86,7 @@ class DaemonServer {
       : config_(std::move(config)),
         options_(options),
         rpc_(std::move(rpc)),
-        expected_auth_("Basic " + basic_token(config_.login, config_.password)),
+        expected_auth_(net::basic_authorization(config_.login, config_.password)),
         http_(
             executor, [this](net::Request& req) { return handle(req); }, http_options(options)),
         hub_(executor, options.websocket),
@@ -149,13 +149,6 @@ class DaemonServer {
   }
 
  private:
-  static std::string basic_token(std::string_view login, std::string_view password) {
-    std::string plain(login);
-    plain += ':';
-    plain += password;
-    return base64_encode(as_bytes(plain));
-  }
-
   static net::HttpServerOptions http_options(const DaemonServerOptions& o) {
     net::HttpServerOptions h = o.http;
     h.body_limit = o.body_limit;
@@ -188,8 +181,7 @@ class DaemonServer {
       case net::http::status::request_header_fields_too_large: message = "Request headers too large"; break;
       default: message = "Malformed HTTP request"; break;
     }
-    net::Response res =
-        net::make_response(req, status, rpc::make_error_reply(nullptr, rpc::invalid_request_code, message));
+    net::Response res = net::make_response(req, status, rpc::error_reply(nullptr, rpc::invalid_request_code, message));
     res.keep_alive(false);
     return res;
   }

@@ -1,6 +1,8 @@
 // ProtocolVersion: Electrum protocol versions ("1.4", "1.4.2") and server.version negotiation.
 #pragma once
 
+#include <coinkit/rpc/version.hpp>
+
 #include <boost/json/value.hpp>
 
 #include <algorithm>
@@ -56,6 +58,8 @@ class ProtocolVersion {
   }
 
   constexpr std::size_t size() const noexcept { return size_; }
+  // As a method table's bound: the first three numbers.
+  constexpr rpc::Version bound() const noexcept { return {(*this)[0], (*this)[1], (*this)[2]}; }
   constexpr std::uint32_t operator[](std::size_t i) const noexcept { return i < size_ ? parts_[i] : 0; }
 
   friend constexpr std::strong_ordering operator<=>(const ProtocolVersion& a, const ProtocolVersion& b) noexcept {

@@ -6,7 +6,7 @@
 #include <coinkit/chain/script.hpp>
 #include <coinkit/coins/network.hpp>
 #include <coinkit/core/hex.hpp>
-#include <coinkit/electrum/rpc_error.hpp>
+#include <coinkit/rpc/python.hpp>
 
 #include <cstdint>
 #include <cstdio>
@@ -39,11 +39,11 @@ std::vector<std::string> query_lines(const Index& index, const Network& network,
     if (history)
       for (const auto& h : *history) {
         if (h.height <= 0) continue;  // confirmed history only, as ElectrumX's DB query
-        lines.push_back("History #" + with_commas(static_cast<std::int64_t>(n++)) + ": height " +
-                        with_commas(h.height) + " tx_hash " + h.txid.to_hex());
+        lines.push_back("History #" + rpc::with_commas(static_cast<std::int64_t>(n++)) + ": height " +
+                        rpc::with_commas(h.height) + " tx_hash " + h.txid.to_hex());
       }
     else
-      lines.push_back("History too large (over " + with_commas(static_cast<std::int64_t>(limit)) + " entries)");
+      lines.push_back("History too large (over " + rpc::with_commas(static_cast<std::int64_t>(limit)) + " entries)");
     if (history && n == 0) lines.push_back("No history found");
     std::int64_t balance = 0;
     n = 0;
@@ -52,9 +52,9 @@ std::vector<std::string> query_lines(const Index& index, const Network& network,
         if (u.height <= 0) continue;
         balance += u.value;
         if (n < limit)
-          lines.push_back("UTXO #" + with_commas(static_cast<std::int64_t>(++n)) + ": tx_hash " + u.txid.to_hex() +
-                          " tx_pos " + with_commas(u.vout) + " height " + with_commas(u.height) + " value " +
-                          with_commas(u.value));
+          lines.push_back("UTXO #" + rpc::with_commas(static_cast<std::int64_t>(++n)) + ": tx_hash " + u.txid.to_hex() +
+                          " tx_pos " + rpc::with_commas(u.vout) + " height " + rpc::with_commas(u.height) + " value " +
+                          rpc::with_commas(u.value));
       }
     }
     if (n == 0) lines.push_back("No UTXOs found");

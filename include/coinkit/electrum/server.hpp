@@ -174,12 +174,13 @@ class Server final : private LocalRpcBackend {
     return boost::json::value(std::move(lines));
   }
   LocalRpcResult reorg(int count) override {
-    if (!indexer_->caught_up()) return RpcError{bad_request, "still catching up with daemon"};
+    if (!indexer_->caught_up()) return rpc::Fault{code::bad_request, "still catching up with daemon"};
     indexer_->request_reorg(count);
     return boost::json::value("scheduled a reorg of " + with_commas(count) + " blocks");
   }
   LocalRpcResult daemon_url(const std::string&) override {
-    return RpcError{bad_request, "the daemon URL cannot be changed while running: restart with a new DAEMON_URL"};
+    return rpc::Fault{code::bad_request,
+                      "the daemon URL cannot be changed while running: restart with a new DAEMON_URL"};
   }
 
   ServerConfig config_;

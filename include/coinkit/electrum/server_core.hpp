@@ -3,11 +3,14 @@
 #pragma once
 
 #include <coinkit/electrum/config.hpp>
-#include <coinkit/electrum/line_connection.hpp>
 #include <coinkit/electrum/local_rpc.hpp>
 #include <coinkit/electrum/service.hpp>
+#include <coinkit/electrum/session.hpp>
 #include <coinkit/electrum/shard.hpp>
-#include <coinkit/electrum/websocket_connection.hpp>
+#include <coinkit/net/line_transport.hpp>
+#include <coinkit/net/listener.hpp>
+#include <coinkit/net/tls.hpp>
+#include <coinkit/net/websocket_transport.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -17,8 +20,6 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <openssl/ssl.h>
 
 #include <algorithm>
 #include <atomic>
@@ -79,7 +80,7 @@ class ServerCore {
       std::lock_guard lock(mutex_);
       error_code ignored;
       for (auto& l : listeners_) l->acceptor.close(ignored);
-      for (tcp::socket* s : operator_sockets_) s->close(ignored);
+      for (net::Transport* t : operators_) t->close();
     };
     if (started_) {  // the sockets belong to the first thread: closed there
       std::promise<void> done;
@@ -129,20 +130,11 @@ class ServerCore {
   };
 
   static boost::asio::ssl::context make_tls_context(const ServerConfig& c) {
-    namespace ssl = boost::asio::ssl;
-    ssl::context ctx(ssl::context::tls_server);
-    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                    ssl::context::single_dh_use);
-    error_code ec;
-    ctx.use_certificate_chain_file(c.ssl_certfile.string(), ec);
-    if (ec) throw ConfigException({error::tls_setup_failed, "SSL_CERTFILE", c.ssl_certfile.string(), ec.message()});
-    ctx.use_private_key_file(c.ssl_keyfile.string(), ssl::context::pem, ec);
-    if (ec) throw ConfigException({error::tls_setup_failed, "SSL_KEYFILE", c.ssl_keyfile.string(), ec.message()});
-    if (SSL_CTX_check_private_key(ctx.native_handle()) != 1)
-      throw ConfigException(
-          {error::tls_setup_failed, "SSL_KEYFILE", c.ssl_keyfile.string(), "the key does not match the certificate"});
-    // Idle TLS sessions give their read and write buffers back (about 34 KiB each).
-    SSL_CTX_set_mode(ctx.native_handle(), SSL_MODE_RELEASE_BUFFERS);
+    std::optional<net::TlsSetupError> error;
+    auto ctx = net::tls_server_context(c.ssl_certfile, c.ssl_keyfile, error);
+    if (error)
+      throw ConfigException({error::tls_setup_failed, error->key ? "SSL_KEYFILE" : "SSL_CERTFILE",
+                             (error->key ? c.ssl_keyfile : c.ssl_certfile).string(), error->reason});
     return ctx;
   }
 
@@ -152,14 +144,7 @@ class ServerCore {
     for (const ServiceAddress& s : config_.services) {
       if (!which(s)) continue;
       auto l = std::make_unique<Listener>(io, s);
-      tcp::resolver resolver(io);
-      auto results = resolver.resolve(s.bind_host(), std::to_string(s.port),
-                                      tcp::resolver::passive | tcp::resolver::numeric_service);
-      const tcp::endpoint ep = results.begin()->endpoint();
-      l->acceptor.open(ep.protocol());
-      l->acceptor.set_option(tcp::acceptor::reuse_address(true));
-      l->acceptor.bind(ep);
-      l->acceptor.listen(boost::asio::socket_base::max_listen_connections);
+      net::listen_on(l->acceptor, net::passive_endpoint(l->acceptor.get_executor(), s.bind_host(), s.port));
       l->endpoint = l->acceptor.local_endpoint();
       log_.info("ElectrumServer", std::string(to_string(s.protocol)) + " server listening on " +
                                       l->endpoint.address().to_string() + ":" + std::to_string(l->endpoint.port()));
@@ -221,34 +206,53 @@ class ServerCore {
     });
   }
 
+  // A session over the transport its service speaks, on the shard's thread.
   void start_session(Shard& shard, std::uint64_t id, Protocol p, tcp::socket socket) {
-    namespace asio = boost::asio;
-    namespace ssl = asio::ssl;
+    namespace ssl = boost::asio::ssl;
     std::string peer = peer_of(socket);
     log_.debug("session " + std::to_string(id),
                std::string(to_string(p)) + " " + (config_.anon_logs ? std::string("xx.xx.xx.xx:xx") : peer));
-    auto spawn = [&](auto conn) {
-      conn->log_requests(counters_.log_new.load());
-      shard.add(conn);
-      asio::co_spawn(shard.io(), conn->run(), [this](std::exception_ptr e) { log_exception(e); });
-    };
+    const std::size_t bound = Session::max_queued(config_);
+    const net::LineLimits lines{config_.max_recv, Session::high_water, bound};
+    net::WebSocketOptions ws;
+    ws.max_message = config_.max_recv;
+    ws.high_water = Session::high_water;
+    ws.queue.max_bytes = bound;
     switch (p) {
       case Protocol::tcp:
-        spawn(std::make_shared<LineConnection<tcp::socket>>(shard, std::move(socket), id, p, std::move(peer)));
-        break;
+        return spawn(shard, id, p, std::move(peer),
+                     std::make_unique<net::LineTransport<tcp::socket>>(std::move(socket), lines));
       case Protocol::ssl:
-        spawn(std::make_shared<LineConnection<ssl::stream<tcp::socket>>>(
-            shard, ssl::stream<tcp::socket>(std::move(socket), *tls_), id, p, std::move(peer)));
-        break;
+        return spawn(shard, id, p, std::move(peer),
+                     std::make_unique<net::LineTransport<ssl::stream<tcp::socket>>>(
+                         ssl::stream<tcp::socket>(std::move(socket), *tls_), lines));
       case Protocol::ws:
-        spawn(std::make_shared<WebSocketConnection<tcp::socket>>(shard, std::move(socket), id, p, std::move(peer)));
-        break;
+        return spawn(shard, id, p, std::move(peer),
+                     std::make_unique<net::WebSocketTransport<tcp::socket>>(std::move(socket), ws));
       case Protocol::wss:
-        spawn(std::make_shared<WebSocketConnection<ssl::stream<tcp::socket>>>(
-            shard, ssl::stream<tcp::socket>(std::move(socket), *tls_), id, p, std::move(peer)));
-        break;
+        return spawn(shard, id, p, std::move(peer),
+                     std::make_unique<net::WebSocketTransport<ssl::stream<tcp::socket>>>(
+                         ssl::stream<tcp::socket>(std::move(socket), *tls_), ws));
       case Protocol::rpc: break;
     }
+  }
+
+  template <class Transport>
+  void spawn(Shard& shard, std::uint64_t id, Protocol p, std::string peer, std::unique_ptr<Transport> t) {
+    Transport& transport = *t;
+    auto session = std::make_shared<Session>(shard.context(), id, p, std::move(peer), std::move(t));
+    session->log_requests(counters_.log_new.load());
+    shard.add(session);
+    boost::asio::co_spawn(shard.io(), serve(shard, std::move(session), transport),
+                          [this](std::exception_ptr e) { log_exception(e); });
+  }
+
+  // The session's life: its transport runs it, then it leaves the shard.
+  template <class Transport>
+  static boost::asio::awaitable<void> serve(Shard& shard, std::shared_ptr<Session> session, Transport& transport) {
+    co_await transport.run(*session, std::weak_ptr<void>(session));
+    session->detach();
+    shard.remove(*session);
   }
 
   boost::asio::awaitable<void> accept_operators(Listener& l) {
@@ -262,18 +266,19 @@ class ServerCore {
   }
 
   void serve_operator(tcp::socket socket) {
-    auto s = std::make_shared<tcp::socket>(std::move(socket));
-    boost::asio::co_spawn(shards_[0]->io(), operator_session(s), [this](std::exception_ptr e) { log_exception(e); });
+    auto op = local_rpc_->connect(std::move(socket));
+    boost::asio::co_spawn(shards_[0]->io(), operator_session(std::move(op)),
+                          [this](std::exception_ptr e) { log_exception(e); });
   }
-  boost::asio::awaitable<void> operator_session(std::shared_ptr<tcp::socket> s) {
-    std::list<tcp::socket*>::iterator it;
+  boost::asio::awaitable<void> operator_session(std::shared_ptr<LocalRpc::Operator> op) {
+    std::list<net::Transport*>::iterator it;
     {
       std::lock_guard lock(mutex_);
-      it = operator_sockets_.insert(operator_sockets_.end(), s.get());
+      it = operators_.insert(operators_.end(), &op->transport);
     }
-    co_await local_rpc_->serve(*s);
+    co_await op->transport.run(*op, std::weak_ptr<void>(op));
     std::lock_guard lock(mutex_);
-    operator_sockets_.erase(it);
+    operators_.erase(it);
   }
 
   const ServerConfig& config_;
@@ -285,7 +290,7 @@ class ServerCore {
   std::unique_ptr<LocalRpc> local_rpc_;
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Listener>> listeners_;
-  std::list<tcp::socket*> operator_sockets_;
+  std::list<net::Transport*> operators_;  // LocalRPC connections, closed at stop
   std::size_t next_shard_ = 0;
   std::atomic<bool> serving_{false}, stopped_{false}, started_{false};
 };

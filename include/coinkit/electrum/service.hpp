@@ -1,18 +1,20 @@
-// Service: what the methods of the Electrum protocol run against (the index and the node),
-// as the session layer sees it. ElectrumService<Index, Node> is the implementation.
+// Service: what the sessions of an Electrum server run their calls against (the protocol's
+// methods over the index and the node). ElectrumService<Index, Node> is the implementation.
 #pragma once
 
 #include <coinkit/chain/script.hpp>
 #include <coinkit/core/bytes.hpp>
 #include <coinkit/core/uint256.hpp>
-#include <coinkit/electrum/methods.hpp>
-#include <coinkit/electrum/params.hpp>
-#include <coinkit/electrum/rpc_error.hpp>
+#include <coinkit/rpc/binder.hpp>
+#include <coinkit/rpc/fault.hpp>
+#include <coinkit/rpc/method.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 
 namespace coinkit::electrum {
@@ -32,18 +34,23 @@ class Service {
  public:
   virtual ~Service() = default;
 
-  // Runs a method that answers from the index. On success the result's JSON is appended to
-  // `out`; on failure nothing is appended and the error is returned.
-  virtual std::optional<RpcError> call(Session& session, const MethodInfo& method, const Params& params,
-                                       std::string& out) = 0;
-  // Runs a method that asks the node (MethodInfo::waits_for_node): off the session's thread,
-  // resuming on it, bounded by REQUEST_TIMEOUT.
-  virtual boost::asio::awaitable<std::optional<RpcError>> call_node(Session& session, const MethodInfo& method,
-                                                                    const Params& params, std::string& out) = 0;
+  // The protocol's methods, in declaration order (MethodInfo::index).
+  virtual std::span<const rpc::MethodInfo> methods() const noexcept = 0;
+  // The method called `name` (whatever the version), or nullptr.
+  virtual const rpc::MethodInfo* find(std::string_view name) const noexcept = 0;
+
+  // Runs a method that answers at once: its result appended to `out`, or the fault (nothing
+  // appended).
+  virtual std::optional<rpc::Fault> call(Session& session, const rpc::MethodInfo& method, const rpc::Params& params,
+                                         std::string& out) = 0;
+  // Runs any method; one that waits (rpc::waits: it asks the node) suspends the session off its
+  // thread, bounded by REQUEST_TIMEOUT.
+  virtual boost::asio::awaitable<std::optional<rpc::Fault>> call_async(Session& session, const rpc::MethodInfo& method,
+                                                                       const rpc::Params& params, std::string& out) = 0;
 
   // For notifications: the current status of a script, or why it cannot be computed (history
   // too large: the subscription is then dropped, as ElectrumX does).
-  virtual std::variant<ScriptStatus, RpcError> script_status(const ScriptHash& sh) = 0;
+  virtual std::variant<ScriptStatus, rpc::Fault> script_status(const ScriptHash& sh) = 0;
   // The header at `height`, nullopt beyond the tip.
   virtual std::optional<Bytes> header(int height) = 0;
   virtual int height() = 0;

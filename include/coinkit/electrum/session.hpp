@@ -5,15 +5,20 @@
 #include <coinkit/chain/script.hpp>
 #include <coinkit/electrum/config.hpp>
 #include <coinkit/electrum/cost_meter.hpp>
-#include <coinkit/electrum/json_text.hpp>
 #include <coinkit/electrum/log.hpp>
-#include <coinkit/electrum/methods.hpp>
-#include <coinkit/electrum/params.hpp>
 #include <coinkit/electrum/protocol_version.hpp>
-#include <coinkit/electrum/rpc_error.hpp>
 #include <coinkit/electrum/service.hpp>
 #include <coinkit/electrum/subscription_index.hpp>
 #include <coinkit/indexer/schema.hpp>
+#include <coinkit/net/transport.hpp>
+#include <coinkit/rpc/binder.hpp>
+#include <coinkit/rpc/electrumx.hpp>
+#include <coinkit/rpc/envelope.hpp>
+#include <coinkit/rpc/fault.hpp>
+#include <coinkit/rpc/json_text.hpp>
+#include <coinkit/rpc/method.hpp>
+#include <coinkit/rpc/method_table.hpp>
+#include <coinkit/rpc/python.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/monotonic_resource.hpp>
@@ -32,6 +37,10 @@
 
 namespace coinkit::electrum {
 
+namespace code = rpc::electrumx_code;  // bad_request, daemon_error, excessive_resource_usage, server_busy
+using rpc::with_commas;
+namespace envelope = rpc::envelope;
+
 // server.version's first element and server.features' server_version.
 inline constexpr std::string_view server_software = "coinkit 0.1.0";
 inline constexpr std::string_view server_software_short = "0.1.0";
@@ -46,6 +55,8 @@ struct TipHeader {
 // index, and buffers reused by every request (the parse arena, the reply buffer), so a request
 // allocates nothing of its own beyond what JSON needs.
 struct SessionContext {
+  static constexpr std::size_t max_methods = 32;
+
   SessionContext(const ServerConfig& c, Service& s, const Log& l) : config(c), service(s), log(l) {
     if (!c.drop_client.empty()) drop_client.emplace(c.drop_client);
   }
@@ -58,8 +69,8 @@ struct SessionContext {
   SubscriptionIndex subscriptions;
   TipHeader tip;
   std::optional<std::regex> drop_client;
-  std::string scratch;  // the reply being written (synchronous requests only)
-  std::array<std::uint64_t, 32> method_counts{};
+  std::string scratch;                                     // the reply being written (synchronous requests only)
+  std::array<std::uint64_t, max_methods> method_counts{};  // by rpc::MethodInfo::index
   std::uint64_t errors = 0;
   std::uint64_t txs_sent = 0;
 
@@ -120,27 +131,41 @@ class Session {
     std::optional<Hash256> status;
   };
 
-  Session(SessionContext& ctx, std::uint64_t id, Protocol kind, std::string peer)
-      : ctx_(ctx), id_(id), kind_(kind), peer_(std::move(peer)), cost_(ctx.config.cost) {}
+  // `transport`: the connection (lines over TCP or TLS, WebSocket messages); its run() calls
+  // this session for each message.
+  Session(SessionContext& ctx, std::uint64_t id, Protocol kind, std::string peer,
+          std::unique_ptr<net::Transport> transport)
+      : ctx_(ctx),
+        id_(id),
+        kind_(kind),
+        peer_(std::move(peer)),
+        cost_(ctx.config.cost),
+        transport_(std::move(transport)) {}
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
-  virtual ~Session() { drop_subscriptions(); }
+  ~Session() { drop_subscriptions(); }
+
+  // The bound on a session's unwritten replies: a full reply (MAX_SEND) on top of the reader's
+  // high-water mark, and room for notifications; a client that lets more pile up is dropped.
+  static constexpr std::size_t high_water = 256 << 10;
+  static std::size_t max_queued(const ServerConfig& c) noexcept { return high_water + c.max_send + (4 << 20); }
 
   // --- the transport ---------------------------------------------------------------------------
   // Queues one message (framing is the transport's: a newline, or a WebSocket message).
   void send(std::string_view message) {
-    if (closed_) return;
+    if (is_closed()) return;
     ++send_count_;
     send_size_ += message.size() + 1;
     cost_.bump_bytes(message.size());
-    queue(message);
+    transport_->send(message);
   }
-  virtual void flush() = 0;  // starts writing what was queued
-  virtual void close() = 0;  // drops the connection at once
-  virtual std::size_t queued_bytes() const noexcept = 0;
+  void flush() { transport_->flush(); }  // starts writing what was queued
+  void close() { transport_->close(); }  // drops the connection at once
+  std::size_t queued_bytes() const noexcept { return transport_->queued_bytes(); }
+  std::optional<Clock::time_point> writing_since() const noexcept { return transport_->writing_since(); }
 
   // --- messages ----------------------------------------------------------------------------
-  enum class Step { done, needs_node };
+  using Step = net::Step;
 
   // Handles one JSON-RPC message (a request, a notification or a batch). Requests that wait
   // for the node are left for finish_pending(): needs_node.
@@ -163,7 +188,7 @@ class Session {
       } else if (needs_node(root)) {
         // Out of the arena (reused by the next message), onto the heap.
         pending_ = std::make_unique<boost::json::value>(root, boost::json::storage_ptr());
-        step = Step::needs_node;
+        step = Step::needs_async;
       } else {
         handle_sync(root);
       }
@@ -222,7 +247,7 @@ class Session {
   const CostMeter& cost() const noexcept { return cost_; }
   Clock::time_point last_received() const noexcept { return last_recv_; }
   Clock::time_point started() const noexcept { return started_; }
-  bool is_closed() const noexcept { return closed_; }
+  bool is_closed() const noexcept { return closed_ || transport_->is_closed(); }
   bool log_requests() const noexcept { return log_me_; }
   void log_requests(bool on) noexcept { log_me_ = on; }
   std::uint64_t errors() const noexcept { return errors_; }
@@ -264,7 +289,7 @@ class Session {
     std::string& buf = ctx_.scratch;
     buf.clear();
     envelope::begin_notification(buf, "blockchain.scripthash.subscribe");
-    JsonText j(buf);
+    rpc::JsonText j(buf);
     j.raw("[").display_hex(it->second.scripthash).raw(", ");
     if (status)
       j.hex(status->span());
@@ -279,23 +304,44 @@ class Session {
     if (subscriptions_.erase(hx)) ctx_.subscriptions.remove(hx, this);
   }
 
+  // server.version's negotiation (client_name="", protocol_version="1.4", *extra): at most once;
+  // DROP_CLIENT and an unsupported version close the session after the reply.
+  rpc::Outcome<void> negotiate(const boost::json::value* client_name, const boost::json::value* protocol_version,
+                               rpc::JsonText& out) {
+    if (version_seen_) return rpc::Fault{code::bad_request, "server.version already sent"};
+    version_seen_ = true;
+    if (client_name && !(client_name->is_string() && client_name->get_string().empty())) {
+      std::string n = client_name->is_string() ? std::string(client_name->get_string()) : rpc::python_str(*client_name);
+      if (ctx_.drop_client && std::regex_search(n, *ctx_.drop_client)) {
+        closing_ = true;
+        return rpc::Fault{code::bad_request, "unsupported client: " + n};
+      }
+      client_ = n.substr(0, 17);
+    }
+    auto v = electrum::negotiate(protocol_version);
+    if (!v) {
+      closing_ = true;
+      return rpc::Fault{code::bad_request, "unsupported protocol version: " +
+                                               (protocol_version ? rpc::python_str(*protocol_version) : "None")};
+    }
+    version_ = *v;
+    out.raw("[").str(server_software).raw(", ").str(v->to_string()).raw("]");
+    return {};
+  }
+
   // The connection is gone: subscriptions leave the thread's index.
   void detach() {
     closed_ = true;
     drop_subscriptions();
   }
 
- protected:
-  virtual void queue(std::string_view message) = 0;
-  void mark_closed() noexcept { closed_ = true; }
-
  private:
   // Where a request stands after its envelope, method and arguments are checked.
   struct Prepared {
     const boost::json::value* id = nullptr;  // nullptr: a notification, no reply
-    const MethodInfo* method = nullptr;
-    Params params;
-    std::optional<RpcError> error;
+    const rpc::MethodInfo* method = nullptr;
+    rpc::Params params;
+    std::optional<rpc::Fault> error;
   };
 
   static const boost::json::value& null_id() {
@@ -304,13 +350,13 @@ class Session {
   }
 
   bool needs_node(const boost::json::value& root) const {
-    auto waits = [](const boost::json::value& v) {
+    auto waits = [this](const boost::json::value& v) {
       const auto* o = v.if_object();
       if (!o) return false;
       const auto* m = o->if_contains("method");
       if (!m || !m->is_string()) return false;
-      const MethodInfo* info = find_method(m->get_string());
-      return info && info->waits_for_node;
+      const rpc::MethodInfo* info = ctx_.service.find(m->get_string());
+      return info && info->waits();
     };
     if (root.is_object()) return waits(root);
     if (const auto* a = root.if_array())
@@ -348,9 +394,7 @@ class Session {
     if (p.error) return fail(p, *p.error, buf);
     const std::size_t start = buf.size();
     envelope::begin_result(buf);
-    std::optional<RpcError> err = p.method->method == Method::server_version
-                                      ? server_version(p.params, buf)
-                                      : ctx_.service.call(*this, *p.method, p.params, buf);
+    const std::optional<rpc::Fault> err = ctx_.service.call(*this, *p.method, p.params, buf);
     finish(p, err, buf, start, message_start);
   }
 
@@ -362,28 +406,28 @@ class Session {
     }
     const std::size_t start = buf.size();
     envelope::begin_result(buf);
-    std::optional<RpcError> err;
-    if (p.method->method == Method::server_version)
-      err = server_version(p.params, buf);
-    else if (p.method->waits_for_node)
-      err = co_await ctx_.service.call_node(*this, *p.method, p.params, buf);
+    std::optional<rpc::Fault> err;
+    if (p.method->waits())
+      err = co_await ctx_.service.call_async(*this, *p.method, p.params, buf);
     else
       err = ctx_.service.call(*this, *p.method, p.params, buf);
     finish(p, err, buf, start, message_start);
   }
 
-  void fail(const Prepared& p, const RpcError& e, std::string& buf) {
+  void fail(const Prepared& p, const rpc::Fault& e, std::string& buf) {
     ++errors_, ++ctx_.errors;
     cost_.bump(cost_.policy().error_cost);
     if (p.id) envelope::error(buf, *p.id, e);
   }
 
-  void finish(const Prepared& p, const std::optional<RpcError>& err, std::string& buf, std::size_t start,
+  // A call that succeeded costs its method's base cost (and what the method added).
+  void finish(const Prepared& p, const std::optional<rpc::Fault>& err, std::string& buf, std::size_t start,
               std::size_t message_start) {
     if (err) {
       buf.resize(start);
       return fail(p, *err, buf);
     }
+    cost_.bump(p.method->cost);
     if (!p.id) {  // a notification: run, never answered
       buf.resize(start);
       return;
@@ -402,13 +446,13 @@ class Session {
     const auto* o = item.if_object();
     if (!o) {
       p.id = &null_id();
-      p.error = RpcError{rpc::invalid_request_code, "request object must be a dictionary"};
+      p.error = rpc::Fault{rpc::invalid_request_code, "request object must be a dictionary"};
       return p;
     }
     if (const auto* id = o->if_contains("id")) {
       if (!(id->is_number() || id->is_string() || id->is_null())) {
         p.id = &null_id();
-        p.error = RpcError{rpc::invalid_request_code, "invalid \"id\": " + python_str(*id)};
+        p.error = rpc::Fault{rpc::invalid_request_code, "invalid \"id\": " + rpc::python_str(*id)};
         return p;
       }
       if (!id->is_null()) p.id = id;
@@ -420,59 +464,33 @@ class Session {
       // 1.6: server.version must come first; ElectrumX answers and disconnects.
       closing_ = true;
       p.id = p.id ? p.id : &null_id();
-      p.error = RpcError{bad_request, "use server.version to identify client"};
+      p.error = rpc::Fault{code::bad_request, "use server.version to identify client"};
       return p;
     }
     if (!m || !m->is_string()) {
-      p.error = RpcError{rpc::method_not_found_code, "request method must be a string"};
+      p.error = rpc::Fault{rpc::method_not_found_code, "request method must be a string"};
       return p;
     }
     if (cost_.excessive()) {
       closing_ = true;
       p.id = p.id ? p.id : &null_id();
-      p.error = RpcError{excessive_resource_usage, "excessive resource usage"};
+      p.error = rpc::Fault{code::excessive_resource_usage, "excessive resource usage"};
       return p;
     }
-    const MethodInfo* info = find_method(method);
-    if (!info || !info->available(protocol())) {
-      p.error = RpcError{rpc::method_not_found_code, "unknown method \"" + std::string(method) + "\""};
+    const rpc::MethodInfo* info = ctx_.service.find(method);
+    if (!info || !info->available(protocol().bound())) {
+      p.error = rpc::Fault{rpc::method_not_found_code, "unknown method \"" + std::string(method) + "\""};
       return p;
     }
-    ++ctx_.method_counts[static_cast<std::size_t>(info->method)];
+    ++ctx_.method_counts[info->index];
     const boost::json::value* params = o->if_contains("params");
-    auto bound = Params::bind(*info, params);
-    if (auto* e = std::get_if<RpcError>(&bound)) {
-      p.error = std::move(*e);
+    if (params && !params->is_null() && !params->is_array() && !params->is_object()) {
+      p.error = rpc::Fault{rpc::invalid_params_code, "invalid request arguments: " + rpc::python_str(*params)};
       return p;
     }
     p.method = info;
-    p.params = std::get<Params>(bound);
+    p.params = rpc::Params::of(params);
     return p;
-  }
-
-  // server.version(client_name="", protocol_version="1.4", *extra): protocol state, so the
-  // session answers it itself.
-  std::optional<RpcError> server_version(const Params& params, std::string& out) {
-    cost_.bump(0.5);
-    if (version_seen_) return RpcError{bad_request, "server.version already sent"};
-    version_seen_ = true;
-    if (const auto* name = params[0]; name && !(name->is_string() && name->get_string().empty())) {
-      std::string n = name->is_string() ? std::string(name->get_string()) : python_str(*name);
-      if (ctx_.drop_client && std::regex_search(n, *ctx_.drop_client)) {
-        closing_ = true;
-        return RpcError{bad_request, "unsupported client: " + n};
-      }
-      client_ = n.substr(0, 17);
-    }
-    auto v = negotiate(params[1]);
-    if (!v) {
-      closing_ = true;
-      return RpcError{bad_request,
-                      "unsupported protocol version: " + (params[1] ? python_str(*params[1]) : std::string("None"))};
-    }
-    version_ = *v;
-    JsonText(out).raw("[").str(server_software).raw(", ").str(v->to_string()).raw("]");
-    return std::nullopt;
   }
 
   void drop_subscriptions() {
@@ -493,6 +511,7 @@ class Session {
   bool log_me_ = false;
   CostMeter cost_;
   std::unique_ptr<boost::json::value> pending_;
+  std::unique_ptr<net::Transport> transport_;
   boost::unordered_flat_map<indexer::HashX, Subscription, indexer::detail::HashXHash> subscriptions_;
   Clock::time_point started_ = Clock::now();
   Clock::time_point last_recv_ = started_;
@@ -500,3 +519,7 @@ class Session {
 };
 
 }  // namespace coinkit::electrum
+
+// The Electrum methods take their session as a leading argument.
+template <>
+struct coinkit::rpc::is_call_context<coinkit::electrum::Session> : std::true_type {};

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <coinkit/core/hex.hpp>
-#include <coinkit/electrum/json_text.hpp>
 #include <coinkit/electrum/session.hpp>
 #include <coinkit/indexer/schema.hpp>
 
@@ -39,14 +38,6 @@ struct SessionCounters {
   std::atomic<std::uint64_t> next_id{0};  // session ids, as ElectrumX numbers them
   std::atomic<std::uint64_t> accepted{0}, refused{0};
   std::atomic<bool> log_new{false};  // LocalRPC "log new": log the requests of new sessions
-};
-
-// A connection's transport as the shard sees it, beyond the Session: when its write began.
-class Connection : public Session {
- public:
-  using Session::Session;
-  // When the write in progress started; nullopt with nothing being written.
-  virtual std::optional<Clock::time_point> writing_since() const noexcept = 0;
 };
 
 class Shard {
@@ -88,8 +79,8 @@ class Shard {
   }
 
   // --- on the shard's thread ------------------------------------------------------------------
-  void add(std::shared_ptr<Connection> c) { sessions_.emplace(c->id(), std::move(c)); }
-  void remove(const Connection& c) {
+  void add(std::shared_ptr<Session> c) { sessions_.emplace(c->id(), std::move(c)); }
+  void remove(const Session& c) {
     if (sessions_.erase(c.id())) counters_.open.fetch_sub(1, std::memory_order_relaxed);
   }
   std::size_t size() const noexcept { return sessions_.size(); }
@@ -97,7 +88,7 @@ class Shard {
   void for_each_session(F&& f) {
     for (auto& [id, s] : sessions_) f(*s);
   }
-  Connection* find(std::uint64_t id) {
+  Session* find(std::uint64_t id) {
     auto it = sessions_.find(id);
     return it == sessions_.end() ? nullptr : it->second.get();
   }
@@ -169,7 +160,7 @@ class Shard {
     sweep_.async_wait([this](error_code ec) {
       if (ec) return;
       const auto now = Session::Clock::now();
-      std::vector<std::shared_ptr<Connection>> stale;
+      std::vector<std::shared_ptr<Session>> stale;
       for (auto& [id, s] : sessions_) {
         if (now - s->last_received() > ctx_.config.session_timeout) {
           stale.push_back(s);
@@ -190,7 +181,7 @@ class Shard {
   boost::asio::io_context io_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{io_.get_executor()};
   boost::asio::steady_timer sweep_{io_};
-  boost::unordered_flat_map<std::uint64_t, std::shared_ptr<Connection>> sessions_;
+  boost::unordered_flat_map<std::uint64_t, std::shared_ptr<Session>> sessions_;
   std::thread thread_;
 };
 

@@ -1,4 +1,5 @@
-// HTTP Basic authentication: parsing the Authorization header and checking credentials.
+// HTTP Basic authentication, both ways: the Authorization header a client sends, and a server's
+// parsing and checking of it.
 #pragma once
 
 #include <coinkit/core/base64.hpp>
@@ -13,6 +14,14 @@ struct Credentials {
   std::string user;
   std::string password;
 };
+
+// The Authorization header value for `user:password`: "Basic <base64(user:password)>".
+inline std::string basic_authorization(std::string_view user, std::string_view password) {
+  std::string plain(user);
+  plain += ':';
+  plain += password;
+  return "Basic " + base64_encode(as_bytes(plain));
+}
 
 // The credentials of an `Authorization: Basic <base64(user:password)>` header value, or
 // nullopt for any other scheme or malformed value.

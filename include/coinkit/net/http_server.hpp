@@ -2,6 +2,8 @@
 // limits, idle timeouts, keep-alive, WebSocket upgrade hand-off and a clean stop.
 #pragma once
 
+#include <coinkit/net/listener.hpp>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -74,11 +76,7 @@ class HttpServer {
 
   // Binds and starts accepting; throws system_error when the address cannot be bound.
   void listen(const tcp::endpoint& endpoint) {
-    auto& acceptor = state_->acceptor;
-    acceptor.open(endpoint.protocol());
-    acceptor.set_option(asio::socket_base::reuse_address(true));
-    acceptor.bind(endpoint);
-    acceptor.listen(asio::socket_base::max_listen_connections);
+    listen_on(state_->acceptor, endpoint);
     asio::co_spawn(state_->executor, accept_loop(state_), asio::detached);
   }
 

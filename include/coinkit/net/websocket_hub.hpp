@@ -4,21 +4,17 @@
 #pragma once
 
 #include <coinkit/net/http_server.hpp>
+#include <coinkit/net/transport.hpp>
+#include <coinkit/net/websocket_transport.hpp>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/websocket/stream.hpp>
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -43,7 +39,7 @@ struct WebSocketHubOptions {
 class WebSocketHub {
  public:
   using Id = std::uint64_t;
-  using Frame = std::shared_ptr<const std::string>;
+  using Frame = SendQueue::Frame;
   // A text frame a client sent. Runs on the hub's executor.
   using MessageHandler = std::function<void(Id, std::string_view)>;
 
@@ -65,7 +61,7 @@ class WebSocketHub {
       stream.socket().close(ignored);
       return;
     }
-    auto conn = std::make_shared<Connection>(std::move(stream), s.next_id++);
+    auto conn = std::make_shared<Connection>(s, std::move(stream), s.next_id++);
     s.connections.emplace(conn->id, conn);
     asio::co_spawn(s.executor, serve(state_, conn, std::move(req)), asio::detached);
   }
@@ -77,12 +73,12 @@ class WebSocketHub {
 
   // Queues `frame` on every open socket.
   void publish(const Frame& frame) {
-    for (auto& [id, conn] : state_->connections) enqueue(state_, conn, frame);
+    for (auto& [id, conn] : state_->connections) enqueue(state_, *conn, frame);
   }
   // Queues `frame` on the sockets subscribed to `key` and on those that never subscribed.
   void publish(const Frame& frame, std::string_view key) {
     for (auto& [id, conn] : state_->connections)
-      if (!conn->key || *conn->key == key) enqueue(state_, conn, frame);
+      if (!conn->key || *conn->key == key) enqueue(state_, *conn, frame);
   }
 
   // Open sockets (handshake done or in progress).
@@ -107,24 +103,31 @@ class WebSocketHub {
     auto& s = *state_;
     if (s.closed) return;
     s.closed = true;
-    for (auto& [id, conn] : s.connections) {
-      conn->closing = true;
-      asio::co_spawn(s.executor, close_gracefully(state_, conn), asio::detached);
-    }
+    for (auto& [id, conn] : s.connections)
+      conn->transport.close_gracefully(websocket::close_code::going_away, "Server shutdown", s.options.close_grace);
     s.connections.clear();
   }
 
  private:
+  struct State;
+
+  // One socket: its transport, and the handler its run() calls for each message.
   struct Connection {
-    Connection(beast::tcp_stream&& stream, Id i) : ws(std::move(stream)), id(i) {}
-    websocket::stream<beast::tcp_stream> ws;
+    Connection(State& s, beast::tcp_stream&& stream, Id i)
+        : transport(std::move(stream), transport_options(s.options)), id(i), state(s) {}
+    WebSocketTransport<beast::tcp_stream> transport;
     Id id;
     std::optional<std::string> key;
-    std::deque<Frame> queue;
-    std::size_t queued_bytes = 0;
-    bool open = false;  // handshake done: frames may be written
-    bool writing = false;
-    bool closing = false;
+    State& state;
+
+    Step receive(std::string_view text) {
+      if (state.on_message) state.on_message(id, text);
+      return Step::done;
+    }
+    asio::awaitable<void> finish_pending() { co_return; }
+    std::chrono::milliseconds throttle_delay() const noexcept { return {}; }
+    bool closing() const noexcept { return false; }
+    void reject_oversized() {}
   };
 
   struct State {
@@ -138,98 +141,33 @@ class WebSocketHub {
     bool closed = false;
   };
 
-  static void drop(State& s, const std::shared_ptr<Connection>& conn) {
-    beast::error_code ignored;
-    conn->closing = true;
-    beast::get_lowest_layer(conn->ws).socket().close(ignored);
-    s.connections.erase(conn->id);
+  static WebSocketOptions transport_options(const WebSocketHubOptions& o) {
+    WebSocketOptions w;
+    w.max_message = o.max_message_size;
+    w.high_water = o.max_queued_bytes;  // the hub's readers never wait for their writes
+    w.queue = {o.max_queued_frames, o.max_queued_bytes};
+    w.timeout.handshake_timeout = o.handshake_timeout;
+    w.timeout.idle_timeout = o.idle_timeout;
+    w.timeout.keep_alive_pings = true;
+    w.server = "coinkit";
+    return w;
   }
 
-  static void enqueue(const std::shared_ptr<State>& s, const std::shared_ptr<Connection>& conn, const Frame& frame) {
-    if (conn->closing) return;
-    if (conn->queue.size() >= s->options.max_queued_frames ||
-        conn->queued_bytes + frame->size() > s->options.max_queued_bytes) {
+  static void enqueue(const std::shared_ptr<State>& s, Connection& conn, const Frame& frame) {
+    if (conn.transport.is_closed()) return;
+    conn.transport.send(frame);
+    if (conn.transport.overflowed()) {
       ++s->dropped;
-      // Erasing while publish() iterates would invalidate its iterator: close now, erase later.
-      beast::error_code ignored;
-      conn->closing = true;
-      beast::get_lowest_layer(conn->ws).socket().close(ignored);
-      asio::post(s->executor, [s, id = conn->id] { s->connections.erase(id); });
+      // Erasing while publish() iterates would invalidate its iterator: erase later.
+      asio::post(s->executor, [s, id = conn.id] { s->connections.erase(id); });
       return;
     }
-    conn->queue.push_back(frame);
-    conn->queued_bytes += frame->size();
-    if (conn->open && !conn->writing) {
-      conn->writing = true;
-      asio::co_spawn(s->executor, write_queue(s, conn), asio::detached);
-    }
-  }
-
-  static asio::awaitable<void> write_queue(std::shared_ptr<State> s, std::shared_ptr<Connection> conn) {
-    while (!conn->queue.empty() && !conn->closing) {
-      Frame frame = conn->queue.front();
-      auto [ec, n] = co_await conn->ws.async_write(asio::buffer(*frame), asio::as_tuple(asio::use_awaitable));
-      (void)n;
-      if (ec) {
-        if (!conn->closing) drop(*s, conn);
-        break;
-      }
-      conn->queue.pop_front();
-      conn->queued_bytes -= frame->size();
-    }
-    conn->writing = false;
+    conn.transport.flush();
   }
 
   static asio::awaitable<void> serve(std::shared_ptr<State> s, std::shared_ptr<Connection> conn, Request req) {
-    websocket::stream_base::timeout timeout{};
-    timeout.handshake_timeout = s->options.handshake_timeout;
-    timeout.idle_timeout = s->options.idle_timeout;
-    timeout.keep_alive_pings = true;
-    beast::get_lowest_layer(conn->ws).expires_never();  // the websocket stream times itself
-    conn->ws.set_option(timeout);
-    conn->ws.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(http::field::server, "coinkit"); }));
-    conn->ws.read_message_max(s->options.max_message_size);
-    conn->ws.auto_fragment(false);  // one frame per event, whatever its size
-    auto [aec] = co_await conn->ws.async_accept(req, asio::as_tuple(asio::use_awaitable));
-    if (aec) {
-      if (!conn->closing) drop(*s, conn);
-      co_return;
-    }
-    conn->open = true;
-    if (!conn->queue.empty() && !conn->writing) {  // frames published during the handshake
-      conn->writing = true;
-      asio::co_spawn(s->executor, write_queue(s, conn), asio::detached);
-    }
-    beast::flat_buffer buffer;
-    for (;;) {
-      auto [ec, n] = co_await conn->ws.async_read(buffer, asio::as_tuple(asio::use_awaitable));
-      (void)n;
-      if (ec) break;
-      if (conn->ws.got_text() && s->on_message && !conn->closing) {
-        const auto data = buffer.cdata();
-        s->on_message(conn->id, std::string_view(static_cast<const char*>(data.data()), data.size()));
-      }
-      buffer.consume(buffer.size());
-    }
-    if (!conn->closing) drop(*s, conn);
-  }
-
-  static asio::awaitable<void> close_gracefully(std::shared_ptr<State> s, std::shared_ptr<Connection> conn) {
-    asio::steady_timer deadline(s->executor, s->options.close_grace);
-    deadline.async_wait([conn](beast::error_code ec) {
-      if (ec) return;  // the close finished first
-      beast::error_code ignored;
-      beast::get_lowest_layer(conn->ws).socket().close(ignored);
-    });
-    if (conn->open && !conn->writing) {
-      co_await conn->ws.async_close(websocket::close_reason(websocket::close_code::going_away, "Server shutdown"),
-                                    asio::as_tuple(asio::use_awaitable));
-    } else {
-      beast::error_code ignored;
-      beast::get_lowest_layer(conn->ws).socket().close(ignored);
-    }
-    deadline.cancel();
+    co_await conn->transport.run(*conn, std::weak_ptr<void>(conn), std::move(req));
+    if (!s->closed) s->connections.erase(conn->id);
   }
 
   std::shared_ptr<State> state_;

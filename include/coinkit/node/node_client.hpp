@@ -10,10 +10,12 @@
 #include <coinkit/node/node_failure.hpp>
 #include <coinkit/node/node_options.hpp>
 #include <coinkit/node/retry.hpp>
+#include <coinkit/rpc/client.hpp>
+#include <coinkit/rpc/json_text.hpp>
+#include <coinkit/rpc/json_writer.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
 
 #include <algorithm>
@@ -40,82 +42,18 @@ struct RpcCall {
 
 namespace detail {
 
-// A JSON string literal: quotes, with '"', '\' and control characters escaped.
-inline void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += "\\u00";
-      out += coinkit::detail::hex_digits[static_cast<unsigned char>(c) >> 4];
-      out += coinkit::detail::hex_digits[c & 0x0f];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
+// A reply's result, or bitcoind's error as an rpc_error, or bad_reply.
+inline NodeResult<boost::json::value> take_reply(boost::json::value&& v) {
+  rpc::Reply r = rpc::take_reply(std::move(v));
+  if (r.shape == rpc::ReplyShape::result) return std::move(r.result);
+  if (r.shape == rpc::ReplyShape::fault) return rpc_failure(r.fault.code, std::move(r.fault.message));
+  return node_failure(error::bad_reply, std::move(r.fault.message));
 }
 
-// A JSON value serialized onto the end of `out`, without a temporary string.
-inline void append_json(std::string& out, const boost::json::array& v) {
-  boost::json::serializer sr;
-  sr.reset(&v);
-  while (!sr.done()) {
-    const std::size_t n = out.size(), room = 4096;
-    out.resize(n + room);
-    const auto written = sr.read(out.data() + n, room);
-    out.resize(n + written.size());
-  }
-}
-
-// A hash as a JSON string in display order.
-template <std::size_t N, class Tag>
-void append_hash_string(std::string& out, const BasicHash<N, Tag>& h) {
-  out += '"';
-  for (std::size_t i = N; i-- > 0;) {
-    out += coinkit::detail::hex_digits[h[i] >> 4];
-    out += coinkit::detail::hex_digits[h[i] & 0x0f];
-  }
-  out += '"';
-}
-
-// {"method":<m>,"params":<written by params(out)>,"id":<id>}: JSON-RPC 1.0, as ElectrumX sends.
+// A JSON-RPC 1.0 request, as ElectrumX sends them; `params(out)` writes its params array.
 template <class WriteParams>
 void append_call(std::string& out, std::uint64_t id, std::string_view method, WriteParams&& params) {
-  out += "{\"method\":";
-  append_json_string(out, method);
-  out += ",\"params\":";
-  params(out);
-  out += ",\"id\":";
-  out += std::to_string(id);
-  out += '}';
-}
-
-// The result of one reply object, or the error it carries.
-inline NodeResult<boost::json::value> take_reply(boost::json::value&& v) {
-  boost::json::object* o = v.if_object();
-  if (!o) return node_failure(error::bad_reply, "a reply is not a JSON object");
-  if (const boost::json::value* e = o->if_contains("error"); e && !e->is_null()) {
-    const boost::json::object* eo = e->if_object();
-    const boost::json::value* code = eo ? eo->if_contains("code") : nullptr;
-    const boost::json::value* message = eo ? eo->if_contains("message") : nullptr;
-    if (code && code->is_int64() && message && message->is_string())
-      return rpc_failure(static_cast<int>(code->get_int64()), std::string(message->get_string()));
-    return node_failure(error::bad_reply, "an error that is not {code, message}");
-  }
-  boost::json::value* result = o->if_contains("result");
-  if (!result) return node_failure(error::bad_reply, "a reply without a result");
-  return std::move(*result);
-}
-
-inline std::optional<std::uint64_t> reply_id(const boost::json::value& v) {
-  const boost::json::object* o = v.if_object();
-  const boost::json::value* id = o ? o->if_contains("id") : nullptr;
-  if (id && id->is_int64() && id->get_int64() >= 0) return static_cast<std::uint64_t>(id->get_int64());
-  if (id && id->is_uint64()) return id->get_uint64();
-  return std::nullopt;
+  rpc::write_request(out, id, method, std::forward<WriteParams>(params), rpc::RequestStyle::v1);
 }
 
 // The start of a reply that is not what was asked for, printable, for the message.
@@ -162,10 +100,11 @@ class NodeClient {
     std::string& body = c->request_body();
     body.clear();
     const std::uint64_t id = c->next_id++;
-    detail::append_call(body, id, method, [&](std::string& out) { detail::append_json(out, params); });
+    detail::append_call(body, id, method,
+                        [&](std::string& out) { rpc::write_json(out, params, rpc::JsonStyle::univalue); });
     auto v = post_json(*c);
     if (!v) return v.error();
-    if (const auto got = detail::reply_id(*v); got && *got != id)
+    if (const auto got = rpc::reply_id(*v); got && *got != id)
       return node_failure(error::bad_reply, "a reply to another request (id " + std::to_string(*got) + ")");
     return detail::take_reply(std::move(*v));
   }
@@ -184,7 +123,7 @@ class NodeClient {
     for (std::size_t i = 0; i < calls.size(); ++i) {
       if (i) body += ',';
       detail::append_call(body, first + i, calls[i].method,
-                          [&](std::string& o) { detail::append_json(o, calls[i].params); });
+                          [&](std::string& o) { rpc::write_json(o, calls[i].params, rpc::JsonStyle::univalue); });
     }
     body += ']';
     auto v = post_json(*c);
@@ -197,7 +136,7 @@ class NodeClient {
     }
     out.assign(calls.size(), node_failure(error::bad_reply, "the node sent no reply to this call"));
     for (boost::json::value& reply : *replies) {
-      const auto id = detail::reply_id(reply);
+      const auto id = rpc::reply_id(reply);
       if (!id || *id < first || *id - first >= calls.size())
         return node_failure(error::bad_reply, "a batch reply with an unknown id");
       out[static_cast<std::size_t>(*id - first)] = detail::take_reply(std::move(reply));
@@ -298,7 +237,7 @@ class NodeClient {
     Lease c = lease();
     return hex_calls(*c, "getrawtransaction", txids.size(), true, [&](std::string& o, std::size_t i) {
       o += '[';
-      detail::append_hash_string(o, txids[i]);
+      rpc::JsonText(o).display_hex(txids[i]);
       o += ",0]";
     });
   }
@@ -450,7 +389,7 @@ class NodeClient {
   NodeResult<std::vector<NodeResult<Bytes>>> getblock(detail::Connection& c, std::span<const BlockHash> hashes) {
     return hex_calls(c, "getblock", hashes.size(), hashes.size() > 1, [&](std::string& o, std::size_t i) {
       o += '[';
-      detail::append_hash_string(o, hashes[i]);
+      rpc::JsonText(o).display_hex(hashes[i]);
       o += ",0]";
     });
   }

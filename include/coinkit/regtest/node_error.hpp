@@ -1,6 +1,8 @@
 // NodeError and NodeResult: a regtest node's failures, with bitcoind's RPC error codes and messages.
 #pragma once
 
+#include <coinkit/rpc/fault.hpp>
+
 #include <boost/system/result.hpp>
 
 #include <stdexcept>
@@ -38,10 +40,10 @@ struct NodeError {
       : code(c), message(std::move(m)), reject_reason(std::move(reason)) {}
 };
 
-// Thrown by NodeResult::value() on an error.
-class NodeException : public std::runtime_error {
+// Thrown by NodeResult::value() on an error: a JSON-RPC fault with bitcoind's code and message.
+class NodeException : public rpc::fault_error {
  public:
-  explicit NodeException(NodeError e) : std::runtime_error(e.message), error_(std::move(e)) {}
+  explicit NodeException(NodeError e) : rpc::fault_error(e.message, e.code), error_(std::move(e)) {}
   const NodeError& error() const noexcept { return error_; }
 
  private:

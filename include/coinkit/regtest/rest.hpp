@@ -7,7 +7,8 @@
 #include <coinkit/net/http_server.hpp>
 #include <coinkit/regtest/node.hpp>
 #include <coinkit/regtest/rpc_blockchain.hpp>
-#include <coinkit/regtest/rpc_json.hpp>
+#include <coinkit/rpc/bitcoind.hpp>
+#include <coinkit/rpc/json_writer.hpp>
 
 #include <boost/json/array.hpp>
 
@@ -17,6 +18,8 @@
 #include <string_view>
 
 namespace coinkit::regtest {
+
+namespace json = boost::json;
 
 // MAX_REST_HEADERS_RESULTS (rest.cpp).
 inline constexpr std::size_t max_rest_headers_results = 2000;
@@ -72,7 +75,8 @@ inline net::Response hex(const net::Request& req, ByteSpan bytes) {
   return net::make_response(req, net::http::status::ok, to_hex(bytes) + "\n", "text/plain");
 }
 inline net::Response json_reply(const net::Request& req, const json::value& v) {
-  return net::make_response(req, net::http::status::ok, to_json(v) + "\n", "application/json");
+  return net::make_response(req, net::http::status::ok, rpc::to_json_text(v, rpc::JsonStyle::univalue) + "\n",
+                            "application/json");
 }
 
 inline net::Response block(const BasicNode& node, const net::Request& req, std::string_view param, bool tx_details) {

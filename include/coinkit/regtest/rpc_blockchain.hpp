@@ -6,7 +6,8 @@
 #include <coinkit/core/hex.hpp>
 #include <coinkit/regtest/node.hpp>
 #include <coinkit/regtest/rpc_decode.hpp>
-#include <coinkit/regtest/rpc_json.hpp>
+#include <coinkit/rpc/bitcoind.hpp>
+#include <coinkit/rpc/json_writer.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -17,6 +18,8 @@
 #include <string>
 
 namespace coinkit::regtest {
+
+namespace json = boost::json;
 
 // GetDifficulty: the genesis target's mantissa over this one's, scaled by the exponents.
 inline double difficulty(std::uint32_t bits) noexcept {
@@ -55,10 +58,10 @@ inline json::object blockchain_info_json(const BasicNode& node) {
   o["bestblockhash"] = c.best_hash.to_hex();
   o["bits"] = hex32(c.bits);
   o["target"] = target_hex(c.bits);
-  o["difficulty"] = float_value(difficulty(c.bits));
+  o["difficulty"] = json::value(difficulty(c.bits));
   o["time"] = c.time;
   o["mediantime"] = c.median_time_past;
-  o["verificationprogress"] = float_value(1.0);
+  o["verificationprogress"] = json::value(1.0);
   o["initialblockdownload"] = false;
   o["chainwork"] = chainwork_hex(c.chainwork);
   o["size_on_disk"] = c.size_on_disk;
@@ -81,7 +84,7 @@ inline json::object header_json(const BlockInfo& b) {
   o["nonce"] = b.header.nonce;
   o["bits"] = hex32(b.header.bits);
   o["target"] = target_hex(b.header.bits);
-  o["difficulty"] = float_value(difficulty(b.header.bits));
+  o["difficulty"] = json::value(difficulty(b.header.bits));
   o["chainwork"] = chainwork_hex(b.chainwork);
   o["nTx"] = b.tx_count;
   if (b.height > 0) o["previousblockhash"] = b.header.prev_hash.to_hex();

@@ -10,7 +10,8 @@
 #include <coinkit/chain/tx_view.hpp>
 #include <coinkit/core/hex.hpp>
 #include <coinkit/keys/schnorr.hpp>
-#include <coinkit/regtest/rpc_json.hpp>
+#include <coinkit/rpc/bitcoind.hpp>
+#include <coinkit/rpc/json_writer.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -21,6 +22,8 @@
 #include <string_view>
 
 namespace coinkit::regtest {
+
+namespace json = boost::json;
 
 // GetOpName (script.cpp): the protocol's spelling; small integers as numbers.
 inline std::string_view opcode_name(std::uint8_t op) noexcept {
@@ -333,13 +336,13 @@ inline json::object tx_to_json(const TxView& tx, const AddressFormat& format, bo
   std::size_t n = 0;
   for (const TxOutView& out : tx.outputs) {
     json::object v(3);
-    v["value"] = amount_value(out.value);
+    v["value"] = rpc::amount_value(out.value);
     v["n"] = n++;
     v["scriptPubKey"] = script_pubkey_json(out.script_pubkey, format);
     vout.emplace_back(std::move(v));
   }
   o["vout"] = std::move(vout);
-  if (fee && !coinbase) o["fee"] = amount_value(*fee);
+  if (fee && !coinbase) o["fee"] = rpc::amount_value(*fee);
   if (include_hex) o["hex"] = to_hex(tx.raw);
   return o;
 }

@@ -1,6 +1,8 @@
 // dispatch: one JSON-RPC request body in, one reply body out, the way Bitcart's daemon answers.
 #pragma once
 
+#include <coinkit/rpc/bitcart.hpp>
+#include <coinkit/rpc/envelope.hpp>
 #include <coinkit/rpc/fault.hpp>
 #include <coinkit/rpc/method_table.hpp>
 #include <coinkit/rpc/reply.hpp>
@@ -17,26 +19,21 @@
 namespace coinkit::rpc {
 
 struct DispatchOptions {
-  const Spec* spec = nullptr;    // maps fault messages to codes; without it: the fallbacks
-  unsigned amount_decimals = 8;  // of coinkit::Amount arguments and results
-  BindOptions bind{};
+  const Spec* spec = nullptr;  // maps fault messages to codes; without it: the fallbacks
+  Bitcart dialect{};           // amount decimals, the TypeError owner prefix
 };
 
 namespace detail {
 
-inline int fault_code(const Fault& f, const Spec* spec, int fallback) {
-  if (f.code != 0) return f.code;
-  return spec ? spec->code_for(f.message, fallback) : fallback;
-}
-
 inline std::string fault_reply(const json::value& id, const Fault& f, const Spec* spec, int fallback) {
-  return make_error_reply(id, fault_code(f, spec, fallback), f.message);
+  const int code = f.code != 0 ? f.code : spec ? spec->code_for(f.message, fallback) : fallback;
+  return error_reply(id, code, f.message);
 }
 
 // Runs the daemon's optional `rpc_prepare(Call&)` hook (load the wallet, wait for sync, ...):
 // it may return void, std::optional<Fault>, or an awaitable of either, and may throw.
 template <class Derived>
-asio::awaitable<std::optional<Fault>> run_prepare(Derived& daemon, const Call& call) {
+asio::awaitable<std::optional<Fault>> run_prepare(Derived& daemon, const Call& call, const Bitcart& dialect) {
   if constexpr (requires { daemon.rpc_prepare(call); }) {
     try {
       using R = decltype(daemon.rpc_prepare(call));
@@ -51,7 +48,7 @@ asio::awaitable<std::optional<Fault>> run_prepare(Derived& daemon, const Call& c
         co_return daemon.rpc_prepare(call);
       }
     } catch (...) {
-      co_return fault_from_current_exception();
+      co_return dialect.fault(std::current_exception());
     }
   }
   co_return std::nullopt;
@@ -74,22 +71,30 @@ asio::awaitable<std::string> dispatch(Derived& daemon, std::string_view body, Di
   using Table = MethodTable<Derived>;
   Request request;
   error_code ec = parse_request(body, request);
-  if (ec == error::parse_error) co_return make_error_reply(nullptr, parse_error_code, "Parse error");
-  if (ec == error::invalid_request) co_return make_error_reply(nullptr, invalid_request_code, "Invalid Request");
-  if (ec == error::invalid_params) co_return make_error_reply(request.id, invalid_params_code, "Invalid params");
+  if (ec == error::parse_error) co_return error_reply(nullptr, parse_error_code, "Parse error");
+  if (ec == error::invalid_request) co_return error_reply(nullptr, invalid_request_code, "Invalid Request");
+  if (ec == error::invalid_params) co_return error_reply(request.id, invalid_params_code, "Invalid params");
   const MethodInfo* method = Table::find(request.method);
-  if (!method) co_return make_error_reply(request.id, method_not_found_code, "Procedure not found");
+  if (!method) co_return error_reply(request.id, method_not_found_code, "Procedure not found");
   if (ec == error::invalid_xpub)
     co_return detail::fault_reply(request.id, Fault{0, "TypeError: xpub must be a string or an object"}, options.spec,
                                   wallet_load_failed_code);
   if (method->requires_wallet() && !request.wallet.present())
-    co_return make_error_reply(request.id, wallet_not_loaded_code, "Wallet not loaded");
-  Call call{request, *method, options.amount_decimals};
-  if (std::optional<Fault> f = co_await detail::run_prepare(daemon, call))
+    co_return error_reply(request.id, wallet_not_loaded_code, "Wallet not loaded");
+  const Call call{request, *method, options.dialect.amount_decimals};
+  if (std::optional<Fault> f = co_await detail::run_prepare(daemon, call, options.dialect))
     co_return detail::fault_reply(request.id, *f, options.spec, wallet_load_failed_code);
-  Outcome outcome = co_await Table::invoke(daemon, call, options.bind);
-  if (outcome.fault) co_return detail::fault_reply(request.id, *outcome.fault, options.spec, internal_error_code);
-  co_return make_result_reply(request.id, outcome.result);
+  const Params params{{request.args.data(), request.args.size()}, &request.kwargs};
+  std::string out;
+  envelope::begin_result(out);
+  std::optional<Fault> fault;  // (no co_await inside ?: : GCC 12 miscompiles it)
+  if (Table::is_coroutine_method(*method))
+    fault = co_await Table::call_async(daemon, *method, params, options.dialect, out, call);
+  else
+    fault = Table::call(daemon, *method, params, options.dialect, out, call);
+  if (fault) co_return detail::fault_reply(request.id, *fault, options.spec, internal_error_code);
+  envelope::end_result(out, request.id);
+  co_return out;
 }
 
 }  // namespace coinkit::rpc

@@ -1,26 +1,27 @@
-// MethodTable: a daemon's JSON-RPC methods as one compile-time list (Boost.Hana), from which
-// come name lookup, argument binding and conversion, `help` and the method list for /spec.
+// MethodTable<Owner>: a server's declared methods (rpc/method.hpp) at run time: lookup by name,
+// and the call itself: arguments matched, converted by the dialect, the member function called
+// with its contexts, the result written in place. One mechanism for every server.
 #pragma once
 
-#include <coinkit/rpc/convert.hpp>
+#include <coinkit/core/amount.hpp>
+#include <coinkit/core/error.hpp>
+#include <coinkit/rpc/binder.hpp>
 #include <coinkit/rpc/fault.hpp>
-#include <coinkit/rpc/json_writer.hpp>
-#include <coinkit/rpc/request.hpp>
+#include <coinkit/rpc/json_text.hpp>
+#include <coinkit/rpc/method.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/assert.hpp>
 #include <boost/hana/at.hpp>
-#include <boost/hana/concat.hpp>
 #include <boost/hana/length.hpp>
-#include <boost/hana/tuple.hpp>
 #include <boost/hana/unpack.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/string.hpp>
 #include <boost/json/value.hpp>
 
 #include <array>
 #include <cstddef>
-#include <cstdint>
 #include <exception>
 #include <optional>
 #include <span>
@@ -30,160 +31,54 @@
 #include <type_traits>
 #include <utility>
 
-// How a daemon declares its methods
-// ---------------------------------
-// Each method is a member function of the daemon (or of one of its CRTP bases). Its first
-// parameter may be `const rpc::Call&`: the call's request, wallet selector and
-// method; the others are bound from the JSON params by position or by name. It returns a value
-// (converted to JSON, see rpc/convert.hpp), `void` (null), `coinkit::result<T>` (an error_code
-// becomes a fault with its message) or `asio::awaitable<T>` of any of these. It fails by
-// throwing rpc::fault_error (or any std::exception): the message is mapped to a code via the
-// spec.
-//
-//   template <class Derived>
-//   class BaseDaemon {
-//    public:
-//     json::array help(std::optional<std::string> func);
-//     asio::awaitable<json::array> get_updates(const rpc::Call& call);
-//     static constexpr auto rpc_methods() {
-//       return rpc::methods(
-//           rpc::method<&BaseDaemon::help>("help", rpc::no_flags, "List the methods",
-//                                          rpc::arg("func", std::nullopt)),
-//           rpc::method<&BaseDaemon::get_updates>("get_updates", rpc::requires_wallet,
-//                                                 "Drain the wallet's event queue"));
-//     }
-//   };
-//
-//   class MyDaemon : public BaseDaemon<MyDaemon> {
-//    public:
-//     json::object add_request(const rpc::Call& call, Amount amount, std::string memo,
-//                              std::int64_t expiration, bool force);
-//     std::string help(std::optional<std::string> func);  // hides the base one
-//     static constexpr auto rpc_methods() {
-//       return rpc::extend(BaseDaemon::rpc_methods(),
-//           rpc::method<&MyDaemon::add_request>("add_request", rpc::requires_wallet,
-//               "Create a payment request", rpc::arg("amount"), rpc::arg("memo", ""),
-//               rpc::arg("expiration", 3600), rpc::arg("force", false)),
-//           // same name as a base entry: this later entry overrides it
-//           rpc::method<&MyDaemon::help>("help", rpc::no_flags, "...", rpc::arg("func", std::nullopt)));
-//     }
-//   };
-//
-//   using Table = rpc::MethodTable<MyDaemon>;   // reads MyDaemon::rpc_methods() once
-//   Table::find("add_request");                 // const MethodInfo* (binary search, sorted at compile time)
-//   Table::names();                             // ["add_request", "get_updates", "help"]: Bitcart's help()
-//   co_await Table::invoke(daemon, call, options); // binds, converts, calls; Outcome (result or fault)
-//
-// rpc::dispatch (rpc/dispatcher.hpp) runs the whole Bitcart flow on a request body.
+// A dialect is a type with:
+//   EnvelopeStyle envelope;                       how its replies look (and its JSON style)
+//   bool null_is_absent;                          a JSON null argument takes the default (bitcoind)
+//   std::optional<Fault> mismatch(const MethodInfo&, const Params&, const Mismatch&) const;
+//   std::optional<Fault> check(const MethodInfo&, std::span<const json::value* const>) const;
+//   template <class T> std::optional<Fault> convert(const json::value&, T&, const MethodInfo&, std::size_t) const;
+//   template <class T> void write(JsonText&, T&&) const;
+//   template <class T> json::value to_value(T&&) const;  a default, for help and /spec
+//   Fault fault(std::exception_ptr) const;         a thrown exception as a fault
+// See rpc/bitcart.hpp, rpc/electrumx.hpp and rpc/bitcoind.hpp.
 
 namespace coinkit::rpc {
 
 namespace asio = boost::asio;
-namespace hana = boost::hana;
 
-// ---- declaration side --------------------------------------------------------------------
+// A server marks the types it passes to its methods as leading arguments (its call contexts):
+//   template <> struct is_call_context<electrum::Session> : std::true_type {};
+template <class T>
+struct is_call_context : std::false_type {};
+template <>
+struct is_call_context<JsonText> : std::true_type {};  // the result, written in place
 
-enum class MethodFlags : std::uint8_t {
-  none = 0,
-  requires_wallet = 1,     // answered -32000 "Wallet not loaded" when no xpub is given
-  requires_network = 2,    // informative (help, /spec); the daemon may gate on it
-  requires_lightning = 4,  // informative; the daemon answers -32011 when the wallet has none
-};
-constexpr MethodFlags operator|(MethodFlags a, MethodFlags b) noexcept {
-  return static_cast<MethodFlags>(static_cast<std::uint8_t>(a) | static_cast<std::uint8_t>(b));
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+// The JSON a C++ parameter type takes.
+template <class T>
+constexpr JsonKind json_kind_of() {
+  if constexpr (is_optional<T>::value)
+    return json_kind_of<typename T::value_type>();
+  else if constexpr (std::is_same_v<T, bool>)
+    return JsonKind::boolean;
+  else if constexpr (std::is_arithmetic_v<T>)
+    return JsonKind::number;
+  else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view> ||
+                     std::is_same_v<T, json::string>)
+    return JsonKind::string;
+  else if constexpr (std::is_same_v<T, json::array>)
+    return JsonKind::array;
+  else if constexpr (std::is_same_v<T, json::object>)
+    return JsonKind::object;
+  else if constexpr (std::is_same_v<T, Amount>)
+    return JsonKind::amount;
+  else
+    return JsonKind::any;
 }
-constexpr bool has_flag(MethodFlags set, MethodFlags f) noexcept {
-  return (static_cast<std::uint8_t>(set) & static_cast<std::uint8_t>(f)) != 0;
-}
-inline constexpr MethodFlags no_flags = MethodFlags::none;
-inline constexpr MethodFlags requires_wallet = MethodFlags::requires_wallet;
-inline constexpr MethodFlags requires_network = MethodFlags::requires_network;
-inline constexpr MethodFlags requires_lightning = MethodFlags::requires_lightning;
-
-struct no_default {};
-
-// A parameter: its wire name and, unless NoDefault, the default converted to the C++ parameter
-// type when the caller leaves it out (`""` for std::string, `std::nullopt` for optionals).
-template <class Default = no_default>
-struct Arg {
-  std::string_view name;
-  Default value{};
-  static constexpr bool required = std::is_same_v<Default, no_default>;
-};
-
-constexpr Arg<> arg(std::string_view name) noexcept { return {name}; }
-template <class Default>
-constexpr Arg<Default> arg(std::string_view name, Default value) noexcept {
-  return {name, value};
-}
-
-// One method: the member function `Fn` plus its wire name, flags, doc string and parameters.
-template <auto Fn, class... Args>
-struct Method {
-  static constexpr auto function = Fn;
-  std::string_view name;
-  MethodFlags flags;
-  std::string_view doc;
-  hana::tuple<Args...> args;
-};
-
-template <auto Fn, class... Args>
-constexpr Method<Fn, Args...> method(std::string_view name, MethodFlags flags, std::string_view doc,
-                                     Args... args) noexcept {
-  return {name, flags, doc, hana::make_tuple(args...)};
-}
-
-// A table: the methods in order. Later entries override earlier ones of the same name.
-template <class... Methods>
-constexpr auto methods(Methods... m) noexcept {
-  return hana::make_tuple(m...);
-}
-
-// A derived daemon's table: its base's, then its own (which override by name).
-template <class Base, class... Methods>
-constexpr auto extend(Base base, Methods... m) noexcept {
-  return hana::concat(base, hana::make_tuple(m...));
-}
-
-// ---- run-time side -----------------------------------------------------------------------
-
-struct ParamInfo {
-  std::string_view name;
-  bool required;
-};
-
-// What is known of a method without its type: for lookup, help and /spec.
-struct MethodInfo {
-  std::string_view name;
-  MethodFlags flags;
-  std::string_view doc;
-  std::span<const ParamInfo> params;
-  std::size_t index;  // position in the table (for the invoker)
-
-  constexpr bool requires_wallet() const noexcept { return has_flag(flags, MethodFlags::requires_wallet); }
-  constexpr bool requires_network() const noexcept { return has_flag(flags, MethodFlags::requires_network); }
-};
-
-// What a method sees of its call.
-struct Call {
-  const Request& request;
-  const MethodInfo& method;
-  unsigned amount_decimals = 8;  // decimals of coinkit::Amount arguments and results
-
-  const WalletSelector& wallet() const noexcept { return request.wallet; }
-};
-
-// The result of invoking a method: the JSON result, or a fault.
-struct Outcome {
-  json::value result;
-  std::optional<Fault> fault;
-};
-
-// Python-compatible wording of binding errors: Bitcart answers, for example,
-// "TypeError: Commands.getbalance() got an unexpected keyword argument 'foo'".
-struct BindOptions {
-  std::string_view owner = "Commands.";  // prefix of the method name in TypeError texts
-};
 
 namespace detail {
 
@@ -212,30 +107,43 @@ struct is_awaitable<asio::awaitable<T, E>> : std::true_type {
 };
 
 template <class T>
-struct is_result : std::false_type {};
-template <class T>
-struct is_result<boost::system::result<T, error_code>> : std::true_type {};
-
-// The parameter types of F without a leading Call.
-template <class Params>
-struct bound_params;
-template <>
-struct bound_params<std::tuple<>> {
-  static constexpr bool takes_call = false;
-  using type = std::tuple<>;
+struct result_traits {  // a plain value
+  static constexpr bool is_result = false;
 };
-template <class First, class... Rest>
-struct bound_params<std::tuple<First, Rest...>> {
-  static constexpr bool takes_call = std::is_same_v<std::remove_cvref_t<First>, Call>;
-  using type = std::conditional_t<takes_call, std::tuple<Rest...>, std::tuple<First, Rest...>>;
+template <class T, class E>
+struct result_traits<boost::system::result<T, E>> {  // Outcome<T> and coinkit::result<T>
+  static constexpr bool is_result = true;
+  using value_type = T;
+};
+
+// Splits a parameter list into its leading call contexts and the bound parameters.
+template <class Params, class Contexts = std::tuple<>>
+struct split_params {  // no parameters left
+  using contexts = Contexts;
+  using bound = std::tuple<>;
+};
+template <class First, class... Rest, class... Cs>
+struct split_params<std::tuple<First, Rest...>, std::tuple<Cs...>> {
+ private:
+  static constexpr bool is_context = is_call_context<std::remove_cvref_t<First>>::value;
+  using next = split_params<std::tuple<Rest...>, std::tuple<Cs..., First>>;
+
+ public:
+  using contexts = std::conditional_t<is_context, typename next::contexts, std::tuple<Cs...>>;
+  using bound = std::conditional_t<is_context, typename next::bound, std::tuple<First, Rest...>>;
 };
 
 template <class Tuple>
-struct value_tuple;
+struct decayed;
 template <class... Ts>
-struct value_tuple<std::tuple<Ts...>> {
+struct decayed<std::tuple<Ts...>> {
   using type = std::tuple<std::remove_cvref_t<Ts>...>;
 };
+
+template <class Tuple, class T>
+struct contains;
+template <class... Ts, class T>
+struct contains<std::tuple<Ts...>, T> : std::bool_constant<(std::is_same_v<std::remove_cvref_t<Ts>, T> || ...)> {};
 
 // Sorted lookup, built at compile time: indices ordered by (name, later first), keeping only
 // the last entry of each name.
@@ -258,90 +166,12 @@ constexpr SortedNames<N> sort_names(const std::array<std::string_view, N>& names
   return out;
 }
 
-// Bitcart/Python binding errors. Non-template: one copy for every table.
-inline std::string quote_list(std::span<const std::string_view> names) {
-  std::string s;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) s += names.size() == 2 ? " and " : (i + 1 == names.size() ? ", and " : ", ");
-    s += '\'';
-    s += names[i];
-    s += '\'';
-  }
-  return s;
-}
-
-// Matches the request's positional and named arguments to the method's parameters as Python
-// does, in CPython's order of checks. `slots[i]` is the JSON for parameter i or null when left
-// out. Returns the TypeError text, or an empty string on success.
-inline std::string match_arguments(const Call& call, const BindOptions& options, std::span<const json::value*> slots) {
-  const MethodInfo& m = call.method;
-  const Request& r = call.request;
-  auto prefix = [&] { return "TypeError: " + std::string(options.owner) + std::string(m.name) + "() "; };
-  const std::size_t n = m.params.size();
-  for (std::size_t i = 0; i < n && i < r.args.size(); ++i) slots[i] = &r.args[i];
-  for (const auto& kw : r.kwargs) {
-    std::size_t i = 0;
-    while (i < n && m.params[i].name != kw.key()) ++i;
-    if (i == n) return prefix() + "got an unexpected keyword argument '" + std::string(kw.key()) + "'";
-    if (slots[i]) return prefix() + "got multiple values for argument '" + std::string(kw.key()) + "'";
-    slots[i] = &kw.value();
-  }
-  if (r.args.size() > n) {
-    std::size_t required = 0;
-    for (const ParamInfo& p : m.params) required += p.required;
-    std::string takes =
-        required == n ? std::to_string(n) : "from " + std::to_string(required) + " to " + std::to_string(n);
-    return prefix() + "takes " + takes + " positional argument" + (n == 1 && required == n ? "" : "s") + " but " +
-           std::to_string(r.args.size()) + (r.args.size() == 1 ? " was" : " were") + " given";
-  }
-  std::array<std::string_view, 64> missing_buf;
-  std::size_t missing = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    if (!slots[i] && m.params[i].required && missing < missing_buf.size()) missing_buf[missing++] = m.params[i].name;
-  if (missing > 0)
-    return prefix() + "missing " + std::to_string(missing) + " required positional argument" +
-           (missing == 1 ? "" : "s") + ": " + quote_list({missing_buf.data(), missing});
-  return {};
-}
-
-// "usage: add_request amount [memo=\"\"] [expiration=3600]\n\n<doc>\n" from describe().
-inline std::string usage_text(const json::object& d) {
-  std::string s = "usage: ";
-  s += d.at("name").as_string();
-  for (const json::value& p : d.at("params").as_array()) {
-    const json::object& o = p.as_object();
-    s += ' ';
-    if (const json::value* def = o.if_contains("default"))
-      s += '[' + std::string(o.at("name").as_string()) + '=' + to_json_text(*def) + ']';
-    else
-      s += o.at("name").as_string();
-  }
-  if (!d.at("doc").as_string().empty()) {
-    s += "\n\n";
-    s += d.at("doc").as_string();
-  }
-  s += '\n';
-  return s;
-}
-
-inline Fault fault_from_current_exception() {
-  try {
-    throw;
-  } catch (const fault_error& e) {
-    return e.fault();
-  } catch (const std::exception& e) {
-    return Fault{0, e.what()};
-  } catch (...) {
-    return Fault{0, "unknown exception"};
-  }
-}
-
 }  // namespace detail
 
-template <class Derived>
+template <class Owner>
 class MethodTable {
  public:
-  static constexpr auto table = Derived::rpc_methods();
+  static constexpr auto table = Owner::rpc_methods();
   static constexpr std::size_t size = decltype(hana::length(table))::value;
 
  private:
@@ -350,19 +180,35 @@ class MethodTable {
   template <std::size_t I>
   using function_traits = detail::member_function<std::remove_cv_t<decltype(method_type<I>::function)>>;
   template <std::size_t I>
-  using bound = detail::bound_params<typename function_traits<I>::params>;
+  using split = detail::split_params<typename function_traits<I>::params>;
   template <std::size_t I>
-  using values_type = typename detail::value_tuple<typename bound<I>::type>::type;
+  using values_type = typename detail::decayed<typename split<I>::bound>::type;
+  template <std::size_t I>
+  static constexpr bool is_coroutine = detail::is_awaitable<typename function_traits<I>::result>::value;
+  template <std::size_t I>
+  static constexpr bool writes_in_place = detail::contains<typename split<I>::contexts, JsonText>::value;
 
   template <std::size_t I>
-  static constexpr auto param_infos = hana::unpack(hana::at_c<I>(table).args, [](const auto&... a) {
-    return std::array<ParamInfo, sizeof...(a)>{ParamInfo{a.name, std::remove_cvref_t<decltype(a)>::required}...};
-  });
+  static constexpr auto param_infos = [] {
+    constexpr std::size_t arity = std::tuple_size_v<values_type<I>>;
+    static_assert(arity == decltype(hana::length(hana::at_c<I>(table).args))::value,
+                  "a method table entry must name every parameter of its member function (leading call contexts "
+                  "excepted)");
+    return hana::unpack(hana::at_c<I>(table).args, [](const auto&... a) {
+      return [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+        return std::array<ParamInfo, sizeof...(a)>{
+            ParamInfo{a.name, std::remove_cvref_t<decltype(a)>::required,
+                      json_kind_of<std::tuple_element_t<Ks, values_type<I>>>()}...};
+      }
+      (std::make_index_sequence<sizeof...(a)>{});
+    });
+  }();
 
   template <std::size_t... Is>
   static constexpr std::array<MethodInfo, size> make_infos(std::index_sequence<Is...>) {
-    return {MethodInfo{hana::at_c<Is>(table).name, hana::at_c<Is>(table).flags, hana::at_c<Is>(table).doc,
-                       std::span<const ParamInfo>(param_infos<Is>), Is}...};
+    return {MethodInfo{hana::at_c<Is>(table).name, hana::at_c<Is>(table).traits.flags, hana::at_c<Is>(table).traits.doc,
+                       hana::at_c<Is>(table).traits.since, hana::at_c<Is>(table).traits.until,
+                       hana::at_c<Is>(table).traits.cost, std::span<const ParamInfo>(param_infos<Is>), Is}...};
   }
 
  public:
@@ -379,15 +225,14 @@ class MethodTable {
  public:
   // The methods callable by name (overrides resolved), in name order.
   static constexpr std::size_t unique_size = sorted.count;
-
   static const MethodInfo& at_sorted(std::size_t k) noexcept { return infos[sorted.index[k]]; }
 
   // The method called `name` (the last table entry of that name), or nullptr.
   static const MethodInfo* find(std::string_view name) noexcept {
     std::size_t lo = 0, hi = unique_size;
     while (lo < hi) {
-      std::size_t mid = (lo + hi) / 2;
-      std::string_view probe = infos[sorted.index[mid]].name;
+      const std::size_t mid = (lo + hi) / 2;
+      const std::string_view probe = infos[sorted.index[mid]].name;
       if (probe < name)
         lo = mid + 1;
       else if (name < probe)
@@ -398,199 +243,238 @@ class MethodTable {
     return nullptr;
   }
 
-  // Bitcart's `help()` result: the method names, sorted, each once.
-  static json::array names() {
-    json::array out;
-    out.reserve(unique_size);
-    for (std::size_t k = 0; k < unique_size; ++k) out.emplace_back(json::string(at_sorted(k).name));
-    return out;
+  static bool is_coroutine_method(const MethodInfo& m) noexcept { return coroutine_flags[m.index]; }
+
+  // Calls a method that is not a coroutine: arguments matched and converted by `dialect`, the
+  // result written to `out` (nothing is written on a fault). `contexts` are passed to the
+  // method's leading parameters of their types.
+  template <class Dialect, class... Ctx>
+  static std::optional<Fault> call(Owner& owner, const MethodInfo& m, const Params& params, const Dialect& dialect,
+                                   std::string& out, Ctx&... contexts) {
+    BOOST_ASSERT(m.index < size && &infos[m.index] == &m && !is_coroutine_method(m));
+    return Invokers<Dialect, Ctx...>::plain[m.index](owner, m, params, dialect, out, contexts...);
   }
 
-  // A method for /spec or tooling: {"name", "params": [{"name", "default"?}], "requires_wallet",
-  // "requires_network", "doc"}; defaults as the JSON the method would see.
-  static json::object describe(const MethodInfo& m, unsigned amount_decimals = 8) {
-    return describers[m.index](amount_decimals);
-  }
-  // Every callable method described, in name order.
-  static json::array describe_all(unsigned amount_decimals = 8) {
-    json::array out;
-    out.reserve(unique_size);
-    for (std::size_t k = 0; k < unique_size; ++k) out.emplace_back(describe(at_sorted(k), amount_decimals));
-    return out;
+  // Calls any method; the arguments must live until the awaitable completes.
+  template <class Dialect, class... Ctx>
+  static asio::awaitable<std::optional<Fault>> call_async(Owner& owner, const MethodInfo& m, const Params& params,
+                                                          const Dialect& dialect, std::string& out, Ctx&... contexts) {
+    BOOST_ASSERT(m.index < size && &infos[m.index] == &m);
+    if (!is_coroutine_method(m))
+      co_return Invokers<Dialect, Ctx...>::plain[m.index](owner, m, params, dialect, out, contexts...);
+    co_return co_await Invokers<Dialect, Ctx...>::coroutine[m.index](owner, m, params, dialect, out, contexts...);
   }
 
-  // `help("name")`: a usage line and the doc string, or nullopt for an unknown name.
-  static std::optional<std::string> help_text(std::string_view name, unsigned amount_decimals = 8) {
-    const MethodInfo* m = find(name);
-    if (!m) return std::nullopt;
-    return detail::usage_text(describe(*m, amount_decimals));
-  }
-
-  // Binds the call's arguments to `call.method`'s parameters, converts them, and calls it on
-  // `daemon`. Binding errors and exceptions come back as faults (code 0: for the spec).
-  // `daemon` and `call` (with its request) must outlive the returned awaitable.
-  static asio::awaitable<Outcome> invoke(Derived& daemon, const Call& call, BindOptions options = {}) {
-    BOOST_ASSERT(call.method.index < size && &infos[call.method.index] == &call.method);
-    const Invoker& invoker = invokers[call.method.index];
-    if (invoker.plain) co_return invoker.plain(daemon, call, options);
-    co_return co_await invoker.coroutine(daemon, call, options);
+  // The default of parameter `k` of `m` as the JSON the method would receive, or nullopt for a
+  // required parameter (help and /spec).
+  template <class Dialect>
+  static std::optional<json::value> default_json(const MethodInfo& m, std::size_t k, const Dialect& dialect) {
+    return defaults<Dialect>[m.index](k, dialect);
   }
 
  private:
-  template <std::size_t I>
-  static json::object describe_one(unsigned decimals) {
-    constexpr const auto& m = hana::at_c<I>(table);
-    json::object o;
-    o.emplace("name", m.name);
-    o.emplace("params", describe_params<I>(decimals, std::make_index_sequence<param_infos<I>.size()>{}));
-    o.emplace("requires_wallet", has_flag(m.flags, MethodFlags::requires_wallet));
-    o.emplace("requires_network", has_flag(m.flags, MethodFlags::requires_network));
-    o.emplace("doc", m.doc);
-    return o;
+  template <std::size_t... Is>
+  static constexpr std::array<bool, size> make_coroutine_flags(std::index_sequence<Is...>) {
+    return {is_coroutine<Is>...};
   }
+  static constexpr std::array<bool, size> coroutine_flags = make_coroutine_flags(std::make_index_sequence<size>{});
 
-  template <std::size_t I, std::size_t... Ks>
-  static json::array describe_params(unsigned decimals, std::index_sequence<Ks...>) {
-    json::array params;
-    params.reserve(sizeof...(Ks));
-    (params.emplace_back(describe_param<I, Ks>(decimals)), ...);
-    (void)decimals;
-    return params;
-  }
-
-  // A parameter's default is shown as the JSON of the value the method would receive.
-  template <std::size_t I, std::size_t K>
-  static json::object describe_param(unsigned decimals) {
-    const auto& a = hana::at_c<K>(hana::at_c<I>(table).args);
-    json::object p;
-    p.emplace("name", a.name);
-    if constexpr (!std::remove_cvref_t<decltype(a)>::required)
-      p.emplace("default", to_json(std::tuple_element_t<K, values_type<I>>(a.value), decimals));
-    return p;
-  }
-
-  template <std::size_t I, class Values, std::size_t... Ks>
-  static std::string bind(const Call& call, const BindOptions& options, Values& values, std::index_sequence<Ks...>) {
-    constexpr const auto& m = hana::at_c<I>(table);
-    std::array<const json::value*, sizeof...(Ks) + 1> slots{};
-    std::string error = detail::match_arguments(call, options, {slots.data(), sizeof...(Ks)});
-    if (!error.empty()) return error;
-    ArgContext cx{call.method.name, {}, call.amount_decimals, options.owner};
-    auto one = [&](auto k, auto& value) {
-      constexpr std::size_t K = decltype(k)::value;
-      const auto& a = hana::at_c<K>(m.args);
-      if (!slots[K]) {
+  // Matches and converts the arguments into `values`; false with `fault` set when the call stops.
+  template <std::size_t I, class Dialect>
+  static bool bind(const MethodInfo& m, const Params& params, const Dialect& dialect, values_type<I>& values,
+                   Fault& fault) {
+    constexpr std::size_t n = std::tuple_size_v<values_type<I>>;
+    std::array<const json::value*, n + 1> slots{};
+    const Mismatch mismatch = match_arguments(m, params, std::span<const json::value*>(slots.data(), n));
+    std::optional<Fault> early;
+    if (!mismatch.fits()) early = dialect.mismatch(m, params, mismatch);
+    if (!early) early = dialect.check(m, std::span<const json::value* const>(slots.data(), n));
+    if (early) {
+      fault = std::move(*early);
+      return false;
+    }
+    bool ok = true;
+    [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+      auto one = [&](auto k, auto& value) {
+        constexpr std::size_t K = decltype(k)::value;
+        const auto& a = hana::at_c<K>(hana::at_c<I>(table).args);
+        const json::value* v = slots[K];
+        if (v && !(v->is_null() && dialect.null_is_absent)) {
+          if (auto f = dialect.convert(*v, value, m, K)) {
+            fault = std::move(*f);
+            return false;
+          }
+          return true;
+        }
         if constexpr (!std::remove_cvref_t<decltype(a)>::required)
           value = std::remove_cvref_t<decltype(value)>(a.value);
         return true;
+      };
+      ok = (one(std::integral_constant<std::size_t, Ks>{}, std::get<Ks>(values)) && ...);
+      (void)one;
+    }
+    (std::make_index_sequence<n>{});
+    return ok;
+  }
+
+  // The position of the context whose type (without cv) is T.
+  template <class T, class... Ts>
+  static constexpr std::size_t context_index() {
+    constexpr bool same[] = {std::is_same_v<std::remove_cv_t<Ts>, T>...};
+    std::size_t found = sizeof...(Ts);
+    for (std::size_t i = 0; i < sizeof...(Ts); ++i)
+      if (same[i]) found = i;
+    return found;
+  }
+
+  // The member function with its contexts (by type) and the converted values.
+  template <std::size_t I, class... Ctx>
+  static decltype(auto) call_member(Owner& owner, values_type<I>& values, JsonText& text, Ctx&... contexts) {
+    auto& self = static_cast<typename function_traits<I>::owner&>(owner);
+    auto all = std::tuple<JsonText&, Ctx&...>(text, contexts...);
+    return [&]<class... Cs>(std::type_identity<std::tuple<Cs...>>) -> decltype(auto) {
+      static_assert(((context_index<std::remove_cvref_t<Cs>, JsonText, Ctx...>() <= sizeof...(Ctx)) && ...),
+                    "a method takes a call context this server does not pass");
+      return std::apply(
+          [&](auto&... v) -> decltype(auto) {
+            return (self.*method_type<I>::function)(
+                std::get<context_index<std::remove_cvref_t<Cs>, JsonText, Ctx...>()>(all)..., v...);
+          },
+          values);
+    }(std::type_identity<typename split<I>::contexts>{});
+  }
+
+  // What a method returned, written to `text` (or its fault).
+  template <std::size_t I, class Dialect, class R>
+  static std::optional<Fault> finish(const Dialect& dialect, JsonText& text, R&& r) {
+    using T = std::remove_cvref_t<R>;
+    if constexpr (detail::result_traits<T>::is_result) {
+      if (!r) {
+        if constexpr (std::is_same_v<typename T::error_type, Fault>)
+          return r.error();
+        else
+          return Fault{0, r.error().message()};
       }
-      cx.param = a.name;
-      return from_json(*slots[K], value, cx, error);
-    };
-    (void)(one(std::integral_constant<std::size_t, Ks>{}, std::get<Ks>(values)) && ...);
-    (void)one;  // a method without parameters
-    return error;
+      if constexpr (std::is_void_v<typename detail::result_traits<T>::value_type>) {
+        if constexpr (!writes_in_place<I>) text.null();
+      } else {
+        dialect.write(text, std::move(*r));
+      }
+    } else {
+      static_assert(!writes_in_place<I>, "a method that writes its result returns void or rpc::Outcome<void>");
+      dialect.write(text, std::forward<R>(r));
+    }
+    return std::nullopt;
   }
 
-  template <std::size_t I>
-  static constexpr bool is_coroutine = detail::is_awaitable<typename function_traits<I>::result>::value;
-
-  // The member function called with the bound values (and the Call when it takes one).
-  template <std::size_t I>
-  static decltype(auto) call_member(Derived& daemon, const Call& call, values_type<I>& values) {
-    auto& self = static_cast<typename function_traits<I>::owner&>(daemon);
-    return std::apply(
-        [&](auto&... v) -> decltype(auto) {
-          if constexpr (bound<I>::takes_call)
-            return (self.*method_type<I>::function)(call, v...);
-          else
-            return (self.*method_type<I>::function)(v...);
-        },
-        values);
-  }
-
-  template <std::size_t I>
-  static std::string bind_values(const Call& call, const BindOptions& options, values_type<I>& values) {
-    constexpr std::size_t arity = std::tuple_size_v<values_type<I>>;
-    static_assert(arity == decltype(hana::length(hana::at_c<I>(table).args))::value,
-                  "a method table entry must name every parameter of its member function (a leading "
-                  "rpc::Call excepted)");
-    return bind<I>(call, options, values, std::make_index_sequence<arity>{});
-  }
-
-  // Plain methods are invoked by a plain function: a coroutine per method would cost compile
-  // time (about 0.15 s each at -O2) and a frame per call.
-  template <std::size_t I>
-  static Outcome invoke_plain(Derived& daemon, const Call& call, const BindOptions& options) {
+  template <std::size_t I, class Dialect, class... Ctx>
+  static std::optional<Fault> invoke_plain(Owner& owner, const MethodInfo& m, const Params& params,
+                                           const Dialect& dialect, std::string& out, Ctx&... contexts) {
     values_type<I> values;
-    if (std::string error = bind_values<I>(call, options, values); !error.empty())
-      return Outcome{{}, Fault{0, std::move(error)}};
+    if (Fault f; !bind<I>(m, params, dialect, values, f)) return f;
+    const std::size_t start = out.size();
+    JsonText text(out, dialect.envelope.json);
+    std::optional<Fault> fault;
     try {
       if constexpr (std::is_void_v<typename function_traits<I>::result>) {
-        call_member<I>(daemon, call, values);
-        return Outcome{};
+        call_member<I>(owner, values, text, contexts...);
+        if constexpr (!writes_in_place<I>) text.null();
       } else {
-        return make_outcome(call_member<I>(daemon, call, values), call.amount_decimals);
+        fault = finish<I>(dialect, text, call_member<I>(owner, values, text, contexts...));
       }
     } catch (...) {
-      return Outcome{{}, detail::fault_from_current_exception()};
+      fault = dialect.fault(std::current_exception());
     }
+    if (fault) out.resize(start);
+    return fault;
   }
 
-  template <std::size_t I>
-  static asio::awaitable<Outcome> invoke_coroutine(Derived& daemon, const Call& call, BindOptions options) {
+  template <std::size_t I, class Dialect, class... Ctx>
+  static asio::awaitable<std::optional<Fault>> invoke_coroutine(Owner& owner, const MethodInfo& m, const Params& params,
+                                                                const Dialect& dialect, std::string& out,
+                                                                Ctx&... contexts) {
     values_type<I> values;
-    if (std::string error = bind_values<I>(call, options, values); !error.empty())
-      co_return Outcome{{}, Fault{0, std::move(error)}};
+    Fault bind_fault;
+    if (!bind<I>(m, params, dialect, values, bind_fault)) co_return bind_fault;
+    const std::size_t start = out.size();
+    JsonText text(out, dialect.envelope.json);
+    std::optional<Fault> fault;
     try {
       using T = typename detail::is_awaitable<typename function_traits<I>::result>::value_type;
       if constexpr (std::is_void_v<T>) {
-        co_await call_member<I>(daemon, call, values);
-        co_return Outcome{};
+        co_await call_member<I>(owner, values, text, contexts...);
+        if constexpr (!writes_in_place<I>) text.null();
       } else {
-        co_return make_outcome(co_await call_member<I>(daemon, call, values), call.amount_decimals);
+        fault = finish<I>(dialect, text, co_await call_member<I>(owner, values, text, contexts...));
       }
     } catch (...) {
-      co_return Outcome{{}, detail::fault_from_current_exception()};
+      fault = dialect.fault(std::current_exception());
     }
+    if (fault) out.resize(start);
+    co_return fault;
   }
 
-  template <class T>
-  static Outcome make_outcome(T&& v, unsigned decimals) {
-    if constexpr (detail::is_result<std::remove_cvref_t<T>>::value) {
-      if (!v) return Outcome{{}, Fault{0, v.error().message()}};
-      if constexpr (std::is_void_v<typename std::remove_cvref_t<T>::value_type>)
-        return Outcome{};
+  // Plain methods are called through a plain function: a coroutine per method would cost
+  // compile time (about 0.15 s each at -O2) and a frame per call.
+  template <class Dialect, class... Ctx>
+  struct Invokers {
+    using Plain = std::optional<Fault> (*)(Owner&, const MethodInfo&, const Params&, const Dialect&, std::string&,
+                                           Ctx&...);
+    using Coroutine = asio::awaitable<std::optional<Fault>> (*)(Owner&, const MethodInfo&, const Params&,
+                                                                const Dialect&, std::string&, Ctx&...);
+    template <std::size_t I>
+    static constexpr Plain plain_of() {
+      if constexpr (is_coroutine<I>)
+        return nullptr;
       else
-        return Outcome{to_json(std::move(*v), decimals), std::nullopt};
-    } else {
-      return Outcome{to_json(std::forward<T>(v), decimals), std::nullopt};
+        return &invoke_plain<I, Dialect, Ctx...>;
     }
-  }
-
-  struct Invoker {
-    Outcome (*plain)(Derived&, const Call&, const BindOptions&);                // set for plain methods
-    asio::awaitable<Outcome> (*coroutine)(Derived&, const Call&, BindOptions);  // set for coroutines
+    template <std::size_t I>
+    static constexpr Coroutine coroutine_of() {
+      if constexpr (is_coroutine<I>)
+        return &invoke_coroutine<I, Dialect, Ctx...>;
+      else
+        return nullptr;
+    }
+    template <std::size_t... Is>
+    static constexpr std::array<Plain, size> make_plain(std::index_sequence<Is...>) {
+      return {plain_of<Is>()...};
+    }
+    template <std::size_t... Is>
+    static constexpr std::array<Coroutine, size> make_coroutine(std::index_sequence<Is...>) {
+      return {coroutine_of<Is>()...};
+    }
+    static constexpr std::array<Plain, size> plain = make_plain(std::make_index_sequence<size>{});
+    static constexpr std::array<Coroutine, size> coroutine = make_coroutine(std::make_index_sequence<size>{});
   };
-  using Describer = json::object (*)(unsigned);
 
-  template <std::size_t I>
-  static constexpr Invoker make_invoker() {
-    if constexpr (is_coroutine<I>)
-      return {nullptr, &invoke_coroutine<I>};
-    else
-      return {&invoke_plain<I>, nullptr};
+  template <std::size_t I, class Dialect>
+  static std::optional<json::value> default_of(std::size_t k, const Dialect& dialect) {
+    std::optional<json::value> out;
+    [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+      auto one = [&](auto kc) {
+        constexpr std::size_t K = decltype(kc)::value;
+        const auto& a = hana::at_c<K>(hana::at_c<I>(table).args);
+        if constexpr (!std::remove_cvref_t<decltype(a)>::required) {
+          if (K != k) return;
+          out = dialect.to_value(std::tuple_element_t<K, values_type<I>>(a.value));
+        }
+      };
+      (one(std::integral_constant<std::size_t, Ks>{}), ...);
+      (void)one;
+    }
+    (std::make_index_sequence<std::tuple_size_v<values_type<I>>>{});
+    return out;
   }
-  template <std::size_t... Is>
-  static constexpr std::array<Invoker, size> make_invokers(std::index_sequence<Is...>) {
-    return {make_invoker<Is>()...};
+  template <class Dialect>
+  using Default = std::optional<json::value> (*)(std::size_t, const Dialect&);
+  template <class Dialect, std::size_t... Is>
+  static constexpr std::array<Default<Dialect>, size> make_defaults(std::index_sequence<Is...>) {
+    return {&default_of<Is, Dialect>...};
   }
-  template <std::size_t... Is>
-  static constexpr std::array<Describer, size> make_describers(std::index_sequence<Is...>) {
-    return {&describe_one<Is>...};
-  }
-  static constexpr std::array<Invoker, size> invokers = make_invokers(std::make_index_sequence<size>{});
-  static constexpr std::array<Describer, size> describers = make_describers(std::make_index_sequence<size>{});
+  template <class Dialect>
+  static constexpr std::array<Default<Dialect>, size> defaults =
+      make_defaults<Dialect>(std::make_index_sequence<size>{});
 };
 
 }  // namespace coinkit::rpc

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <coinkit/daemon/base_daemon.hpp>
+#include <coinkit/net/http_client.hpp>
 
 #include <coinkit/coins/btc.hpp>
 #include <coinkit/core/amount.hpp>
@@ -18,8 +19,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-
-#include "support/http_client.hpp"
 
 namespace coinkit::test {
 
@@ -105,8 +104,10 @@ struct DaemonFixture {
   }
 };
 
+using net::HttpClient;
+
 inline std::string auth_header(const std::string& login = "electrum", const std::string& password = "electrumz") {
-  return "Basic " + base64_encode(as_bytes(login + ":" + password));
+  return net::basic_authorization(login, password);
 }
 
 inline HttpClient::Headers auth() { return {{"Authorization", auth_header()}}; }

@@ -6,7 +6,10 @@
 #include <coinkit/core/hex.hpp>
 #include <coinkit/core/sha256.hpp>
 
+#include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include <array>
 
 using namespace coinkit;
 using namespace coinkit::test;
@@ -342,6 +345,113 @@ BOOST_AUTO_TEST_CASE(notifications_after_blocks_and_payments) {
   BOOST_TEST(n2->at("params").at(1) != n1->at("params").at(1));
   BOOST_TEST(!c.notification("blockchain.scripthash.subscribe", 300ms));  // once per change
   (void)t;
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The protocol's method table: every method by name, in the versions that have it, and its
+// arguments bound and checked with aiorpcx's and ElectrumX's messages.
+BOOST_AUTO_TEST_SUITE(methods)
+
+using Table = ElectrumFixture::Service::Table;
+
+BOOST_AUTO_TEST_CASE(every_method_is_found_by_name) {
+  std::size_t n = 0;
+  for (const rpc::MethodInfo& m : Table::infos) {
+    BOOST_TEST(Table::find(m.name) == &m);
+    ++n;
+  }
+  BOOST_TEST(n == 25u);
+  BOOST_TEST(Table::unique_size == 25u);
+  BOOST_TEST(!Table::find("blockchain.address.get_balance"));  // removed in 1.3
+  BOOST_TEST(!Table::find("blockchain.block.get_chunk"));      // removed in 1.4
+  BOOST_TEST(!Table::find(""));
+  for (const char* waits :
+       {"blockchain.estimatefee", "blockchain.relayfee", "blockchain.transaction.broadcast",
+        "blockchain.transaction.broadcast_package", "blockchain.transaction.get", "mempool.get_info", "server.banner"})
+    BOOST_TEST(Table::find(waits)->waits(), waits);
+  BOOST_TEST(!Table::find("blockchain.scripthash.get_history")->waits());
+}
+
+BOOST_AUTO_TEST_CASE(methods_exist_only_in_their_versions) {
+  const auto v14 = electrum::ProtocolVersion{1, 4}.bound(), v142 = electrum::ProtocolVersion{1, 4, 2}.bound(),
+             v16 = electrum::ProtocolVersion{1, 6}.bound();
+  BOOST_TEST(Table::find("blockchain.relayfee")->available(v14));
+  BOOST_TEST(!Table::find("blockchain.relayfee")->available(v16));  // removed in 1.6
+  BOOST_TEST(!Table::find("mempool.get_info")->available(v142));
+  BOOST_TEST(Table::find("mempool.get_info")->available(v16));
+  BOOST_TEST(!Table::find("blockchain.transaction.broadcast_package")->available(v14));
+  BOOST_TEST(Table::find("blockchain.transaction.broadcast_package")->available(v16));
+  BOOST_TEST(!Table::find("blockchain.scripthash.unsubscribe")->available(v14));
+  BOOST_TEST(Table::find("blockchain.scripthash.unsubscribe")->available(v142));
+  BOOST_TEST(Table::find("blockchain.block.headers")->available(v16));
+}
+
+namespace {
+// The binding error of a call, "code message", or "" when its arguments fit.
+std::string bind_error(std::string_view method, std::string_view params) {
+  const json::value p = json::parse(params);
+  const rpc::MethodInfo& m = *Table::find(method);
+  std::array<const json::value*, 8> slots{};
+  const rpc::Mismatch x = rpc::match_arguments(m, rpc::Params::of(&p), {slots.data(), m.params.size()});
+  if (x.fits()) return "";
+  const auto f = rpc::ElectrumX{}.mismatch(m, rpc::Params::of(&p), x);
+  return f ? std::to_string(f->code) + " " + f->message : "";
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(binds_by_position_and_by_name) {
+  const rpc::MethodInfo& m = *Table::find("blockchain.block.header");
+  const json::value p = json::parse(R"({"cp_height": 8, "height": 5})");
+  std::array<const json::value*, 2> slots{};
+  BOOST_TEST(rpc::match_arguments(m, rpc::Params::of(&p), slots).fits());
+  BOOST_TEST(slots[0]->as_int64() == 5);
+  BOOST_TEST(slots[1]->as_int64() == 8);
+  const json::value q = json::parse(R"([5])");
+  slots = {};
+  BOOST_TEST(rpc::match_arguments(m, rpc::Params::of(&q), slots).fits());
+  BOOST_TEST(slots[0]->as_int64() == 5);
+  BOOST_TEST(!slots[1]);
+}
+
+// aiorpcx's handler_invocation messages, code -32602.
+BOOST_AUTO_TEST_CASE(wrong_arguments_get_aiorpcx_messages) {
+  BOOST_TEST(bind_error("blockchain.block.header", "[]") ==
+             R"(-32602 0 arguments passed to method "blockchain.block.header" but it requires 1)");
+  BOOST_TEST(bind_error("blockchain.block.headers", "[1]") ==
+             R"(-32602 1 argument passed to method "blockchain.block.headers" but it requires 2)");
+  BOOST_TEST(bind_error("server.ping", "[1, 2]") == "-32602 2 arguments passed to method server.ping takes at most 0");
+  BOOST_TEST(bind_error("blockchain.block.headers", R"({"count": 1})") ==
+             R"(-32602 method "blockchain.block.headers" requires parameter "start_height")");
+  BOOST_TEST(bind_error("blockchain.scripthash.subscribe", R"({"scripthash": "", "x": 1, "a": 2})") ==
+             R"(-32602 method "blockchain.scripthash.subscribe" does not take parameters "a", "x")");
+}
+
+BOOST_AUTO_TEST_CASE(server_version_tolerates_extra_arguments) {  // 1.6
+  BOOST_TEST(bind_error("server.version", R"(["electrum/4.6.2", ["1.4", "1.6"], "trailing_garbage1", 9999.9])") == "");
+  BOOST_TEST(bind_error("server.version", R"({"client_name": "x", "dd": {}})") == "");
+}
+
+BOOST_AUTO_TEST_CASE(non_negative_integer_follows_python_int) {
+  auto n = [](std::string_view v) { return rpc::to_non_negative(json::parse(v)); };
+  BOOST_TEST(n("12").value_or(-1) == 12);
+  BOOST_TEST(n(R"("12")").value_or(-1) == 12);
+  BOOST_TEST(n(R"(" 7 ")").value_or(-1) == 7);
+  BOOST_TEST(n("3.7").value_or(-1) == 3);
+  BOOST_TEST(n("true").value_or(-1) == 1);
+  BOOST_TEST(!n("-1"));
+  BOOST_TEST(!n(R"("1e3")"));
+  BOOST_TEST(!n("null"));
+  BOOST_TEST(!n("[1]"));
+  BOOST_TEST(rpc::not_non_negative(json::parse(R"("abc")")).message == "abc should be a non-negative integer");
+  BOOST_TEST(rpc::not_non_negative(json::parse("-5")).message == "-5 should be a non-negative integer");
+  BOOST_TEST(rpc::not_non_negative(json::parse("null")).message == "None should be a non-negative integer");
+}
+
+BOOST_AUTO_TEST_CASE(python_str_quotes_as_python_does) {
+  BOOST_TEST(rpc::python_str(json::parse(R"(["1.0", 1, true, null])")) == "['1.0', 1, True, None]");
+  BOOST_TEST(rpc::python_str(json::parse(R"({"a": "b"})")) == "{'a': 'b'}");
+  BOOST_TEST(rpc::python_str(json::parse("1.5")) == "1.5");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

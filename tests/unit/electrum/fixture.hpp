@@ -111,7 +111,7 @@ class FollowerRpc final : public electrum::LocalRpcBackend {
     return json::value("scheduled a reorg of " + electrum::with_commas(count) + " blocks");
   }
   electrum::LocalRpcResult daemon_url(const std::string&) override {
-    return electrum::RpcError{electrum::bad_request, "the test node has one URL"};
+    return rpc::Fault{rpc::electrumx_code::bad_request, "the test node has one URL"};
   }
   void request_stop() override { stop_requested = true; }
   std::atomic<bool> stop_requested{false};

@@ -122,9 +122,9 @@ BOOST_AUTO_TEST_CASE(a_dogecoin_policy_mines_indexes_and_serves) {
     BOOST_TEST(header->at("params").at(0).at("height") == json::value(103));
     server.stop();
   }
-  rpc.stop();
-  io.stop();
+  io.stop();  // the RPC server stops on its own thread's terms: after that thread is done
   rpc_thread.join();
+  rpc.stop();
 }
 
 BOOST_AUTO_TEST_SUITE_END()

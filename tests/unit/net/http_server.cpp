@@ -7,7 +7,7 @@
 
 #include <thread>
 
-#include "support/http_client.hpp"
+#include <coinkit/net/http_client.hpp>
 
 using namespace coinkit;
 using namespace coinkit::net;
@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_SUITE(http_server)
 
 BOOST_AUTO_TEST_CASE(keep_alive_serves_many_requests_on_one_connection) {
   ServerFixture f(echo);
-  test::HttpClient client(f.port());
+  net::HttpClient client(f.port());
   for (int i = 0; i < 50; ++i) {
     auto res = client.post("/x", std::to_string(i));
     BOOST_TEST(res.result_int() == 200);
@@ -55,11 +55,11 @@ BOOST_AUTO_TEST_CASE(oversized_body_is_refused_and_others_still_served) {
   HttpServerOptions options;
   options.body_limit = 1000;
   ServerFixture f(echo, options);
-  test::HttpClient big(f.port());
+  net::HttpClient big(f.port());
   auto res = big.post("/", std::string(5000, 'a'));
   BOOST_TEST(res.result_int() == 413);
   BOOST_TEST(!res.keep_alive());
-  test::HttpClient other(f.port());
+  net::HttpClient other(f.port());
   BOOST_TEST(other.post("/", "ok").body() == "/:ok");
 }
 
@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(custom_error_response) {
   ServerFixture f(echo, options);
   f.server.on_error(
       [](const Request& req, http::status status) { return make_response(req, status, R"({"error":"too large"})"); });
-  test::HttpClient client(f.port());
+  net::HttpClient client(f.port());
   auto res = client.post("/", std::string(100, 'a'));
   BOOST_TEST(res.result_int() == 413);
   BOOST_TEST(res.body() == R"({"error":"too large"})");
@@ -80,13 +80,13 @@ BOOST_AUTO_TEST_CASE(handler_exception_is_a_500_not_a_leak) {
     throw std::runtime_error("bug");
     co_return Response{};
   });
-  test::HttpClient client(f.port());
+  net::HttpClient client(f.port());
   BOOST_TEST(client.post("/", "").result_int() == 500);
 }
 
 BOOST_AUTO_TEST_CASE(stop_closes_open_connections) {
   auto f = std::make_unique<ServerFixture>(echo);
-  test::HttpClient client(f->port());
+  net::HttpClient client(f->port());
   BOOST_TEST(client.post("/", "a").result_int() == 200);
   f.reset();
   BOOST_CHECK_THROW(client.post("/", "b"), boost::system::system_error);
@@ -97,7 +97,7 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(basic_auth)
 
 BOOST_AUTO_TEST_CASE(parse_and_check) {
-  const std::string header = "Basic " + base64_encode(as_bytes("electrum:electrumz"));
+  const std::string header = basic_authorization("electrum", "electrumz");
   BOOST_TEST(header == "Basic ZWxlY3RydW06ZWxlY3RydW16");
   BOOST_TEST(check_basic_auth(header, "electrum", "electrumz"));
   BOOST_TEST(check_basic_auth("basic  ZWxlY3RydW06ZWxlY3RydW16 ", "electrum", "electrumz"));

@@ -1,8 +1,7 @@
 #include <coinkit/regtest/rpc_decode.hpp>
 
 #include <coinkit/coins/btc.hpp>
-#include <coinkit/regtest/rpc_json.hpp>
-#include <coinkit/regtest/rpc_protocol.hpp>
+#include <coinkit/rpc/json_writer.hpp>
 
 #include <support/data.hpp>
 
@@ -34,7 +33,8 @@ BOOST_AUTO_TEST_CASE(transactions_decode_as_bitcoind_does) {
       for (const char* key : {"blockhash", "confirmations", "time", "blocktime"})
         expected.erase(key);  // getrawtransaction's
       const Transaction tx = Transaction::parse(from_hex(expected.at("hex").as_string()));
-      const std::string text = to_json(tx_to_json(tx, BtcPolicy::networks[v.network].address, false));
+      const std::string text =
+          rpc::to_json_text(tx_to_json(tx, BtcPolicy::networks[v.network].address, false), rpc::JsonStyle::univalue);
       BOOST_TEST(json::parse(text) == json::value(expected));
       for (const auto& out : expected.at("vout").as_array()) {
         char buf[32];
@@ -68,49 +68,6 @@ BOOST_AUTO_TEST_CASE(script_asm_and_descriptors) {
   BOOST_TEST(script_to_asm(from_hex("47" + sig + "41"), true, true) == sig + "[ALL|FORKID]");
   BOOST_TEST(script_to_asm(from_hex("47" + sig + "01"), false) == sig + "01");
   BOOST_TEST(opcode_name(0xbb) == "OP_UNKNOWN");
-}
-
-BOOST_AUTO_TEST_CASE(json_writing_and_amounts) {
-  BOOST_TEST(to_json(json::object{{"a", amount_value(0)}, {"b", amount_value(-150'000'000)}, {"c", amount_value(1)}}) ==
-             R"({"a":0.00000000,"b":-1.50000000,"c":0.00000001})");
-  BOOST_TEST(to_json(float_value(4.656542373906925e-10)) == "4.656542373906925e-10");
-  BOOST_TEST(to_json(float_value(1.0)) == "1");
-  BOOST_TEST(to_json(json::value("q\"\\\n\x01")) == R"("q\"\\\n\u0001")");
-  BOOST_TEST(amount_from_value(json::value(0.1)).value() == 10'000'000);
-  BOOST_TEST(amount_from_value(json::value("21000000")).value() == 2'100'000'000'000'000);
-  BOOST_TEST(amount_from_value(json::value(3)).value() == 300'000'000);
-  const struct {
-    json::value v;
-    std::string message;
-  } bad[] = {{json::value("1.000000001"), "Invalid amount"},
-             {json::value("x"), "Invalid amount"},
-             {json::value(-1), "Amount out of range"},
-             {json::value(21'000'001), "Amount out of range"},
-             {json::value(true), "Amount is not a number or string"}};
-  for (const auto& b : bad) {
-    const auto r = amount_from_value(b.v);
-    BOOST_REQUIRE(!r);
-    BOOST_TEST(r.error().code == -3);
-    BOOST_TEST(r.error().message == b.message);
-  }
-}
-
-BOOST_AUTO_TEST_CASE(request_envelopes) {
-  JsonRpcRequest r;
-  BOOST_TEST(!parse_request(json::parse(R"({"method":"m","id":null})"), r));
-  BOOST_TEST(r.id.has_value());  // an explicit null id is an id: not a notification
-  BOOST_TEST(!r.notification());
-  BOOST_TEST(!parse_request(json::parse(R"({"jsonrpc":"2.0","method":"m"})"), r));
-  BOOST_TEST(r.notification());
-  BOOST_TEST(r.params.as_array().empty());
-  BOOST_TEST(to_json(reply_object(r, 5, nullptr)) == R"({"jsonrpc":"2.0","result":5,"id":null})");
-  const NodeError e(-8, "bad");
-  BOOST_TEST(to_json(reply_object(JsonRpcRequest{}, {}, &e)) ==
-             R"({"result":null,"error":{"code":-8,"message":"bad"},"id":null})");
-  BOOST_TEST(parse_request(json::parse("[]"), r)->message == "Invalid Request object");
-  BOOST_TEST(static_cast<int>(error_http_status(-32600)) == 400);
-  BOOST_TEST(static_cast<int>(error_http_status(-32601)) == 404);
-  BOOST_TEST(static_cast<int>(error_http_status(-5)) == 500);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

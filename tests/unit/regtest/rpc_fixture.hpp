@@ -4,10 +4,10 @@
 
 #include <coinkit/coins/btc.hpp>
 #include <coinkit/regtest/node.hpp>
-#include <coinkit/regtest/rpc_json.hpp>
 #include <coinkit/regtest/rpc_server.hpp>
+#include <coinkit/rpc/bitcoind.hpp>
 
-#include <support/http_client.hpp>
+#include <coinkit/net/http_client.hpp>
 #include <support/temp_dir.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -26,6 +26,7 @@
 namespace coinkit::test {
 
 namespace json = boost::json;
+using net::HttpClient;
 using regtest::Node;
 using regtest::RpcServer;
 using regtest::RpcServerOptions;

@@ -25,9 +25,8 @@ template <class Derived>
 class WalletBase {
  public:
   json::value help(std::optional<std::string> func) {
-    using Table = rpc::MethodTable<Derived>;
-    if (!func) return Table::names();
-    if (auto text = Table::help_text(*func)) return json::string(*text);
+    if (!func) return rpc::method_names<Derived>();
+    if (auto text = rpc::help_text<Derived>(*func)) return json::string(*text);
     throw rpc::fault_error("Procedure not found");
   }
   std::string version() const { return "base"; }

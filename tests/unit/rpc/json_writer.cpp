@@ -1,6 +1,8 @@
-// Tests rpc/json_writer.hpp and rpc/reply.hpp: Python json.dumps text, Bitcart's reply envelopes.
+// Tests rpc/json_writer.hpp, rpc/envelope.hpp and rpc/reply.hpp: Python's json.dumps text and
+// bitcoind's UniValue text, and the reply envelopes of Bitcart, aiorpcx and bitcoind.
 #include <coinkit/rpc/json_writer.hpp>
 
+#include <coinkit/rpc/envelope.hpp>
 #include <coinkit/rpc/reply.hpp>
 
 #include <boost/json/parse.hpp>
@@ -77,19 +79,64 @@ BOOST_AUTO_TEST_CASE(python_separators_and_order) {
   BOOST_TEST(rpc::to_json_text(json::object{{"\xc3\xa9", 1}}) == R"({"\u00e9": 1})");
 }
 
+namespace {
+std::string result_reply(const json::value& id, const json::value& result, rpc::EnvelopeStyle style = {}) {
+  std::string out;
+  rpc::envelope::begin_result(out, style);
+  rpc::write_json(out, result, style.json);
+  rpc::envelope::end_result(out, id, style);
+  return out;
+}
+std::string error_reply(const json::value& id, int code, std::string_view message, rpc::EnvelopeStyle style) {
+  std::string out;
+  rpc::envelope::error(out, id, code, message, style);
+  return out;
+}
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(reply_envelopes) {
   // Verbatim from bitcart-wire-examples.md.
-  BOOST_TEST(rpc::make_result_reply(44, nullptr) == R"({"jsonrpc": "2.0", "result": null, "id": 44})");
-  BOOST_TEST(rpc::make_result_reply(nullptr, json::parse(R"({"confirmed":"1.5","unconfirmed":"0.01"})")) ==
+  BOOST_TEST(result_reply(44, nullptr) == R"({"jsonrpc": "2.0", "result": null, "id": 44})");
+  BOOST_TEST(result_reply(nullptr, json::parse(R"({"confirmed":"1.5","unconfirmed":"0.01"})")) ==
              R"({"jsonrpc": "2.0", "result": {"confirmed": "1.5", "unconfirmed": "0.01"}, "id": null})");
-  BOOST_TEST(rpc::make_error_reply(27, -32601, "Procedure not found") ==
+  BOOST_TEST(rpc::error_reply(27, -32601, "Procedure not found") ==
              R"({"jsonrpc": "2.0", "error": {"code": -32601, "message": "Procedure not found"}, "id": 27})");
   BOOST_TEST(rpc::unauthorized_reply() ==
              R"({"jsonrpc": "2.0", "error": {"code": -32600, "message": "Unauthorized"}, "id": null})");
-  BOOST_TEST(rpc::make_error_reply("abc", -32603, "TypeError: \"x\"") ==
+  BOOST_TEST(rpc::error_reply("abc", -32603, "TypeError: \"x\"") ==
              R"({"jsonrpc": "2.0", "error": {"code": -32603, "message": "TypeError: \"x\""}, "id": "abc"})");
-  BOOST_TEST(rpc::make_result_reply(json::parse(R"({"a":[1]})"), "x") ==
+  BOOST_TEST(result_reply(json::parse(R"({"a":[1]})"), "x") ==
              R"({"jsonrpc": "2.0", "result": "x", "id": {"a": [1]}})");
+}
+
+// bitcoind's JSONRPCReplyObj in UniValue's compact text: 2.0 replies carry one of result and
+// error, legacy (1.0) replies both.
+BOOST_AUTO_TEST_CASE(bitcoind_envelopes) {
+  const rpc::EnvelopeStyle v2{rpc::JsonStyle::univalue, false}, legacy{rpc::JsonStyle::univalue, true};
+  BOOST_TEST(result_reply(nullptr, 5, v2) == R"({"jsonrpc":"2.0","result":5,"id":null})");
+  BOOST_TEST(result_reply(7, json::parse(R"({"a":[1,"b"]})"), legacy) ==
+             R"({"result":{"a":[1,"b"]},"error":null,"id":7})");
+  BOOST_TEST(error_reply(nullptr, -8, "bad", legacy) ==
+             R"({"result":null,"error":{"code":-8,"message":"bad"},"id":null})");
+  BOOST_TEST(error_reply("x", -32601, "Method not found", v2) ==
+             R"({"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found"},"id":"x"})");
+}
+
+// UniValue keeps UTF-8 as is where json.dumps escapes it; number literals are their text.
+BOOST_AUTO_TEST_CASE(univalue_strings_and_number_literals) {
+  BOOST_TEST(rpc::to_json_text(json::value("caf\xc3\xa9\x7f"), rpc::JsonStyle::univalue) == "\"caf\xc3\xa9\\u007f\"");
+  BOOST_TEST(rpc::to_json_text(json::value("caf\xc3\xa9")) == R"("caf\u00e9")");
+  BOOST_TEST(rpc::to_json_text(rpc::number_literal("1.50")) == "1.50");
+  BOOST_TEST(rpc::to_json_text(rpc::number_literal("1.50"), rpc::JsonStyle::univalue) == "1.50");
+  // The literal's mark is never valid UTF-8, and the parser refuses what is not: no request
+  // can smuggle one in.
+  BOOST_TEST(rpc::to_json_text(json::parse(R"(["\u00ff1"])")) == R"(["\u00ff1"])");
+  boost::system::error_code ec;
+  (void)json::parse(
+      "[\"\xff"
+      "1\"]",
+      ec);
+  BOOST_TEST(ec.failed());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

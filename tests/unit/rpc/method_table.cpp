@@ -1,7 +1,8 @@
-// Tests rpc/method_table.hpp and rpc/convert.hpp: lookup, overrides, binding as Python binds,
+// Tests rpc/method_table.hpp with rpc/bitcart.hpp: lookup, overrides, binding as Python binds,
 // every conversion and its error text, results, help and the method list.
 #include <coinkit/rpc/method_table.hpp>
 
+#include <coinkit/rpc/bitcart.hpp>
 #include <coinkit/rpc/json_writer.hpp>
 
 #include <boost/json/parse.hpp>
@@ -123,6 +124,8 @@ static_assert(Table::unique_size == 28);  // "version" twice
 static_assert(Table::infos[0].name == "version" && Table::infos[27].name == "version");
 static_assert(Table::infos[1].requires_wallet() && Table::infos[1].requires_network());
 static_assert(Table::infos[17].params.size() == 3 && !Table::infos[17].params[1].required);
+static_assert(Table::infos[17].params[1].kind == rpc::JsonKind::number);  // from the C++ parameter
+static_assert(Table::infos[17].params[0].kind == rpc::JsonKind::string);
 
 struct Invoked {
   std::string result;  // Python-style JSON text of the result, or empty
@@ -130,14 +133,20 @@ struct Invoked {
   int code = 0;
 };
 
-Invoked invoke(Types& t, std::string_view body, unsigned decimals = 8) {
+Invoked invoke(Types& t, std::string_view body, unsigned decimals = 8, std::string_view owner = "Commands.") {
   rpc::Request r = rpc::try_parse_request(body).value();
   const rpc::MethodInfo* m = Table::find(r.method);
   BOOST_TEST_REQUIRE(m != nullptr);
-  rpc::Call call{r, *m, decimals};
-  rpc::Outcome o = test::run_awaitable(Table::invoke(t, call));
-  if (o.fault) return {"", o.fault->message, o.fault->code};
-  return {rpc::to_json_text(o.result), "", 0};
+  const rpc::Call call{r, *m, decimals};
+  const rpc::Bitcart dialect{.envelope = {}, .null_is_absent = false, .amount_decimals = decimals, .owner = owner};
+  const rpc::Params params{{r.args.data(), r.args.size()}, &r.kwargs};
+  std::string out = "<";
+  const std::optional<rpc::Fault> f = test::run_awaitable(Table::call_async(t, *m, params, dialect, out, call));
+  if (f) {
+    BOOST_TEST(out == "<");  // nothing written on a fault
+    return {"", f->message, f->code};
+  }
+  return {out.substr(1), "", 0};
 }
 
 std::string ok(Types& t, std::string_view body, unsigned decimals = 8) {
@@ -171,6 +180,8 @@ BOOST_AUTO_TEST_CASE(lookup_and_override) {
   BOOST_TEST(found == Table::size);
   BOOST_TEST(Table::find("version")->index == 27u);  // the later entry wins
   BOOST_TEST(Table::find("version")->doc == "The derived version.");
+  BOOST_TEST(!Table::is_coroutine_method(*Table::find("version")));
+  BOOST_TEST(Table::is_coroutine_method(*Table::find("co")));
   for (auto name : {"", "VERSION", "versio", "versionx", "zzz", "a", " help"}) BOOST_TEST(!Table::find(name), name);
   Types t;
   BOOST_TEST(ok(t, body("version", "[]")) == R"("types")");
@@ -178,26 +189,29 @@ BOOST_AUTO_TEST_CASE(lookup_and_override) {
 }
 
 BOOST_AUTO_TEST_CASE(names_help_describe) {
-  const json::array names = Table::names();
+  const json::array names = rpc::method_names<Types>();
   BOOST_TEST(names.size() == 28u);
   for (std::size_t i = 1; i < names.size(); ++i) BOOST_TEST(names[i - 1].as_string() < names[i].as_string());
   BOOST_TEST(rpc::to_json_text(names).starts_with(R"(["amt", "any", "arr", "co", "co_throw", "co_void", "defaults",)"));
-  BOOST_TEST(*Table::help_text("three") == "usage: three a [b=2] [c=false]\n\nThree params.\n");
-  BOOST_TEST(*Table::help_text("nothing") == "usage: nothing\n");
-  BOOST_TEST(*Table::help_text("defaults") ==
+  BOOST_TEST(*rpc::help_text<Types>("three") == "usage: three a [b=2] [c=false]\n\nThree params.\n");
+  BOOST_TEST(*rpc::help_text<Types>("nothing") == "usage: nothing\n");
+  BOOST_TEST(*rpc::help_text<Types>("defaults") ==
              "usage: defaults [s=\"x\"] [n=null] [a=\"1.5\"] [v=null] [d=0.5]\n\nAll defaults.\n");
-  BOOST_TEST(!Table::help_text("nope"));
+  BOOST_TEST(!rpc::help_text<Types>("nope"));
   BOOST_TEST(
-      rpc::to_json_text(Table::describe(*Table::find("who"))) ==
+      rpc::to_json_text(rpc::describe<Types>(*Table::find("who"))) ==
       R"({"name": "who", "params": [], "requires_wallet": true, "requires_network": true, "doc": "The method and wallet."})");
   BOOST_TEST(
-      rpc::to_json_text(Table::describe(*Table::find("three"))) ==
+      rpc::to_json_text(rpc::describe<Types>(*Table::find("three"))) ==
       R"({"name": "three", "params": [{"name": "a"}, {"name": "b", "default": 2}, {"name": "c", "default": false}], )"
       R"("requires_wallet": false, "requires_network": false, "doc": "Three params."})");
   // Amount defaults follow the call's decimals.
-  BOOST_TEST(rpc::to_json_text(Table::describe(*Table::find("defaults"), 2)).find(R"("default": "1500000")") !=
-             std::string::npos);
-  BOOST_TEST(Table::describe_all().size() == 28u);
+  rpc::Bitcart two_decimals;
+  two_decimals.amount_decimals = 2;
+  BOOST_TEST(
+      rpc::to_json_text(rpc::describe<Types>(*Table::find("defaults"), two_decimals)).find(R"("default": "1500000")") !=
+      std::string::npos);
+  BOOST_TEST(rpc::describe_all<Types>().size() == 28u);
 }
 
 BOOST_AUTO_TEST_CASE(binding_positional_named_mixed) {
@@ -238,10 +252,8 @@ BOOST_AUTO_TEST_CASE(binding_errors_python_wording) {
   BOOST_TEST(fails(t, body("nothing", R"({"x": 1})")) == p + "nothing() got an unexpected keyword argument 'x'");
   BOOST_TEST(t.calls == 0);
   // The owner prefix is an option.
-  rpc::Request r = rpc::try_parse_request(body("one", "[]")).value();
-  rpc::Call call{r, *Table::find("one")};
-  auto o = test::run_awaitable(Table::invoke(t, call, rpc::BindOptions{"Daemon."}));
-  BOOST_TEST(o.fault->message == "TypeError: Daemon.one() missing 1 required positional argument: 'a'");
+  BOOST_TEST(invoke(t, body("one", "[]"), 8, "Daemon.").fault ==
+             "TypeError: Daemon.one() missing 1 required positional argument: 'a'");
 }
 
 BOOST_AUTO_TEST_CASE(conversions) {

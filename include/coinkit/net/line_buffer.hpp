@@ -10,7 +10,7 @@
 #include <span>
 #include <string_view>
 
-namespace coinkit::electrum {
+namespace coinkit::net {
 
 // Bytes are read into prepare()'s span and commit()ed; next() hands out each complete line
 // (without its '\n') as a view valid until the next prepare(). A partial line is kept for the
@@ -82,4 +82,4 @@ class LineBuffer {
   bool overflow_ = false;
 };
 
-}  // namespace coinkit::electrum
+}  // namespace coinkit::net

@@ -1,4 +1,10 @@
-#include <coinkit/electrum/json_text.hpp>
+// Tests rpc/json_text.hpp and rpc/envelope.hpp: results written in place, in the envelopes of
+// aiorpcx, byte for byte ElectrumX's.
+#include <coinkit/rpc/json_text.hpp>
+
+#include <coinkit/rpc/electrumx.hpp>
+#include <coinkit/rpc/envelope.hpp>
+#include <coinkit/rpc/python.hpp>
 
 #include <coinkit/chain/hashes.hpp>
 #include <coinkit/core/hex.hpp>
@@ -12,7 +18,7 @@
 #include <string>
 
 using namespace coinkit;
-using namespace coinkit::electrum;
+using namespace coinkit::rpc;
 namespace json = boost::json;
 
 namespace {
@@ -84,7 +90,7 @@ BOOST_AUTO_TEST_CASE(replies_match_electrumx_byte_for_byte) {
 
 BOOST_AUTO_TEST_CASE(errors_and_ids_keep_their_json_types) {
   std::string out;
-  envelope::error(out, json::value("a-string-id"), bad_request,
+  envelope::error(out, json::value("a-string-id"), electrumx_code::bad_request,
                   "the transaction was rejected by network rules.\n\nx\n[00]");
   BOOST_TEST(
       out ==

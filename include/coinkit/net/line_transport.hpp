@@ -1,0 +1,216 @@
+// LineTransport<Stream>: newline-delimited messages over TCP or TLS (the Electrum protocol,
+// LocalRPC, the wallet's Electrum client). Replies are written at once when the socket takes
+// them; a reader pauses while its peer leaves too much unread, and a peer that reads nothing is
+// dropped once its queue passes the bound.
+#pragma once
+
+#include <coinkit/core/error.hpp>
+#include <coinkit/net/line_buffer.hpp>
+#include <coinkit/net/stream_detail.hpp>
+#include <coinkit/net/transport.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <openssl/ssl.h>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace coinkit::net {
+
+struct LineLimits {
+  std::size_t max_line = 1'000'000;    // longer messages: reject_oversized(), then close
+  std::size_t high_water = 256 << 10;  // the reader pauses while more than this waits
+  std::size_t max_queued = 16 << 20;   // beyond: the peer is dropped (overflowed())
+};
+
+// Stream: tcp::socket or ssl::stream<tcp::socket>. An idle connection holds no read buffer: it
+// waits for readability first (for TLS, when OpenSSL has nothing buffered), then reads.
+template <class Stream>
+class LineTransport final : public Transport {
+  static constexpr bool tls = detail::is_ssl_stream<Stream>::value;
+
+ public:
+  LineTransport(Stream stream, LineLimits limits)
+      : stream_(std::move(stream)), limits_(limits), in_(limits.max_line), wake_(stream_.get_executor()) {}
+
+  boost::asio::ip::tcp::socket& socket() noexcept { return detail::tcp_socket(stream_); }
+  Stream& stream() noexcept { return stream_; }
+
+  // Reads messages for `h` until either side closes, then writes what is queued and closes.
+  // `owner` keeps `h` and this transport alive for the writes still in flight.
+  template <class Handler>
+  boost::asio::awaitable<void> run(Handler& h, std::weak_ptr<void> owner) {
+    namespace asio = boost::asio;
+    owner_ = std::move(owner);
+    auto& socket = this->socket();
+    error_code ec;
+    socket.non_blocking(true, ec);
+    socket.set_option(asio::ip::tcp::no_delay(true), ec);
+    if constexpr (tls) {
+      auto [hec] =
+          co_await stream_.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
+      if (hec) {
+        close();
+        co_return;
+      }
+    }
+    while (!h.closing() && !closed_) {
+      while (queued_bytes() > limits_.high_water && !closed_) co_await detail::wait_on(wake_, Clock::time_point::max());
+      if (closed_) break;
+      bool buffered = false;
+      if constexpr (tls) buffered = SSL_pending(stream_.native_handle()) > 0;
+      if (!buffered) {
+        auto [wec] = co_await socket.async_wait(asio::ip::tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable));
+        if (wec) break;
+      }
+      auto space = in_.prepare(4096);
+      std::size_t n = 0;
+      if constexpr (tls) {
+        auto [rec, got] = co_await stream_.async_read_some(asio::buffer(space.data(), space.size()),
+                                                           asio::as_tuple(asio::use_awaitable));
+        ec = rec, n = got;
+      } else {
+        n = socket.read_some(asio::buffer(space.data(), space.size()), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
+      }
+      if (ec) break;
+      in_.commit(n);
+      while (!h.closing() && !closed_) {
+        auto line = in_.next();
+        if (!line) break;
+        if (auto d = h.throttle_delay(); d.count() > 0) {
+          flush();
+          for (const auto until = Clock::now() + d; Clock::now() < until && !closed_;)
+            co_await detail::wait_on(wake_, until);
+          if (closed_) break;
+        }
+        if (h.receive(*line) == Step::needs_async) {
+          flush();
+          co_await h.finish_pending();
+        }
+      }
+      if (in_.overflow() && !h.closing()) h.reject_oversized();
+      flush();
+      in_.release(4096);
+    }
+    // Whatever was answered goes out before the connection closes (the owner bounds how long).
+    flush();
+    while (!closed_ && queued_bytes() > 0) co_await detail::wait_on(wake_, Clock::time_point::max());
+    if (!closed_) {
+      // A lingering close: the FIN (or TLS close_notify) follows the last reply, and what the
+      // peer still sends is read and dropped for a moment, so closing with unread input does not
+      // reset the connection and lose that reply (the 10 MB request case).
+      close_after(std::chrono::seconds(1));
+      if constexpr (tls) {
+        (void)co_await stream_.async_shutdown(asio::as_tuple(asio::use_awaitable));
+      } else {
+        socket.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+        auto discard = std::make_unique<char[]>(16384);  // on the heap: not in every connection's frame
+        for (;;) {
+          auto [rec, got] =
+              co_await socket.async_read_some(asio::buffer(discard.get(), 16384), asio::as_tuple(asio::use_awaitable));
+          (void)got;
+          if (rec) break;
+        }
+      }
+    }
+    close();
+  }
+
+  void send(std::string_view message) override {
+    if (closed_) return;
+    if (queued_bytes() + message.size() + 1 > limits_.max_queued) {
+      overflowed_ = true;
+      close();  // a peer that never reads: memory stays bounded
+      return;
+    }
+    out_ += message;
+    out_ += '\n';
+  }
+
+  void flush() override {
+    if (writing_ || out_.empty() || closed_) return;
+    if constexpr (!tls) {
+      // Replies usually fit the socket's buffer: written at once, they need no completion
+      // handler. What does not fit goes out asynchronously.
+      error_code ec;
+      const std::size_t n = stream_.write_some(boost::asio::buffer(out_), ec);
+      if (ec && ec != boost::asio::error::would_block && ec != boost::asio::error::try_again) return close();
+      out_.erase(0, n);
+      if (out_.empty()) return drained();
+    }
+    auto keep = owner_.lock();
+    if (!keep) return close();
+    writing_ = true;
+    since_ = Clock::now();
+    sending_.swap(out_);
+    boost::asio::async_write(stream_, boost::asio::buffer(sending_),
+                             [this, keep = std::move(keep)](error_code ec, std::size_t) { written(ec); });
+  }
+
+  void close() override {
+    if (closed_) return;
+    closed_ = true;
+    error_code ignored;
+    socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+    socket().close(ignored);
+    wake_.cancel();
+  }
+
+  bool is_closed() const noexcept override { return closed_; }
+  std::size_t queued_bytes() const noexcept override { return out_.size() + sending_.size(); }
+  std::optional<Clock::time_point> writing_since() const noexcept override {
+    if (!writing_) return std::nullopt;
+    return since_;
+  }
+  bool overflowed() const noexcept override { return overflowed_; }
+
+ private:
+  // Closes after `d` unless closed by then. (Out of run(): GCC 12 mishandles lambdas that
+  // capture by value inside a coroutine.)
+  void close_after(std::chrono::steady_clock::duration d) {
+    wake_.expires_after(d);
+    wake_.async_wait([this, keep = owner_.lock()](error_code e) {
+      if (!e) close();
+    });
+  }
+
+  void written(error_code ec) {
+    writing_ = false;
+    sending_.clear();
+    if (sending_.capacity() > (64u << 10)) std::string().swap(sending_);
+    if (ec) return close();
+    if (!out_.empty()) return flush();
+    drained();
+  }
+
+  void drained() {
+    if (out_.capacity() > (64u << 10)) std::string().swap(out_);
+    wake_.cancel();  // a reader waiting for the queue to drain
+  }
+
+  Stream stream_;
+  LineLimits limits_;
+  LineBuffer in_;
+  std::string out_, sending_;
+  boost::asio::steady_timer wake_;  // cancelled to wake the reader waiting on it
+  std::weak_ptr<void> owner_;
+  Clock::time_point since_{};
+  bool writing_ = false, closed_ = false, overflowed_ = false;
+};
+
+}  // namespace coinkit::net
