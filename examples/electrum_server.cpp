@@ -1,9 +1,6 @@
 // An Electrum server for Bitcoin, configured from the environment as ElectrumX is:
 //   DAEMON_URL=http://user:pass@127.0.0.1:PORT DB_DIRECTORY=./db SERVICES=tcp://:50001,rpc:// ./electrum-server
 // docs/electrum-server.md lists every variable.
-#include <coinkit/coins/btc.hpp>
-#include <coinkit/electrum/server.hpp>
-#include <coinkit/indexer/storage/lmdb_storage.hpp>
-#include <coinkit/program/run.hpp>
+#include <coinkit/programs.hpp>
 
 int main() { return coinkit::run<coinkit::ElectrumServer<coinkit::BtcPolicy, coinkit::LmdbStorage>>(); }

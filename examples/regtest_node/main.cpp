@@ -2,10 +2,6 @@
 // bitcoind's own flag names, so Electrum servers and scripts written for bitcoind use it as is.
 // The chain persists under -datadir; -coin=btc|bch|ltc picks the coin; -mineinterval=N mines a
 // block every N seconds. `regtest-node -help` lists every flag.
-#include <coinkit/coins/bch.hpp>
-#include <coinkit/coins/btc.hpp>
-#include <coinkit/coins/ltc.hpp>
-#include <coinkit/program/run.hpp>
-#include <coinkit/regtest/regtest_node.hpp>
+#include <coinkit/programs.hpp>
 
 int main() { return coinkit::run<coinkit::RegtestNode<coinkit::BtcPolicy, coinkit::BchPolicy, coinkit::LtcPolicy>>(); }

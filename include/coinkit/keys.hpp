@@ -11,10 +11,14 @@
 #include <coinkit/keys/ext_key.hpp>
 #include <coinkit/keys/ext_key_version.hpp>
 #include <coinkit/keys/mnemonic_error.hpp>
+#include <coinkit/keys/normalize.hpp>
 #include <coinkit/keys/private_key.hpp>
 #include <coinkit/keys/public_key.hpp>
+#include <coinkit/keys/random.hpp>
 #include <coinkit/keys/schnorr.hpp>
+#include <coinkit/keys/secp256k1_context.hpp>
 #include <coinkit/keys/slip39.hpp>
 #include <coinkit/keys/taproot.hpp>
 #include <coinkit/keys/trustedcoin.hpp>
 #include <coinkit/keys/wif.hpp>
+#include <coinkit/keys/wordlist.hpp>

@@ -15,8 +15,10 @@
 #include <coinkit/rpc/json_text.hpp>
 #include <coinkit/rpc/json_writer.hpp>
 #include <coinkit/rpc/method.hpp>
+#include <coinkit/rpc/method_signature.hpp>
 #include <coinkit/rpc/method_table.hpp>
 #include <coinkit/rpc/python.hpp>
+#include <coinkit/rpc/reply.hpp>
 #include <coinkit/rpc/request.hpp>
 #include <coinkit/rpc/spec.hpp>
 #include <coinkit/rpc/version.hpp>

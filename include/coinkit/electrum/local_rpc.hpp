@@ -3,6 +3,8 @@
 // sessions, groups, peers, disconnect, log, query, reorg, daemon_url, add_peer, stop.
 #pragma once
 
+#include <coinkit/detail/config.hpp>
+
 #include <coinkit/electrum/blocking_pool.hpp>
 #include <coinkit/electrum/shard.hpp>
 #include <coinkit/net/line_transport.hpp>
@@ -139,53 +141,9 @@ class LocalRpc {
   }
 
  private:
-  boost::asio::awaitable<void> answer(std::string_view line, std::string& out) {
-    namespace json = boost::json;
-    error_code ec;
-    json::value v = json::parse(line, ec);
-    if (ec || !v.is_object()) {
-      rpc::envelope::error(out, nullptr, ec ? rpc::parse_error_code : rpc::invalid_request_code,
-                           ec ? "invalid JSON" : "request object must be a dictionary");
-      co_return;
-    }
-    const json::object& o = v.get_object();
-    json::value id = o.contains("id") ? o.at("id") : json::value();
-    const json::value* m = o.if_contains("method");
-    const json::value* params = o.if_contains("params");
-    if (!m || !m->is_string()) {
-      rpc::envelope::error(out, id, rpc::method_not_found_code, "request method must be a string");
-      co_return;
-    }
-    const rpc::MethodInfo* method = Table::find(m->get_string());
-    if (!method) {
-      rpc::envelope::error(out, id, rpc::method_not_found_code,
-                           "unknown method \"" + std::string(m->get_string()) + "\"");
-      co_return;
-    }
-    if (params && !params->is_null() && !params->is_array() && !params->is_object()) {
-      rpc::envelope::error(out, id, rpc::invalid_params_code, "invalid request arguments: " + rpc::python_str(*params));
-      co_return;
-    }
-    const std::size_t start = out.size();
-    rpc::envelope::begin_result(out);
-    const rpc::Params bound = rpc::Params::of(params);
-    if (auto fault = co_await Table::call_async(*this, *method, bound, dialect, out)) {
-      out.resize(start);
-      rpc::envelope::error(out, id, *fault);
-    } else {
-      rpc::envelope::end_result(out, id);
-    }
-  }
+  COINKIT_DECL boost::asio::awaitable<void> answer(std::string_view line, std::string& out);
 
-  static std::optional<std::vector<std::string>> string_list(const boost::json::value* v) {
-    if (!v || !v->is_array()) return std::nullopt;
-    std::vector<std::string> out;
-    for (const auto& e : v->get_array()) {
-      if (!e.is_string()) return std::nullopt;
-      out.emplace_back(e.get_string());
-    }
-    return out;
-  }
+  COINKIT_DECL static std::optional<std::vector<std::string>> string_list(const boost::json::value* v);
 
   // Runs f(shard) on each shard's thread in turn.
   template <class F>
@@ -202,78 +160,9 @@ class LocalRpc {
 
   // --- the commands ------------------------------------------------------------------------
 
-  boost::asio::awaitable<boost::json::value> getinfo() {
-    namespace json = boost::json;
-    json::object info = co_await blocking([this] { return backend_.info(); });
-    json::object counts, sessions;
-    std::uint64_t total = 0, errors = 0, txs = 0, subs = 0, with_subs = 0, logged = 0, pending = 0, count = 0;
-    std::array<std::uint64_t, SessionContext::max_methods> per_method{};
-    std::span<const rpc::MethodInfo> methods;
-    co_await each_shard([&](Shard& s) {
-      auto& c = s.context();
-      methods = c.service.methods();
-      for (std::size_t i = 0; i < per_method.size(); ++i) per_method[i] += c.method_counts[i];
-      errors += c.errors, txs += c.txs_sent;
-      s.for_each_session([&](Session& sess) {
-        ++count;
-        subs += sess.subscription_count();
-        with_subs += sess.subscription_count() > 0;
-        logged += sess.log_requests();
-        pending += sess.pending_request();
-      });
-    });
-    std::vector<const rpc::MethodInfo*> by_name;
-    for (const rpc::MethodInfo& m : methods) by_name.push_back(&m);
-    std::sort(by_name.begin(), by_name.end(), [](auto* a, auto* b) { return a->name < b->name; });
-    for (const rpc::MethodInfo* m : by_name) {
-      const auto n = per_method[m->index];
-      if (n) counts[m->name] = n, total += n;
-    }
-    info["groups"] = 0;
-    info["pid"] = static_cast<std::int64_t>(::getpid());
-    info["peers"] = json::object{{"bad", 0}, {"good", 0}, {"never", 0}, {"stale", 0}, {"total", 0}};
-    info["request counts"] = std::move(counts);
-    info["request total"] = total;
-    sessions["count"] = count;
-    sessions["count with subs"] = with_subs;
-    sessions["errors"] = errors;
-    sessions["logged"] = logged;
-    sessions["pending requests"] = pending;
-    sessions["subs"] = subs;
-    info["sessions"] = std::move(sessions);
-    info["txs sent"] = txs;
-    info["uptime"] = detail::formatted_time(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_));
-    info["version"] = server_software;
-    co_return json::value(std::move(info));
-  }
+  COINKIT_DECL boost::asio::awaitable<boost::json::value> getinfo();
 
-  boost::asio::awaitable<boost::json::value> sessions() {
-    namespace json = boost::json;
-    struct Row {
-      std::chrono::steady_clock::time_point started;
-      json::array row;
-    };
-    std::vector<Row> rows;
-    co_await each_shard([&](Shard& s) {
-      const auto now = std::chrono::steady_clock::now();
-      s.for_each_session([&](Session& c) {
-        std::string flags(1, static_cast<char>(std::toupper(to_string(c.kind())[0])));
-        if (c.closing() || c.is_closed()) flags += 'C';
-        if (c.log_requests()) flags += 'L';
-        rows.push_back(
-            {c.started(), json::array{c.id(), flags, c.peer(), c.client(),
-                                      c.negotiated() ? c.protocol().to_string() : std::string(""), c.cost().cost(), 0.0,
-                                      static_cast<int>(c.pending_request()), c.txs_sent(), c.subscription_count(),
-                                      c.recv_count(), c.recv_size(), c.send_count(), c.send_size(),
-                                      std::chrono::duration<double>(now - c.started()).count()}});
-      });
-    });
-    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.started < b.started; });
-    json::array out;
-    for (auto& r : rows) out.emplace_back(std::move(r.row));
-    co_return json::value(std::move(out));
-  }
+  COINKIT_DECL boost::asio::awaitable<boost::json::value> sessions();
 
   boost::json::value groups() { return boost::json::array(); }
   boost::json::value peers() { return boost::json::array(); }
@@ -285,104 +174,23 @@ class LocalRpc {
     return disconnect_or_log(false, session_ids);
   }
 
-  boost::asio::awaitable<LocalRpcResult> query(const boost::json::value* items_arg,
-                                               const boost::json::value* limit_arg) {
-    auto items = string_list(items_arg);
-    if (!items) co_return error_of(code::bad_request, "expected a list of items");
-    std::size_t limit = 1000;
-    if (limit_arg) {
-      auto n = rpc::to_non_negative(*limit_arg);
-      if (!n) co_return rpc::not_non_negative(*limit_arg);
-      limit = static_cast<std::size_t>(*n);
-    }
-    co_return co_await run_query(std::move(*items), limit);
-  }
+  COINKIT_DECL boost::asio::awaitable<LocalRpcResult> query(const boost::json::value* items_arg,
+                                                            const boost::json::value* limit_arg);
 
-  boost::asio::awaitable<LocalRpcResult> reorg(const boost::json::value* count_arg) {
-    std::int64_t count = 3;
-    if (count_arg) {
-      auto n = rpc::to_non_negative(*count_arg);
-      if (!n) co_return rpc::not_non_negative(*count_arg);
-      count = *n;
-    }
-    co_return co_await run_reorg(static_cast<int>(count));
-  }
+  COINKIT_DECL boost::asio::awaitable<LocalRpcResult> reorg(const boost::json::value* count_arg);
 
-  boost::asio::awaitable<LocalRpcResult> daemon_url(const boost::json::value* url_arg) {
-    std::string url;
-    if (url_arg && url_arg->is_string()) url = url_arg->get_string();
-    co_return co_await run_daemon_url(std::move(url));
-  }
+  COINKIT_DECL boost::asio::awaitable<LocalRpcResult> daemon_url(const boost::json::value* url_arg);
 
   LocalRpcResult add_peer(const boost::json::value*) {
     return rpc::Fault{code::bad_request, "peer discovery is not implemented by this server"};
   }
 
-  boost::json::value stop() {
-    backend_.request_stop();
-    return boost::json::value("stopping");
-  }
+  COINKIT_DECL boost::json::value stop();
 
   static rpc::Fault error_of(int code, std::string_view message) { return {code, std::string(message)}; }
 
-  boost::asio::awaitable<LocalRpcResult> disconnect_or_log(bool disconnect, const boost::json::value* session_ids) {
-    namespace json = boost::json;
-    auto items = string_list(session_ids);
-    if (!items) co_return error_of(code::bad_request, "expected a list of session IDs");
-    json::array out;
-    bool all = false, none = false, toggle_new = false;
-    std::vector<std::uint64_t> ids;
-    for (const std::string& item : *items) {
-      std::string lower;
-      for (char c : item) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (!item.empty() && item.find_first_not_of("0123456789") == std::string::npos && item.size() < 19)
-        ids.push_back(std::stoull(item));
-      else if (lower == "all")
-        all = true;
-      else if (!disconnect && lower == "none")
-        none = true;
-      else if (!disconnect && lower == "new")
-        toggle_new = true;
-      else
-        out.emplace_back("unknown: " + item);
-    }
-    std::vector<std::string> lines;
-    std::vector<std::uint64_t> found;
-    co_await each_shard([&](Shard& s) {
-      if (all || none) {
-        s.for_each_session([&](Session& c) {
-          if (disconnect)
-            c.close();
-          else
-            c.log_requests(all);
-        });
-      }
-      for (std::uint64_t id : ids)
-        if (Session* c = s.find(id)) {
-          found.push_back(id);
-          if (disconnect) {
-            if (!all) lines.push_back("disconnecting session " + std::to_string(id));
-            c->close();
-          } else if (!all && !none) {
-            c->log_requests(!c->log_requests());
-            lines.push_back((c->log_requests() ? "logging session " : "not logging session ") + std::to_string(id));
-          }
-        }
-    });
-    if (all) lines.insert(lines.begin(), disconnect ? "disconnecting all sessions" : "logging all sessions");
-    if (none) lines.insert(lines.begin(), "logging no sessions");
-    if (all || none) counters_.log_new = all;
-    if (toggle_new) {
-      counters_.log_new = !counters_.log_new;
-      lines.push_back(counters_.log_new ? "logging new sessions" : "not logging new sessions");
-    }
-    for (std::uint64_t id : ids)
-      if (std::find(found.begin(), found.end(), id) == found.end()) out.emplace_back("unknown: " + std::to_string(id));
-    json::array result;
-    for (auto& l : lines) result.emplace_back(l);
-    for (auto& u : out) result.push_back(std::move(u));
-    co_return json::value(std::move(result));
-  }
+  COINKIT_DECL boost::asio::awaitable<LocalRpcResult> disconnect_or_log(bool disconnect,
+                                                                        const boost::json::value* session_ids);
 
   // The backend's commands on the blocking pool. (Closures are made out of the coroutines: GCC 12
   // mishandles lambdas that capture by value inside one.)
@@ -424,3 +232,7 @@ class LocalRpc {
 };
 
 }  // namespace coinkit::electrum
+
+#if COINKIT_HEADER_ONLY
+#include <coinkit/electrum/impl/local_rpc.ipp>
+#endif

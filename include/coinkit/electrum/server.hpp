@@ -10,6 +10,7 @@
 #include <coinkit/electrum/log.hpp>
 #include <coinkit/electrum/query.hpp>
 #include <coinkit/electrum/server_core.hpp>
+#include <coinkit/electrum/server_fwd.hpp>
 #include <coinkit/indexer/flat_cache.hpp>
 #include <coinkit/indexer/indexer.hpp>
 #include <coinkit/indexer/storage/lmdb_storage.hpp>
@@ -33,7 +34,7 @@
 
 namespace coinkit::electrum {
 
-template <CoinPolicy Coin, indexer::Storage S = indexer::LmdbStorage, class Cache = indexer::FlatCache>
+template <CoinPolicy Coin, class S, class Cache>
 class Server final : private LocalRpcBackend {
   static_assert(indexer::Storage<S>, "S must model coinkit::indexer::Storage");
 
@@ -198,9 +199,3 @@ class Server final : private LocalRpcBackend {
 };
 
 }  // namespace coinkit::electrum
-
-namespace coinkit {
-// The mission's name for it: coinkit::ElectrumServer<coinkit::BtcPolicy, coinkit::LmdbStorage>.
-template <CoinPolicy Coin, indexer::Storage S = indexer::LmdbStorage, class Cache = indexer::FlatCache>
-using ElectrumServer = electrum::Server<Coin, S, Cache>;
-}  // namespace coinkit

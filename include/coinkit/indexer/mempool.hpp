@@ -2,6 +2,8 @@
 // deltas, unspent outputs, fees and the fee histogram.
 #pragma once
 
+#include <coinkit/detail/config.hpp>
+
 #include <coinkit/chain/tx_view.hpp>
 #include <coinkit/indexer/detail/hash.hpp>
 #include <coinkit/indexer/schema.hpp>
@@ -89,15 +91,8 @@ class Mempool {
   std::optional<Tx> prepare(ByteSpan raw, const Txid& txid, const auto& find_prevout) const;
   void add(Tx&& tx, std::vector<HashX>& touched);
   void remove(const Txid& txid, std::vector<HashX>& touched);
-  void touch_all(const Tx& tx, std::vector<HashX>& touched) const {
-    for (const auto& [hx, v] : tx.spent) touched.push_back(hx);
-    for (std::size_t i = 0; i < tx.outputs.size(); ++i)
-      if (tx.indexed[i]) touched.push_back(tx.outputs[i].first);
-  }
-  static void unique(std::vector<HashX>& v) {
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-  }
+  COINKIT_DECL void touch_all(const Tx& tx, std::vector<HashX>& touched) const;
+  COINKIT_DECL static void unique(std::vector<HashX>& v);
 
   TxSerParams params_;
   mutable std::shared_mutex mutex_;
@@ -359,3 +354,7 @@ inline FeeHistogram Mempool::fee_histogram() const {
 }
 
 }  // namespace coinkit::indexer
+
+#if COINKIT_HEADER_ONLY
+#include <coinkit/indexer/impl/mempool.ipp>
+#endif

@@ -2,6 +2,8 @@
 // into a queue bounded in bytes.
 #pragma once
 
+#include <coinkit/detail/config.hpp>
+
 #include <coinkit/indexer/prepared_block.hpp>
 #include <coinkit/node/node_client.hpp>
 #include <coinkit/node/retry.hpp>
@@ -36,51 +38,16 @@ class Prefetcher {
   Prefetcher(node::NodeClient& node, Options options) : node_(node), options_(std::move(options)) {}
   ~Prefetcher() { stop(); }
 
-  void start(int next_height) {
-    next_ = next_height;
-    thread_ = std::thread([this] { run(); });
-  }
-  void stop() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    stop_flag_ = true;
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
+  COINKIT_DECL void start(int next_height);
+  COINKIT_DECL void stop();
 
   // The next item, waiting up to `timeout`; nullopt when none came.
-  std::optional<Item> pop(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    // Also woken, once, when the prefetcher finds itself at the node's tip, so the caller sees
-    // caught_up() at once instead of after the timeout.
-    cv_.wait_for(lock, timeout, [&] { return !queue_.empty() || stopping_ || at_tip_; });
-    at_tip_ = false;
-    if (queue_.empty()) return std::nullopt;
-    Item item = std::move(queue_.front());
-    queue_.pop_front();
-    if (auto* b = std::get_if<PreparedBlock>(&item)) bytes_ -= b->size;
-    cv_.notify_all();
-    return item;
-  }
+  COINKIT_DECL std::optional<Item> pop(std::chrono::milliseconds timeout);
 
   // Drops what is queued and fetches from `next_height` on (after a reorg).
-  void restart(int next_height) {
-    std::lock_guard lock(mutex_);
-    queue_.clear(), bytes_ = 0;
-    next_ = next_height;
-    ++generation_;
-    failed_ = false;
-    woken_ = true;
-    cv_.notify_all();
-  }
+  COINKIT_DECL void restart(int next_height);
   // Polls the node now rather than at the next interval.
-  void wake() {
-    std::lock_guard lock(mutex_);
-    woken_ = true;
-    cv_.notify_all();
-  }
+  COINKIT_DECL void wake();
 
   // Time spent fetching from the node and preparing (parsing, hashing), in nanoseconds.
   std::uint64_t fetch_ns() const noexcept { return fetch_ns_.load(); }
@@ -89,102 +56,14 @@ class Prefetcher {
   // The node's height when last asked (-1 before).
   int node_height() const noexcept { return node_height_.load(); }
   // Nothing queued and nothing more on the node.
-  bool caught_up() const {
-    std::lock_guard lock(mutex_);
-    return queue_.empty() && !failed_ && next_ > node_height_.load();
-  }
+  COINKIT_DECL bool caught_up() const;
 
  private:
-  void run() {
-    using namespace std::chrono;
-    double avg_block = 1 << 20;  // bytes per block, to size the batches
-    while (!stop_flag_) {
-      std::uint64_t gen;
-      int next;
-      bool failed;
-      {
-        std::lock_guard lock(mutex_);
-        gen = generation_, next = next_, failed = failed_;
-      }
-      if (failed) {  // after a failure nothing is fetched until restart()
-        idle(options_.poll_interval);
-        continue;
-      }
-      auto count = node::with_retry([&] { return node_.block_count(); }, stop_flag_, options_.retry_log);
-      if (!count) {
-        fail(gen, {count.error().ec, count.error().describe()});
-        continue;
-      }
-      node_height_ = *count;
-      if (next > *count) {
-        std::lock_guard lock(mutex_);
-        at_tip_ = true;
-        cv_.notify_all();
-      }
-      if (next > *count) {
-        idle(options_.poll_interval);
-        continue;
-      }
-      const int n = std::clamp(static_cast<int>((8 << 20) / avg_block), 1, 200);
-      const int batch = std::min(n, *count - next + 1);
-      auto hashes = node::with_retry([&] { return node_.block_hashes(next, batch); }, stop_flag_, options_.retry_log);
-      if (!hashes) {
-        // The node's chain may have shrunk between the two calls: ask again.
-        if (hashes.error().ec == node::error::rpc_error) continue;
-        fail(gen, {hashes.error().ec, hashes.error().describe()});
-        continue;
-      }
-      const auto t0 = steady_clock::now();
-      auto raws = node::with_retry([&] { return node_.blocks(*hashes); }, stop_flag_, options_.retry_log);
-      fetch_ns_ += static_cast<std::uint64_t>(duration_cast<nanoseconds>(steady_clock::now() - t0).count());
-      if (!raws) {
-        if (raws.error().ec == node::error::rpc_error) continue;  // a block reorged away meanwhile
-        fail(gen, {raws.error().ec, raws.error().describe()});
-        continue;
-      }
-      std::size_t total = 0;
-      for (std::size_t i = 0; i < raws->size() && !stop_flag_; ++i) {
-        std::string why;
-        const auto t1 = steady_clock::now();
-        auto b = prepare_block((*raws)[i], next + static_cast<int>(i), options_.format, &why);
-        prepare_ns_ += static_cast<std::uint64_t>(duration_cast<nanoseconds>(steady_clock::now() - t1).count());
-        if (b && b->hash != (*hashes)[i]) b = error::malformed_block, why = "its hash is not the one asked for";
-        if (!b) {
-          fail(gen,
-               {b.error(), "malformed block from the node at height " + std::to_string(next + int(i)) + ": " + why});
-          break;
-        }
-        total += b->size;
-        if (!push(gen, std::move(*b))) break;
-      }
-      if (!raws->empty()) avg_block = 0.8 * avg_block + 0.2 * (double(total) / double(raws->size()) + 1);
-      std::lock_guard lock(mutex_);
-      if (generation_ == gen && !failed_) next_ = next + batch;
-    }
-  }
+  COINKIT_DECL void run();
 
-  bool push(std::uint64_t gen, PreparedBlock&& b) {
-    std::unique_lock lock(mutex_);
-    cv_.wait(lock, [&] { return stopping_ || generation_ != gen || bytes_ < options_.max_bytes; });
-    if (stopping_ || generation_ != gen) return false;
-    bytes_ += b.size;
-    queue_.emplace_back(std::move(b));
-    cv_.notify_all();
-    return true;
-  }
-  void fail(std::uint64_t gen, Failure f) {
-    if (stop_flag_) return;
-    std::lock_guard lock(mutex_);
-    if (generation_ != gen) return;
-    queue_.emplace_back(std::move(f));
-    failed_ = true;
-    cv_.notify_all();
-  }
-  void idle(std::chrono::milliseconds d) {
-    std::unique_lock lock(mutex_);
-    cv_.wait_for(lock, d, [&] { return stopping_ || woken_; });
-    woken_ = false;
-  }
+  COINKIT_DECL bool push(std::uint64_t gen, PreparedBlock&& b);
+  COINKIT_DECL void fail(std::uint64_t gen, Failure f);
+  COINKIT_DECL void idle(std::chrono::milliseconds d);
 
   node::NodeClient& node_;
   Options options_;
@@ -202,3 +81,7 @@ class Prefetcher {
 };
 
 }  // namespace coinkit::indexer
+
+#if COINKIT_HEADER_ONLY
+#include <coinkit/indexer/impl/prefetcher.ipp>
+#endif

@@ -4,6 +4,8 @@
 // calls cannot time out.)
 #pragma once
 
+#include <coinkit/detail/config.hpp>
+
 #include <coinkit/core/error.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -61,31 +63,7 @@ class HttpClient {
   bool is_open() const noexcept { return open_; }
 
   // Connects unless connected.
-  result<void> open() {
-    if (open_) return {};
-    error_code ec;
-    boost::asio::ip::tcp::resolver::results_type endpoints;
-    boost::asio::ip::tcp::resolver resolver(io_);
-    resolver.async_resolve(options_.host, std::to_string(options_.port),
-                           boost::asio::ip::tcp::resolver::numeric_service,
-                           [&](const error_code& e, boost::asio::ip::tcp::resolver::results_type r) {
-                             ec = e;
-                             endpoints = std::move(r);
-                           });
-    run();
-    if (ec) return fail(Stage::resolve, ec);
-    stream_.expires_after(options_.timeout);
-    stream_.async_connect(endpoints, [&](const error_code& e, const boost::asio::ip::tcp::endpoint&) { ec = e; });
-    run();
-    if (ec) {
-      error_code ignored;
-      stream_.socket().close(ignored);
-      return fail(Stage::connect, ec);
-    }
-    stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true), ec);
-    open_ = true;
-    return {};
-  }
+  COINKIT_DECL result<void> open();
 
   // Writes `req` (Host and User-Agent set here) and reads the response into the parser that
   // `make(parser)` emplaces. A request that fails on a kept-alive connection is sent once more
@@ -121,22 +99,11 @@ class HttpClient {
   }
 
   // One request with a string body; the whole response.
-  result<Response> try_request(http::verb method, std::string_view target, std::string body = {},
-                               const Headers& headers = {}) {
-    Request req{method, target, 11};
-    for (const auto& [name, value] : headers) req.set(name, value);
-    req.body() = std::move(body);
-    req.prepare_payload();
-    std::optional<http::response_parser<http::string_body>> parser;
-    if (auto r = exchange(req, parser, [](auto& p) { p.emplace(); }); !r) return r.error();
-    return parser->release();
-  }
+  COINKIT_DECL result<Response> try_request(http::verb method, std::string_view target, std::string body = {},
+                                            const Headers& headers = {});
   // Throwing forms: system_error naming the server.
-  Response request(http::verb method, std::string_view target, std::string body = {}, const Headers& headers = {}) {
-    auto r = try_request(method, target, std::move(body), headers);
-    if (!r) throw system_error(r.error(), std::string(target) + " on " + where());
-    return std::move(*r);
-  }
+  COINKIT_DECL Response request(http::verb method, std::string_view target, std::string body = {},
+                                const Headers& headers = {});
   Response post(std::string_view target, std::string body, const Headers& headers = {}) {
     return request(http::verb::post, target, std::move(body), headers);
   }
@@ -144,24 +111,11 @@ class HttpClient {
     return request(http::verb::get, target, {}, headers);
   }
 
-  void close() noexcept {
-    if (!open_) return;
-    error_code ignored;
-    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
-    buffer_.consume(buffer_.size());
-    open_ = false;
-  }
+  COINKIT_DECL void close() noexcept;
 
  private:
-  void run() {
-    io_.restart();
-    io_.run();
-  }
-  error_code fail(Stage stage, error_code ec) {
-    stage_ = stage;
-    return ec;
-  }
+  COINKIT_DECL void run();
+  COINKIT_DECL error_code fail(Stage stage, error_code ec);
 
   HttpClientOptions options_;
   boost::asio::io_context io_{1};
@@ -172,3 +126,7 @@ class HttpClient {
 };
 
 }  // namespace coinkit::net
+
+#if COINKIT_HEADER_ONLY
+#include <coinkit/net/impl/http_client.ipp>
+#endif

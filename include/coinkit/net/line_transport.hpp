@@ -5,8 +5,8 @@
 #pragma once
 
 #include <coinkit/core/error.hpp>
+#include <coinkit/net/detail/stream.hpp>
 #include <coinkit/net/line_buffer.hpp>
-#include <coinkit/net/stream_detail.hpp>
 #include <coinkit/net/transport.hpp>
 
 #include <boost/asio/any_io_executor.hpp>

@@ -3,6 +3,8 @@
 // (a client that stops reading is dropped instead of slowing the others).
 #pragma once
 
+#include <coinkit/detail/config.hpp>
+
 #include <coinkit/net/http_server.hpp>
 #include <coinkit/net/transport.hpp>
 #include <coinkit/net/websocket_transport.hpp>
@@ -54,17 +56,7 @@ class WebSocketHub {
 
   // Completes the upgrade that `req` asked for and serves the socket until either side closes.
   // Call on the hub's executor (HttpServer's upgrade handler does).
-  void accept(beast::tcp_stream&& stream, Request&& req) {
-    auto& s = *state_;
-    if (s.closed || s.connections.size() >= s.options.max_connections) {
-      beast::error_code ignored;
-      stream.socket().close(ignored);
-      return;
-    }
-    auto conn = std::make_shared<Connection>(s, std::move(stream), s.next_id++);
-    s.connections.emplace(conn->id, conn);
-    asio::co_spawn(s.executor, serve(state_, conn, std::move(req)), asio::detached);
-  }
+  COINKIT_DECL void accept(beast::tcp_stream&& stream, Request&& req);
 
   // Narrows what socket `id` receives to frames published for `key` plus those for everyone.
   void subscribe(Id id, std::string key) {
@@ -76,37 +68,19 @@ class WebSocketHub {
     for (auto& [id, conn] : state_->connections) enqueue(state_, *conn, frame);
   }
   // Queues `frame` on the sockets subscribed to `key` and on those that never subscribed.
-  void publish(const Frame& frame, std::string_view key) {
-    for (auto& [id, conn] : state_->connections)
-      if (!conn->key || *conn->key == key) enqueue(state_, *conn, frame);
-  }
+  COINKIT_DECL void publish(const Frame& frame, std::string_view key);
 
   // Open sockets (handshake done or in progress).
   std::size_t size() const noexcept { return state_->connections.size(); }
   // Sockets that subscribed to some key / to `key`.
-  std::size_t subscribers() const noexcept {
-    std::size_t n = 0;
-    for (const auto& [id, conn] : state_->connections) n += conn->key.has_value();
-    return n;
-  }
-  std::size_t subscribers(std::string_view key) const noexcept {
-    std::size_t n = 0;
-    for (const auto& [id, conn] : state_->connections) n += conn->key && *conn->key == key;
-    return n;
-  }
+  COINKIT_DECL std::size_t subscribers() const noexcept;
+  COINKIT_DECL std::size_t subscribers(std::string_view key) const noexcept;
   // Sockets dropped so far because their send queue overflowed.
   std::size_t dropped() const noexcept { return state_->dropped; }
 
   // Refuses new sockets and closes every open one with 1001 "Server shutdown" (what Bitcart
   // sends), forcing the close after `close_grace`. Safe to call more than once.
-  void close_all() {
-    auto& s = *state_;
-    if (s.closed) return;
-    s.closed = true;
-    for (auto& [id, conn] : s.connections)
-      conn->transport.close_gracefully(websocket::close_code::going_away, "Server shutdown", s.options.close_grace);
-    s.connections.clear();
-  }
+  COINKIT_DECL void close_all();
 
  private:
   struct State;
@@ -141,36 +115,18 @@ class WebSocketHub {
     bool closed = false;
   };
 
-  static WebSocketOptions transport_options(const WebSocketHubOptions& o) {
-    WebSocketOptions w;
-    w.max_message = o.max_message_size;
-    w.high_water = o.max_queued_bytes;  // the hub's readers never wait for their writes
-    w.queue = {o.max_queued_frames, o.max_queued_bytes};
-    w.timeout.handshake_timeout = o.handshake_timeout;
-    w.timeout.idle_timeout = o.idle_timeout;
-    w.timeout.keep_alive_pings = true;
-    w.server = "coinkit";
-    return w;
-  }
+  COINKIT_DECL static WebSocketOptions transport_options(const WebSocketHubOptions& o);
 
-  static void enqueue(const std::shared_ptr<State>& s, Connection& conn, const Frame& frame) {
-    if (conn.transport.is_closed()) return;
-    conn.transport.send(frame);
-    if (conn.transport.overflowed()) {
-      ++s->dropped;
-      // Erasing while publish() iterates would invalidate its iterator: erase later.
-      asio::post(s->executor, [s, id = conn.id] { s->connections.erase(id); });
-      return;
-    }
-    conn.transport.flush();
-  }
+  COINKIT_DECL static void enqueue(const std::shared_ptr<State>& s, Connection& conn, const Frame& frame);
 
-  static asio::awaitable<void> serve(std::shared_ptr<State> s, std::shared_ptr<Connection> conn, Request req) {
-    co_await conn->transport.run(*conn, std::weak_ptr<void>(conn), std::move(req));
-    if (!s->closed) s->connections.erase(conn->id);
-  }
+  COINKIT_DECL static asio::awaitable<void> serve(std::shared_ptr<State> s, std::shared_ptr<Connection> conn,
+                                                  Request req);
 
   std::shared_ptr<State> state_;
 };
 
 }  // namespace coinkit::net
+
+#if COINKIT_HEADER_ONLY
+#include <coinkit/net/impl/websocket_hub.ipp>
+#endif

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <coinkit/core/error.hpp>
+#include <coinkit/net/detail/stream.hpp>
 #include <coinkit/net/send_queue.hpp>
-#include <coinkit/net/stream_detail.hpp>
 #include <coinkit/net/transport.hpp>
 
 #include <boost/asio/as_tuple.hpp>

@@ -21,8 +21,11 @@ namespace coinkit {
 
 // Exit codes: 0 after a clean stop or --help; 1 for a configuration the program refuses, a
 // start-up failure or a fault that stopped it; 2 for a stray argument (after the usage).
-template <Program S>
+// (S is checked inside, not in the declaration, so that a main() can name a server it only
+// declares: with COINKIT_SEPARATE_COMPILATION the shipped servers come compiled.)
+template <class S>
 int run(const Arguments& args, const Environment& env = Environment::process()) {
+  static_assert(Program<S>, "coinkit::run<S>: S must model coinkit::Program");
   const std::string& program = args.program;
   if (args.asks_for_help()) {
     std::cout << S::usage(program);
@@ -68,15 +71,23 @@ int run(const Arguments& args, const Environment& env = Environment::process()) 
   return status;
 }
 
-template <Program S>
+template <class S>
 int run(int argc, char** argv, const Environment& env = Environment::process()) {
   return run<S>(Arguments::of(argc, argv), env);
 }
 
 // The process's own command line: `int main() { return coinkit::run<...>(); }`.
-template <Program S>
+template <class S>
 int run() {
   return run<S>(Arguments::of_process());
 }
 
 }  // namespace coinkit
+
+// Instantiates coinkit::run of a program type once, for a library that ships the program
+// compiled (`COINKIT_RUN_INSTANTIATION(, S)`, see <coinkit/src/>), or declares that instance
+// `extern` for the programs that link it (`COINKIT_RUN_INSTANTIATION(extern, S)`).
+#define COINKIT_RUN_INSTANTIATION(linkage, ...)                                                           \
+  linkage template int coinkit::run<__VA_ARGS__>(const coinkit::Arguments&, const coinkit::Environment&); \
+  linkage template int coinkit::run<__VA_ARGS__>(int, char**, const coinkit::Environment&);               \
+  linkage template int coinkit::run<__VA_ARGS__>();

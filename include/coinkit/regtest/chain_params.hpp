@@ -28,6 +28,9 @@ struct ChainParams {
   std::uint32_t pow_bits = 0x207fffff;             // regtest: no retargeting (fPowNoRetargeting)
   int halving_interval = 150;                      // regtest's nSubsidyHalvingInterval
   Block genesis;
+
+  const AddressFormat& address_format() const noexcept { return network->address; }
+  bool forkid() const noexcept { return sighash == SighashScheme::forkid; }  // BCH's SIGHASH_FORKID
 };
 
 // A genesis block as Core's CreateGenesisBlock builds it: a coinbase with the coin's message

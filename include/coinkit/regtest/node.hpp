@@ -1,6 +1,8 @@
 // Node<Coin>: an embedded regtest node: chain, mining, mempool, validation, reorgs, faucet wallet, persistence.
 #pragma once
 
+#include <coinkit/detail/config.hpp>
+
 #include <coinkit/chain/block.hpp>
 #include <coinkit/chain/block_header.hpp>
 #include <coinkit/chain/hashes.hpp>
@@ -323,4 +325,6 @@ class Node : public BasicNode {
 
 }  // namespace coinkit::regtest
 
+#if COINKIT_HEADER_ONLY
 #include <coinkit/regtest/impl/node.ipp>
+#endif

@@ -12,6 +12,7 @@
 #include <coinkit/program/arguments.hpp>
 #include <coinkit/regtest/chain_params.hpp>
 #include <coinkit/regtest/node.hpp>
+#include <coinkit/regtest/regtest_node_fwd.hpp>
 #include <coinkit/regtest/rpc_server.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -214,7 +215,3 @@ class RegtestNode {
 };
 
 }  // namespace coinkit::regtest
-
-namespace coinkit {
-using regtest::RegtestNode;
-}  // namespace coinkit

@@ -145,8 +145,8 @@ inline net::Response tx(const BasicNode& node, const net::Request& req, std::str
     case Format::bin: return binary(req, raw);
     case Format::hex: return hex(req, raw);
     case Format::json: {
-      const bool forkid = node.params().sighash == SighashScheme::forkid;
-      json::object o = tx_to_json(found->tx, node.params().network->address, forkid);
+      const bool forkid = node.params().forkid();
+      json::object o = tx_to_json(found->tx, node.params().address_format(), forkid);
       if (found->block_hash) o["blockhash"] = found->block_hash->to_hex();
       return json_reply(req, o);
     }

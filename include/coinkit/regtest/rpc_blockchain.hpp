@@ -107,8 +107,8 @@ inline json::object block_json(const BasicNode& node, const BlockInfo& b, int ve
       for (const TxView& tx : view.transactions()) txs.emplace_back(tx.txid.to_hex());
     } else {
       const auto spent = node.block_spent_outputs(b.hash);
-      const AddressFormat& format = node.params().network->address;
-      const bool forkid = node.params().sighash == SighashScheme::forkid;
+      const AddressFormat& format = node.params().address_format();
+      const bool forkid = node.params().forkid();
       // Undo data may or may not hold an (empty) entry for the coinbase.
       const std::size_t n_tx = view.transactions().size();
       const std::size_t skip = spent && spent->size() + 1 == n_tx ? 1 : 0;

@@ -2,6 +2,7 @@
 
 #include <coinkit/address/address.hpp>
 #include <coinkit/chain/block.hpp>
+#include <coinkit/chain/sighash.hpp>
 #include <coinkit/coins/bch.hpp>
 #include <coinkit/coins/btc.hpp>
 #include <coinkit/coins/ltc.hpp>

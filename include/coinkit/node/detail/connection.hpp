@@ -2,6 +2,8 @@
 // node's login: user:password, or the cookie file bitcoind writes at each start.
 #pragma once
 
+#include <coinkit/detail/config.hpp>
+
 #include <coinkit/net/basic_auth.hpp>
 #include <coinkit/net/http_client.hpp>
 #include <coinkit/node/node_failure.hpp>
@@ -59,11 +61,7 @@ class Connection {
   };
   using BinaryResponse = http::response<http::vector_body<std::uint8_t>>;
 
-  explicit Connection(const NodeOptions& options)
-      : options_(options), http_(net::HttpClientOptions{options.host, options.port, options.timeout, "coinkit"}) {
-    req_.version(11);
-    req_.set(http::field::content_type, "application/json");
-  }
+  COINKIT_DECL explicit Connection(const NodeOptions& options);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -77,43 +75,10 @@ class Connection {
 
   // POSTs request_body() to "/" with the credentials. HTTP 401/403 is auth_failed (after one
   // fresh try when the cookie file has changed since this connection read it).
-  NodeResult<Reply> post() {
-    req_.method(http::verb::post);
-    req_.target("/");
-    req_.prepare_payload();
-    for (int attempt = 0;; ++attempt) {
-      std::optional<http::response_parser<http::string_body>> parser;
-      auto r = exchange(parser, [this](auto& p) {
-        reply_body_.clear();  // string_body appends: start empty, keep the capacity
-        p.emplace(std::piecewise_construct, std::make_tuple(std::move(reply_body_)));
-      });
-      if (!r) return r.error();
-      const unsigned status = parser->get().result_int();
-      reply_body_ = std::move(parser->get().body());
-      if (status != 401 && status != 403) return Reply{status, reply_body_};
-      close();
-      if (attempt == 0 && login_.from_cookie) {
-        auto now = read_login(options_);
-        if (now && now->authorization != login_.authorization) continue;
-      }
-      return node_failure(error::auth_failed,
-                          "HTTP " + std::to_string(status) + " from " + where() +
-                              (login_.from_cookie ? " with the cookie of " + options_.cookie_file.string()
-                                                  : " for user '" + options_.user + "'"));
-    }
-  }
+  COINKIT_DECL NodeResult<Reply> post();
 
   // GETs `target` (REST), body as bytes.
-  NodeResult<BinaryResponse> get(std::string_view target) {
-    req_.method(http::verb::get);
-    req_.target(target);
-    req_.body().clear();
-    req_.prepare_payload();
-    std::optional<http::response_parser<http::vector_body<std::uint8_t>>> parser;
-    auto r = exchange(parser, [](auto& p) { p.emplace(); });
-    if (!r) return r.error();
-    return parser->release();
-  }
+  COINKIT_DECL NodeResult<BinaryResponse> get(std::string_view target);
 
   void close() noexcept { http_.close(); }
 
@@ -131,19 +96,7 @@ class Connection {
     return {};
   }
 
-  NodeFailure unreachable(const error_code& ec) const {
-    using Stage = net::HttpClient::Stage;
-    std::string what;
-    if (http_.failed_stage() == Stage::resolve)
-      what = "cannot resolve " + options_.host + ": " + ec.message();
-    else if (ec == boost::beast::error::timeout)
-      what = http_.failed_stage() == Stage::connect
-                 ? std::string("connect timed out")
-                 : "no answer within " + std::to_string(options_.timeout.count()) + " ms";
-    else
-      what = ec.message();
-    return node_failure(error::unreachable, where() + ": " + what);
-  }
+  COINKIT_DECL NodeFailure unreachable(const error_code& ec) const;
 
   const NodeOptions& options_;
   net::HttpClient http_;
@@ -153,3 +106,7 @@ class Connection {
 };
 
 }  // namespace coinkit::node::detail
+
+#if COINKIT_HEADER_ONLY
+#include <coinkit/node/detail/impl/connection.ipp>
+#endif

@@ -58,7 +58,7 @@ template <class Digest>
 ScriptCheck check_ecdsa(ByteSpan sig, ByteSpan pubkey_bytes, const ChainParams& params, bool witness,
                         Digest digest_of) {
   if (sig.empty()) return ScriptCheck::fail(ScriptCheck::mandatory, err_eval_false);
-  if (params.sighash == SighashScheme::forkid && sig.size() == 65) {
+  if (params.forkid() && sig.size() == 65) {
     // Bitcoin Cash: a 64-byte signature plus hash type is Schnorr (2019-05-15 upgrade).
     const std::uint32_t hash_type = sig.back();
     if (!(hash_type & sighash_forkid))
@@ -77,7 +77,7 @@ ScriptCheck check_ecdsa(ByteSpan sig, ByteSpan pubkey_bytes, const ChainParams& 
   const std::uint32_t hash_type = sig.back();
   auto parsed = EcdsaSignature::parse_der(der);
   if (!parsed) return ScriptCheck::fail(ScriptCheck::mandatory, err_der);
-  const bool forkid = params.sighash == SighashScheme::forkid;
+  const bool forkid = params.forkid();
   if (forkid && !(hash_type & sighash_forkid))
     return ScriptCheck::fail(ScriptCheck::mandatory, "Signature must use SIGHASH_FORKID");
   if (!forkid && (hash_type & sighash_forkid))
@@ -114,7 +114,7 @@ inline ScriptCheck verify_input(const Transaction& tx, const PrecomputedTxData& 
   const ByteSpan spk = spent.script_pubkey;
   std::vector<ByteSpan> pushes;
   const bool push_only = split_pushes(in.script_sig, pushes);
-  const bool forkid = params.sighash == SighashScheme::forkid;
+  const bool forkid = params.forkid();
 
   auto legacy_digest = [&](ByteSpan script_code) {
     return [&, script_code](std::uint32_t hash_type) -> result<Hash256> {

@@ -1,0 +1,254 @@
+// NodeState's mempool: Core's transaction checks, acceptance and eviction, and its rebuild after a reorg.
+// Compiled once with COINKIT_SEPARATE_COMPILATION, else inline (see regtest/impl/node.ipp).
+#pragma once
+
+#include <coinkit/regtest/detail/node_state.hpp>
+
+namespace coinkit::regtest::detail {
+
+std::string NodeState::check_transaction(const Transaction& tx) const {
+  if (tx.inputs().empty()) return "bad-txns-vin-empty";
+  if (tx.outputs().empty()) return "bad-txns-vout-empty";
+  if (tx.stripped_size() * witness_scale_factor > 4'000'000) return "bad-txns-oversize";
+  std::int64_t total = 0;
+  for (const TxOut& o : tx.outputs()) {
+    if (o.value < 0) return "bad-txns-vout-negative";
+    if (o.value > max_money) return "bad-txns-vout-toolarge";
+    total += o.value;
+    if (total > max_money) return "bad-txns-txouttotal-toolarge";
+  }
+  boost::unordered_flat_set<OutPoint, Hasher> seen;
+  for (const TxIn& in : tx.inputs())
+    if (!seen.insert(in.prevout).second) return "bad-txns-inputs-duplicate";
+  if (tx.is_coinbase()) {
+    const std::size_t n = tx.inputs()[0].script_sig.size();
+    if (n < 2 || n > 100) return "bad-cb-length";
+  } else {
+    for (const TxIn& in : tx.inputs())
+      if (in.prevout.is_null()) return "bad-txns-prevout-null";
+  }
+  return {};
+}
+
+bool NodeState::is_final(const Transaction& tx, int height, std::uint32_t mtp) {
+  if (tx.lock_time() == 0) return true;
+  const std::int64_t limit = tx.lock_time() < 500'000'000 ? height : static_cast<std::int64_t>(mtp);
+  if (static_cast<std::int64_t>(tx.lock_time()) < limit) return true;
+  for (const TxIn& in : tx.inputs())
+    if (in.sequence != TxIn::sequence_final) return false;
+  return true;
+}
+
+ScriptCheck NodeState::verify_scripts_of(const Transaction& tx, std::vector<TxOut> spent) const {
+  bool taproot = false;
+  for (const TxOut& o : spent) taproot |= classify(o.script_pubkey) == ScriptType::p2tr;
+  const PrecomputedTxData pre = taproot ? PrecomputedTxData(tx, spent) : PrecomputedTxData(tx);
+  ScriptCheck worst;
+  for (std::size_t i = 0; i < tx.inputs().size(); ++i) {
+    ScriptCheck c = verify_input(tx, pre, i, spent[i], params_);
+    if (c.kind == ScriptCheck::mandatory) return c;
+    if (c.kind != ScriptCheck::ok && worst.kind == ScriptCheck::ok) worst = std::move(c);
+  }
+  return worst;
+}
+
+NodeError NodeState::reject(std::string reason, std::string detail) {
+  std::string msg = detail.empty() ? reason : reason + ", " + detail;
+  return NodeError(rpc_error::verify_rejected, std::move(msg), std::move(reason));
+}
+
+NodeResult<AcceptResult> NodeState::accept(const Transaction& tx, const AcceptOptions& o) {
+  if (auto r = check_transaction(tx); !r.empty()) return reject(r);
+  if (tx.is_coinbase()) return reject("coinbase");
+  const std::uint32_t max_version = params_.canonical_tx_order ? 2 : 3;
+  if (tx.version() < 1 || tx.version() > max_version) return reject("version");
+  if (tx.weight() > max_standard_tx_weight) return reject("tx-size");
+  std::size_t op_returns = 0;
+  for (const TxIn& in : tx.inputs()) {
+    if (in.script_sig.size() > 1650) return reject("scriptsig-size");
+    std::vector<ByteSpan> pushes;
+    if (!split_pushes(in.script_sig, pushes)) return reject("scriptsig-not-pushonly");
+  }
+  for (const TxOut& out : tx.outputs()) {
+    const ScriptType t = classify(out.script_pubkey);
+    if (t == ScriptType::nonstandard) return reject("scriptpubkey");
+    if (t == ScriptType::null_data) {
+      if (out.script_pubkey.size() > max_op_return_relay) return reject("scriptpubkey");
+      ++op_returns;
+    } else if (out.value < dust_threshold(out)) {
+      return reject("dust");
+    }
+  }
+  if (op_returns > 1) return reject("multi-op-return");
+  if (params_.canonical_tx_order) {
+    if (tx.size() < 100) return reject("bad-txns-undersize");
+  } else if (tx.stripped_size() < 65) {
+    return reject("tx-size-small");
+  }
+  if (!is_final(tx, height() + 1, tip()->mtp)) return reject("non-final");
+  if (auto it = mempool_.find(tx.txid()); it != mempool_.end()) {
+    if (it->second.tx.wtxid() == tx.wtxid()) return reject("txn-already-in-mempool");
+    return reject("txn-same-nonwitness-data-in-mempool");
+  }
+  for (const TxIn& in : tx.inputs())
+    if (mempool_spends_.contains(in.prevout)) return reject("txn-mempool-conflict");
+
+  // Inputs.
+  std::vector<TxOut> spent;
+  spent.reserve(tx.inputs().size());
+  std::vector<Txid> parents;
+  std::int64_t in_value = 0;
+  for (const TxIn& in : tx.inputs()) {
+    if (auto p = mempool_.find(in.prevout.txid); p != mempool_.end()) {
+      if (in.prevout.index >= p->second.tx.outputs().size())
+        return NodeError(rpc_error::verify_error, "bad-txns-inputs-missingorspent", "bad-txns-inputs-missingorspent");
+      spent.push_back(p->second.tx.outputs()[in.prevout.index]);
+      if (std::find(parents.begin(), parents.end(), in.prevout.txid) == parents.end())
+        parents.push_back(in.prevout.txid);
+    } else if (auto u = utxos_.find(in.prevout); u != utxos_.end()) {
+      const UtxoCoin& c = u->second;
+      const int depth = height() + 1 - c.height;
+      if (c.coinbase && depth < params_.coinbase_maturity)
+        return reject("bad-txns-premature-spend-of-coinbase",
+                      "tried to spend coinbase at depth " + std::to_string(depth));
+      spent.push_back(c.out);
+    } else {
+      for (std::uint32_t n = 0; n < tx.outputs().size(); ++n)
+        if (utxos_.contains(OutPoint{tx.txid(), n}))
+          return NodeError(rpc_error::verify_already_in_chain, "Transaction outputs already in utxo set",
+                           "txn-already-known");
+      return NodeError(rpc_error::verify_error, "bad-txns-inputs-missingorspent", "bad-txns-inputs-missingorspent");
+    }
+    in_value += spent.back().value;
+    if (spent.back().value < 0 || in_value > max_money) return reject("bad-txns-inputvalues-outofrange");
+  }
+  std::int64_t out_value = 0;
+  for (const TxOut& out : tx.outputs()) out_value += out.value;
+  if (in_value < out_value)
+    return reject("bad-txns-in-belowout",
+                  "value in (" + format_money(in_value) + ") < value out (" + format_money(out_value) + ")");
+  const std::int64_t fee = in_value - out_value;
+  const std::size_t vsize = tx.vsize();
+  if (!o.from_reorg) {
+    const std::int64_t min_fee = fee_for(opt_.min_relay_fee_sat_per_kvb, vsize);
+    if (fee < min_fee) return reject("min relay fee not met", std::to_string(fee) + " < " + std::to_string(min_fee));
+  }
+  if (o.verify_scripts) {
+    ScriptCheck c = verify_scripts_of(tx, spent);
+    if (c.kind == ScriptCheck::unsupported) return reject("bad-txns-nonstandard-inputs", c.error);
+    if (c.kind == ScriptCheck::non_mandatory) return reject("non-mandatory-script-verify-flag (" + c.error + ")");
+    if (c.kind == ScriptCheck::mandatory) return reject("mandatory-script-verify-flag-failed (" + c.error + ")");
+  }
+  if (o.max_fee_rate > 0 && fee > fee_for(o.max_fee_rate, vsize)) {
+    if (o.test_only) return reject("max-fee-exceeded");
+    return NodeError(rpc_error::verify_error, "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)",
+                     "max-fee-exceeded");
+  }
+  AcceptResult result{tx.txid(), tx.wtxid(), fee, vsize};
+  if (o.test_only) return result;
+
+  // Finalize.
+  MempoolTx m{tx, fee, vsize, tx.weight(), tx.size(), now(), height(), mempool_seq_++, std::move(parents), {}};
+  for (const Txid& p : m.parents) mempool_.find(p)->second.children.push_back(tx.txid());
+  for (const TxIn& in : tx.inputs()) mempool_spends_.emplace(in.prevout, tx.txid());
+  for (std::uint32_t n = 0; n < tx.outputs().size(); ++n)
+    if (is_faucet_script(tx.outputs()[n].script_pubkey)) owned_.insert_or_assign(OutPoint{tx.txid(), n}, -1);
+  mempool_order_.emplace(m.sequence, tx.txid());
+  mempool_.emplace(tx.txid(), std::move(m));
+  return result;
+}
+
+void NodeState::erase_from_mempool(const Txid& txid, bool confirmed) {
+  auto it = mempool_.find(txid);
+  if (it == mempool_.end()) return;
+  MempoolTx& m = it->second;
+  for (const TxIn& in : m.tx.inputs()) mempool_spends_.erase(in.prevout);
+  for (const Txid& p : m.parents) {
+    auto pit = mempool_.find(p);
+    if (pit != mempool_.end()) std::erase(pit->second.children, txid);
+  }
+  for (const Txid& c : m.children) {
+    auto cit = mempool_.find(c);
+    if (cit != mempool_.end()) std::erase(cit->second.parents, txid);
+  }
+  if (!confirmed)
+    for (std::uint32_t n = 0; n < m.tx.outputs().size(); ++n) owned_.erase(OutPoint{txid, n});
+  mempool_order_.erase(m.sequence);
+  mempool_.erase(it);
+}
+
+void NodeState::erase_with_descendants(const Txid& txid) {
+  std::vector<Txid> stack{txid};
+  std::vector<Txid> order;
+  boost::unordered_flat_set<Txid, Hasher> seen;
+  while (!stack.empty()) {
+    Txid t = stack.back();
+    stack.pop_back();
+    if (!seen.insert(t).second) continue;
+    auto it = mempool_.find(t);
+    if (it == mempool_.end()) continue;
+    order.push_back(t);
+    for (const Txid& c : it->second.children) stack.push_back(c);
+  }
+  for (const Txid& t : order) erase_from_mempool(t, false);
+}
+
+void NodeState::remove_for_block(const Transaction& tx) {
+  if (mempool_.contains(tx.txid())) {
+    erase_from_mempool(tx.txid(), true);
+    return;
+  }
+  for (const TxIn& in : tx.inputs()) {
+    auto it = mempool_spends_.find(in.prevout);
+    if (it != mempool_spends_.end()) erase_with_descendants(it->second);
+  }
+}
+
+void NodeState::rebuild_mempool(std::vector<Transaction> returned) {
+  std::vector<Transaction> old;
+  old.reserve(mempool_.size());
+  for (auto& [seq, txid] : mempool_order_) old.push_back(std::move(mempool_.find(txid)->second.tx));
+  std::vector<std::int64_t> times;
+  mempool_.clear();
+  mempool_spends_.clear();
+  mempool_order_.clear();
+  boost::unordered::erase_if(owned_, [](const auto& kv) { return kv.second == -1; });
+  AcceptOptions o;
+  o.verify_scripts = false;  // every one of them was verified when it first entered
+  o.from_reorg = true;
+  for (const Transaction& tx : returned) (void)accept(tx, o);
+  o.from_reorg = false;
+  for (const Transaction& tx : old) (void)accept(tx, o);
+}
+
+MempoolEntryInfo NodeState::entry_info(const MempoolTx& m) const {
+  MempoolEntryInfo i;
+  i.txid = m.tx.txid();
+  i.wtxid = m.tx.wtxid();
+  i.fee = m.fee;
+  i.vsize = m.vsize;
+  i.weight = m.weight;
+  i.time = m.time;
+  i.height = m.height;
+  i.depends = m.parents;
+  i.spent_by = m.children;
+  auto walk = [&](bool up, std::size_t& count, std::size_t& size, std::int64_t& fees) {
+    boost::unordered_flat_set<Txid, Hasher> seen;
+    std::vector<const MempoolTx*> stack{&m};
+    while (!stack.empty()) {
+      const MempoolTx* x = stack.back();
+      stack.pop_back();
+      if (!seen.insert(x->tx.txid()).second) continue;
+      ++count, size += x->vsize, fees += x->fee;
+      for (const Txid& t : up ? x->parents : x->children) {
+        auto it = mempool_.find(t);
+        if (it != mempool_.end()) stack.push_back(&it->second);
+      }
+    }
+  };
+  walk(true, i.ancestor_count, i.ancestor_size, i.ancestor_fees);
+  walk(false, i.descendant_count, i.descendant_size, i.descendant_fees);
+  return i;
+}
+
+}  // namespace coinkit::regtest::detail
