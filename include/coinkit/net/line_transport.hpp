@@ -6,8 +6,8 @@
 
 #include <coinkit/core/error.hpp>
 #include <coinkit/net/detail/stream.hpp>
+#include <coinkit/net/detail/transport_base.hpp>
 #include <coinkit/net/line_buffer.hpp>
-#include <coinkit/net/transport.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -40,12 +40,15 @@ struct LineLimits {
 // Stream: tcp::socket or ssl::stream<tcp::socket>. An idle connection holds no read buffer: it
 // waits for readability first (for TLS, when OpenSSL has nothing buffered), then reads.
 template <class Stream>
-class LineTransport final : public Transport {
+class LineTransport final : public detail::TransportBase<LineTransport<Stream>> {
+  using Base = detail::TransportBase<LineTransport<Stream>>;
+  using Base::closed_, Base::owner_, Base::wake_, Base::writing_, Base::close_after;
+  using Clock = Transport::Clock;
   static constexpr bool tls = detail::is_ssl_stream<Stream>::value;
 
  public:
   LineTransport(Stream stream, LineLimits limits)
-      : stream_(std::move(stream)), limits_(limits), in_(limits.max_line), wake_(stream_.get_executor()) {}
+      : Base(stream.get_executor()), stream_(std::move(stream)), limits_(limits), in_(limits.max_line) {}
 
   boost::asio::ip::tcp::socket& socket() noexcept { return detail::tcp_socket(stream_); }
   Stream& stream() noexcept { return stream_; }
@@ -133,11 +136,7 @@ class LineTransport final : public Transport {
 
   void send(std::string_view message) override {
     if (closed_) return;
-    if (queued_bytes() + message.size() + 1 > limits_.max_queued) {
-      overflowed_ = true;
-      close();  // a peer that never reads: memory stays bounded
-      return;
-    }
+    if (queued_bytes() + message.size() + 1 > limits_.max_queued) return this->overflow();
     out_ += message;
     out_ += '\n';
   }
@@ -153,42 +152,17 @@ class LineTransport final : public Transport {
       out_.erase(0, n);
       if (out_.empty()) return drained();
     }
-    auto keep = owner_.lock();
+    auto keep = this->start_write();
     if (!keep) return close();
-    writing_ = true;
-    since_ = Clock::now();
     sending_.swap(out_);
     boost::asio::async_write(stream_, boost::asio::buffer(sending_),
                              [this, keep = std::move(keep)](error_code ec, std::size_t) { written(ec); });
   }
 
-  void close() override {
-    if (closed_) return;
-    closed_ = true;
-    error_code ignored;
-    socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-    socket().close(ignored);
-    wake_.cancel();
-  }
-
-  bool is_closed() const noexcept override { return closed_; }
+  using Base::close;
   std::size_t queued_bytes() const noexcept override { return out_.size() + sending_.size(); }
-  std::optional<Clock::time_point> writing_since() const noexcept override {
-    if (!writing_) return std::nullopt;
-    return since_;
-  }
-  bool overflowed() const noexcept override { return overflowed_; }
 
  private:
-  // Closes after `d` unless closed by then. (Out of run(): GCC 12 mishandles lambdas that
-  // capture by value inside a coroutine.)
-  void close_after(std::chrono::steady_clock::duration d) {
-    wake_.expires_after(d);
-    wake_.async_wait([this, keep = owner_.lock()](error_code e) {
-      if (!e) close();
-    });
-  }
-
   void written(error_code ec) {
     writing_ = false;
     sending_.clear();
@@ -207,10 +181,6 @@ class LineTransport final : public Transport {
   LineLimits limits_;
   LineBuffer in_;
   std::string out_, sending_;
-  boost::asio::steady_timer wake_;  // cancelled to wake the reader waiting on it
-  std::weak_ptr<void> owner_;
-  Clock::time_point since_{};
-  bool writing_ = false, closed_ = false, overflowed_ = false;
 };
 
 }  // namespace coinkit::net

@@ -5,8 +5,8 @@
 
 #include <coinkit/core/error.hpp>
 #include <coinkit/net/detail/stream.hpp>
+#include <coinkit/net/detail/transport_base.hpp>
 #include <coinkit/net/send_queue.hpp>
-#include <coinkit/net/transport.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -46,7 +46,10 @@ struct WebSocketOptions {
 // Next: tcp::socket or ssl::stream<tcp::socket> (the handshake is read here), or a
 // beast::tcp_stream whose upgrade request an HTTP server already read.
 template <class Next>
-class WebSocketTransport final : public Transport {
+class WebSocketTransport final : public detail::TransportBase<WebSocketTransport<Next>> {
+  using Base = detail::TransportBase<WebSocketTransport<Next>>;
+  using Base::closed_, Base::owner_, Base::wake_, Base::writing_, Base::close_after;
+  using Clock = Transport::Clock;
   static constexpr bool tls = detail::is_ssl_stream<Next>::value;
 
  public:
@@ -54,7 +57,7 @@ class WebSocketTransport final : public Transport {
   using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_body>;
 
   WebSocketTransport(Next next, WebSocketOptions options)
-      : ws_(std::move(next)), options_(std::move(options)), queue_(options_.queue), wake_(ws_.get_executor()) {}
+      : Base(next.get_executor()), ws_(std::move(next)), options_(std::move(options)), queue_(options_.queue) {}
 
   boost::asio::ip::tcp::socket& socket() noexcept { return detail::tcp_socket(ws_); }
 
@@ -134,30 +137,18 @@ class WebSocketTransport final : public Transport {
   // A frame shared with other sockets (an event published to many).
   void send(Frame frame) {
     if (closed_ || closing_) return;
-    if (!queue_.push(std::move(frame))) {
-      overflowed_ = true;
-      close();
-    }
+    if (!queue_.push(std::move(frame))) this->overflow();
   }
 
   void flush() override {
     if (writing_ || queue_.empty() || closed_ || closing_ || !open_) return;
-    auto keep = owner_.lock();
+    auto keep = this->start_write();
     if (!keep) return close();
-    writing_ = true;
-    since_ = Clock::now();
     ws_.async_write(boost::asio::buffer(*queue_.front()),
                     [this, keep = std::move(keep)](error_code ec, std::size_t) { written(ec); });
   }
 
-  void close() override {
-    if (closed_) return;
-    closed_ = true;
-    error_code ignored;
-    socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-    socket().close(ignored);
-    wake_.cancel();
-  }
+  using Base::close;
 
   // The close handshake with `code` and `reason` (what is queued is dropped), forced after `grace`.
   void close_gracefully(boost::beast::websocket::close_code code, std::string_view reason,
@@ -171,26 +162,11 @@ class WebSocketTransport final : public Transport {
                     [this, keep = owner_.lock()](error_code) { close(); });
   }
 
-  bool is_closed() const noexcept override { return closed_; }
   bool is_open() const noexcept { return open_ && !closed_; }
   std::size_t queued_bytes() const noexcept override { return queue_.bytes(); }
   std::size_t queued_frames() const noexcept { return queue_.size(); }
-  std::optional<Clock::time_point> writing_since() const noexcept override {
-    if (!writing_) return std::nullopt;
-    return since_;
-  }
-  bool overflowed() const noexcept override { return overflowed_; }
 
  private:
-  // Closes after `d` unless closed by then. (Out of run(): GCC 12 mishandles lambdas that
-  // capture by value inside a coroutine.)
-  void close_after(std::chrono::steady_clock::duration d) {
-    wake_.expires_after(d);
-    wake_.async_wait([this, keep = owner_.lock()](error_code e) {
-      if (!e) close();
-    });
-  }
-
   void written(error_code ec) {
     writing_ = false;
     if (!queue_.empty()) queue_.pop();
@@ -203,10 +179,7 @@ class WebSocketTransport final : public Transport {
   WebSocketOptions options_;
   SendQueue queue_;
   boost::beast::flat_buffer in_;
-  boost::asio::steady_timer wake_;
-  std::weak_ptr<void> owner_;
-  Clock::time_point since_{};
-  bool open_ = false, writing_ = false, closing_ = false, closed_ = false, overflowed_ = false;
+  bool open_ = false, closing_ = false;
 };
 
 }  // namespace coinkit::net

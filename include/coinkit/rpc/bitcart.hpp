@@ -170,17 +170,7 @@ struct Bitcart {
   }
 
   // fault_error keeps its code; any other exception is Fault{0, what()} (the spec decides).
-  Fault fault(std::exception_ptr e) const {
-    try {
-      std::rethrow_exception(e);
-    } catch (const fault_error& f) {
-      return f.fault();
-    } catch (const std::exception& x) {
-      return Fault{0, x.what()};
-    } catch (...) {
-      return Fault{0, "unknown exception"};
-    }
-  }
+  Fault fault(std::exception_ptr e) const { return fault_of(e, 0); }
 
  private:
   std::string argument_error(std::string_view kind, const MethodInfo& m, std::string_view param,

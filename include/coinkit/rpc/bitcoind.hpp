@@ -250,17 +250,7 @@ struct Bitcoind {
   }
 
   // ExecuteCommand: a fault_error keeps its code; anything else is RPC_MISC_ERROR.
-  Fault fault(std::exception_ptr e) const {
-    try {
-      std::rethrow_exception(e);
-    } catch (const fault_error& f) {
-      return f.fault();
-    } catch (const std::exception& x) {
-      return Fault{bitcoind_code::misc_error, x.what()};
-    } catch (...) {
-      return Fault{bitcoind_code::misc_error, "unknown exception"};
-    }
-  }
+  Fault fault(std::exception_ptr e) const { return fault_of(e, bitcoind_code::misc_error); }
 
  private:
   static Fault expected(const json::value& v, std::string_view type) {

@@ -5,6 +5,7 @@
 #include <boost/assert/source_location.hpp>
 #include <boost/system/result.hpp>
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -45,6 +46,20 @@ class fault_error : public std::runtime_error {
  private:
   int code_;
 };
+
+// The fault of a method's exception: a fault_error keeps its own; any other exception keeps its
+// message under `other_code` (each dialect has its catch-all code).
+inline Fault fault_of(std::exception_ptr e, int other_code) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const fault_error& f) {
+    return f.fault();
+  } catch (const std::exception& x) {
+    return Fault{other_code, x.what()};
+  } catch (...) {
+    return Fault{other_code, "unknown exception"};
+  }
+}
 
 // Makes Outcome<T>::value() throw fault_error.
 [[noreturn]] inline void throw_exception_from_error(const Fault& f, const boost::source_location&) {
