@@ -29,7 +29,8 @@ struct DogePolicy : coinkit::BtcPolicy {
         {.p2pkh_prefix = 0x1e, .p2sh_prefix = 0x16},
         0x9e,
         ext_keys,
-        {22556, 22555, 50001, 50002}}}};
+        {22556, 22555, 50001, 50002},
+        3}}};  // SLIP-44: Dogecoin
 };
 static_assert(coinkit::CoinPolicy<DogePolicy>);
 // ----------------------------------------------------------------------------------------

@@ -16,3 +16,4 @@
 #include <coinkit/program.hpp>
 #include <coinkit/regtest.hpp>
 #include <coinkit/rpc.hpp>
+#include <coinkit/wallet.hpp>

@@ -45,6 +45,8 @@ struct Network {
   // SLIP-132 rows; the first row of a txin type is the one used to write keys of that type.
   std::span<const ExtKeyVersion> ext_key_versions;
   Ports ports;
+  // SLIP-44 coin type, the second level of BIP44/49/84 paths; 1 on every test network.
+  std::uint32_t bip44_coin_type = 1;
 };
 
 }  // namespace coinkit

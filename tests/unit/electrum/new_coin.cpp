@@ -46,6 +46,7 @@ struct DogePolicy : BtcPolicy {
       0x9e,
       doge_ext_keys,
       {18444, 18332, 50001, 50002},
+      1,
   }}};
 };
 static_assert(CoinPolicy<DogePolicy>);

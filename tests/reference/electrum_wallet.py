@@ -1,0 +1,49 @@
+#!/usr/bin/python3
+"""What Debian's Electrum 4.3.4 makes of a wallet's key text: the independent reference of
+coinkit's wallet tests. Reads a JSON list of {"network", "text"[, "bip39_derivation"]} on stdin, writes one JSON object
+per entry on stdout: {"ok", "error", "validatekey", "mpk", "txin_type", "receiving", "change"}.
+Offline: no network, no file (restore_wallet_from_text with path=None)."""
+import json
+import sys
+import tempfile
+
+from electrum import constants, keystore
+from electrum.simple_config import SimpleConfig
+from electrum.wallet import restore_wallet_from_text
+from electrum.util import BitcoinException, create_and_start_event_loop
+
+NETWORKS = {"mainnet": constants.set_mainnet, "testnet": constants.set_testnet, "regtest": constants.set_regtest}
+
+
+def describe(text, config, bip39_derivation=None):
+    out = {"validatekey": bool(keystore.is_master_key(text) or keystore.is_seed(text))}
+    try:
+        if bip39_derivation:  # Electrum's own BIP39 keystore, restored from its xpub
+            root_seed = keystore.bip39_to_seed(text, "")
+            xtype = keystore.xtype_from_derivation(bip39_derivation)
+            text = keystore.from_bip43_rootseed(root_seed, derivation=bip39_derivation, xtype=xtype).get_master_public_key()
+        wallet = restore_wallet_from_text(text, path=None, config=config)["wallet"]
+    except (Exception, BitcoinException) as e:
+        out.update(ok=False, error=str(e))
+        return out
+    out.update(ok=True, error="", mpk=wallet.get_master_public_key(), txin_type=wallet.txin_type,
+               receiving=list(wallet.get_receiving_addresses()), change=list(wallet.get_change_addresses()))
+    return out
+
+
+def main():
+    cases = json.load(sys.stdin)
+    loop, stop_loop, loop_thread = create_and_start_event_loop()  # wallets expect one
+    with tempfile.TemporaryDirectory() as home:
+        config = SimpleConfig({"electrum_path": home, "offline": True})
+        results = []
+        for case in cases:
+            NETWORKS[case["network"]]()
+            results.append(describe(case["text"], config, case.get("bip39_derivation")))
+    loop.call_soon_threadsafe(stop_loop.set_result, 1)
+    loop_thread.join(timeout=10)
+    json.dump(results, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

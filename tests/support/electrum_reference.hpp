@@ -1,0 +1,34 @@
+// What Debian's Electrum 4.3.4 makes of wallet key texts (tests/reference/electrum_wallet.py,
+// run offline under /usr/bin/python3): the independent reference of the wallet tests.
+#pragma once
+
+#include <support/temp_dir.hpp>
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+namespace coinkit::test {
+
+// One result object per case ({"network", "text"[, "bip39_derivation"]}), in order.
+inline boost::json::array electrum_reference(const boost::json::array& cases) {
+  TempDir dir("electrum-ref");
+  dir.write("cases.json", boost::json::serialize(cases));
+  const std::string command = "/usr/bin/python3 " COINKIT_ELECTRUM_REFERENCE " < " + (dir.path / "cases.json").string();
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) throw std::runtime_error("cannot run " + command);
+  std::string out;
+  char buf[65536];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+  if (const int status = ::pclose(pipe); status != 0)
+    throw std::runtime_error("the Electrum reference failed (is python3-electrum installed?): " + command);
+  boost::json::array results = boost::json::parse(out).as_array();
+  if (results.size() != cases.size()) throw std::runtime_error("the Electrum reference answered a different count");
+  return results;
+}
+
+}  // namespace coinkit::test
