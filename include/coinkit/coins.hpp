@@ -9,3 +9,4 @@
 #include <coinkit/coins/genesis.hpp>
 #include <coinkit/coins/ltc.hpp>
 #include <coinkit/coins/network.hpp>
+#include <coinkit/coins/retarget.hpp>

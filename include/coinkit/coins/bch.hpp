@@ -19,6 +19,8 @@ struct BchPolicy : BtcPolicy {
   static constexpr std::uint32_t fork_id = 0;  // SIGHASH_FORKID with fork id 0
   static constexpr std::uint16_t daemon_port = 5004;
   static constexpr bool canonical_tx_order = true;  // CTOR since November 2018
+  // ASERT (since November 2020) sets every block's target: not Bitcoin's periods.
+  static constexpr Retarget retarget = {};
 
   // Same genesis blocks as Bitcoin: the chains split at block 478559.
   static constexpr std::array<Network, 3> networks = {{

@@ -3,6 +3,7 @@
 
 #include <coinkit/coins/coin_policy.hpp>
 #include <coinkit/coins/network.hpp>
+#include <coinkit/coins/retarget.hpp>
 #include <coinkit/core/sha256.hpp>
 
 #include <array>
@@ -40,6 +41,9 @@ struct BtcPolicy {
   // The chain: 80-byte headers whose proof of work is their double SHA-256 (the block hash).
   static constexpr std::size_t header_size = 80;
   static Hash256 pow_hash(ByteSpan header) noexcept { return sha256d(header); }
+  // Mainnet: two weeks of 10-minute blocks; test networks allow easier blocks (unchecked), and
+  // regtest never retargets.
+  static constexpr Retarget retarget = {2016, 14 * 24 * 3600, 0x1d00ffff, false};
   static constexpr bool canonical_tx_order = false;
   static constexpr GenesisParams regtest_genesis = {
       .message = "The Times 03/Jan/2009 Chancellor on brink of second bailout for banks",

@@ -30,6 +30,9 @@ struct LtcPolicy : BtcPolicy {
 
   // Scrypt proof of work; the genesis message of Litecoin's launch.
   static Hash256 pow_hash(ByteSpan header) { return scrypt_1024_1_1(header); }
+  // 3.5 days of 2.5-minute blocks, the period measured from the block before it (Litecoin's fix
+  // of Bitcoin's off-by-one).
+  static constexpr Retarget retarget = {2016, 302400, 0x1e0fffff, true};
   static constexpr GenesisParams regtest_genesis = {
       .message = "NY Times 05/Oct/2011 Steve Jobs, Apple\xe2\x80\x99s Visionary, Dies at 56",
       .output_pubkey =

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <coinkit/chain/block_view.hpp>
+#include <coinkit/chain/target.hpp>
 #include <coinkit/core/hex.hpp>
 #include <coinkit/regtest/node.hpp>
 #include <coinkit/regtest/rpc_decode.hpp>
@@ -12,6 +13,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -32,13 +34,9 @@ inline double difficulty(std::uint32_t bits) noexcept {
 
 // The expanded compact target as 64 hex digits (getblockchaininfo/getblockheader "target", v29).
 inline std::string target_hex(std::uint32_t bits) {
-  std::array<std::uint8_t, 32> be{};  // big-endian, as printed
-  const int size = static_cast<int>(bits >> 24);
-  const std::uint32_t mantissa = bits & 0x007fffff;
-  for (int i = 0; i < 3; ++i) {
-    const int pos = 32 - size + i;  // byte i of the 3-byte mantissa, most significant first
-    if (pos >= 0 && pos < 32) be[static_cast<std::size_t>(pos)] = static_cast<std::uint8_t>(mantissa >> (8 * (2 - i)));
-  }
+  const auto target = Target::from_compact(bits);
+  auto be = target ? target->to_le_bytes() : std::array<std::uint8_t, 32>{};
+  std::reverse(be.begin(), be.end());  // printed big-endian
   return to_hex(be);
 }
 

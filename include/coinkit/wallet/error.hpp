@@ -1,4 +1,5 @@
-// Error codes of the wallet layer: key text a wallet cannot be restored from.
+// Error codes of the wallet layer: key text a wallet cannot be restored from, and what SPV
+// refuses of a server's headers and proofs.
 #pragma once
 
 #include <coinkit/core/error.hpp>
@@ -16,6 +17,13 @@ enum class error {
   no_valid_address,        // an address list where no address is of this network
   no_valid_private_key,    // a key list where no key is of this network
   unsupported_derivation,  // a BIP39 derivation whose script type a single-key wallet lacks
+  // SPV: what a server sent that the header chain refuses
+  header_not_linked,        // its previous hash is not the hash of the header below it
+  header_pow_not_met,       // its hash does not meet its own target, or the target is invalid
+  header_bits_wrong,        // its target is not the one the coin's difficulty rule gives
+  header_below_checkpoint,  // it would replace a header the wallet trusts without checking
+  header_gap,               // it is above the tip with headers missing between
+  merkle_branch_wrong,      // a transaction's branch does not lead to its block's merkle root
 };
 
 constexpr const char* error_category_name(error) noexcept { return "coinkit.wallet"; }
@@ -29,6 +37,12 @@ constexpr const char* error_message(error e) noexcept {
     case error::no_valid_address: return "None of the given addresses can be imported";
     case error::no_valid_private_key: return "None of the given privkeys can be imported";
     case error::unsupported_derivation: return "unsupported derivation: its script type cannot make a wallet";
+    case error::header_not_linked: return "header does not link to the chain";
+    case error::header_pow_not_met: return "header does not meet its proof-of-work target";
+    case error::header_bits_wrong: return "header target does not follow the difficulty rule";
+    case error::header_below_checkpoint: return "header would replace the checkpoint or below";
+    case error::header_gap: return "header above the tip with headers missing";
+    case error::merkle_branch_wrong: return "merkle branch does not lead to the block's merkle root";
   }
   return "unknown wallet error";
 }

@@ -9,6 +9,7 @@
 #include <coinkit/chain/merkle.hpp>
 #include <coinkit/chain/script.hpp>
 #include <coinkit/chain/sighash.hpp>
+#include <coinkit/chain/target.hpp>
 #include <coinkit/core/hex.hpp>
 #include <coinkit/core/sha256.hpp>
 #include <coinkit/keys/ext_key.hpp>
@@ -102,36 +103,6 @@ struct KeyRef {
 
 inline std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// Core's arith_uint256::SetCompact into 32 little-endian bytes; false when negative/overflowing.
-inline bool compact_to_target(std::uint32_t bits, std::array<std::uint8_t, 32>& target) noexcept {
-  target.fill(0);
-  const int size = static_cast<int>(bits >> 24);
-  std::uint32_t word = bits & 0x007fffff;
-  if (word != 0 && (bits & 0x00800000)) return false;
-  if (size <= 3) {
-    word >>= 8 * (3 - size);
-    for (int i = 0; i < 3; ++i) target[i] = static_cast<std::uint8_t>(word >> (8 * i));
-    return word != 0;
-  }
-  for (int i = 0; i < 3; ++i) {
-    const int at = size - 3 + i;
-    if (at >= 32) {
-      if ((word >> (8 * i)) & 0xff) return false;
-      continue;
-    }
-    target[at] = static_cast<std::uint8_t>(word >> (8 * i));
-  }
-  return word != 0;
-}
-
-// hash <= target, both little-endian 256-bit numbers.
-inline bool hash_meets_target(const Hash256& h, const std::array<std::uint8_t, 32>& target) noexcept {
-  for (int i = 31; i >= 0; --i) {
-    if (h[i] != target[i]) return h[i] < target[i];
-  }
-  return true;
 }
 
 // 2^256 / (target + 1), Core's GetBlockProof, as far as 64 bits hold it.
@@ -409,7 +380,7 @@ class NodeState {
 
   const ChainParams& params_;
   const Options& opt_;
-  std::array<std::uint8_t, 32> target_{};
+  Target target_;
   std::uint64_t work_ = 0;
   std::unordered_map<BlockHash, std::unique_ptr<BlockEntry>> blocks_;
   std::vector<BlockEntry*> active_;

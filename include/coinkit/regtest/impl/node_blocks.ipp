@@ -86,7 +86,7 @@ NodeResult<NodeState::SubmitOutcome> NodeState::accept_block(std::shared_ptr<con
   const BlockHash hash = pb.header.hash();
   if (BlockEntry* known = find(hash))
     return SubmitOutcome{known, std::string(known->invalid ? "duplicate-invalid" : "duplicate")};
-  if (!from_file && !hash_meets_target(pow_hash(pb.header), target_)) return SubmitOutcome{nullptr, "high-hash"};
+  if (!from_file && !target_.is_met_by(pow_hash(pb.header))) return SubmitOutcome{nullptr, "high-hash"};
   BlockEntry* parent = find(pb.header.prev_hash);
   if (!parent) return SubmitOutcome{nullptr, "prev-blk-not-found"};
   if (parent->invalid) return SubmitOutcome{nullptr, "bad-prevblk"};

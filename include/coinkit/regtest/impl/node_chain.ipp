@@ -8,8 +8,10 @@ namespace coinkit::regtest::detail {
 
 NodeState::NodeState(const ChainParams& params, const Options& options)
     : params_(params), opt_(options), master_(ExtPrivKey::from_seed(sha256(as_bytes(options.faucet_seed)).span())) {
-  if (!compact_to_target(params_.pow_bits, target_)) throw std::invalid_argument("regtest: bad pow_bits");
-  work_ = block_work(target_);
+  const auto target = Target::from_compact(params_.pow_bits);
+  if (!target) throw std::invalid_argument("regtest: bad pow_bits");
+  target_ = *target;
+  work_ = block_work(target_.to_le_bytes());
   // Genesis: stored, connected, never in the block file. Its coinbase is unspendable (Core
   // never adds it to the coin set).
   const Bytes raw = params_.genesis.serialize();

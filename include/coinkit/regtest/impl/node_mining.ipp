@@ -85,7 +85,7 @@ Block NodeState::build_block(const BlockEntry& parent, ByteSpan script, std::vec
   h.merkle_root = block.merkle_root().root;
   h.time = static_cast<std::uint32_t>(std::max<std::int64_t>(parent.mtp + 1, now()));
   h.bits = params_.pow_bits;
-  for (h.nonce = 0; !hash_meets_target(pow_hash(h), target_); ++h.nonce) {
+  for (h.nonce = 0; !target_.is_met_by(pow_hash(h)); ++h.nonce) {
   }
   return block;
 }
