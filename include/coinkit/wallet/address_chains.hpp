@@ -29,7 +29,8 @@ struct GapLimits {
 
 class AddressChains {
  public:
-  // Imported keystores list their addresses as both chains, sorted, as Electrum does.
+  // Imported keystores list their addresses as both chains, sorted, as Electrum does. `keys`
+  // and `net` must outlive the chains.
   AddressChains(const Keystore& keys, const Network& net, GapLimits limits = {})
       : keys_(&keys), net_(&net), limits_(limits) {
     if (const auto* a = std::get_if<ImportedAddresses>(&keys)) {
@@ -60,7 +61,8 @@ class AddressChains {
     return grow(receiving_, false, limits_.receiving, is_old) + grow(change_, true, limits_.change, is_old);
   }
 
-  // Derives one more address on a chain (createnewaddress; add_request with force).
+  // Derives one more address on a chain (createnewaddress; add_request with force). Only a
+  // deterministic keystore has chains to extend (is_deterministic).
   const WalletAddress& add_address(bool change) {
     auto& chain = change ? change_ : receiving_;
     const auto index = static_cast<std::uint32_t>(chain.size());
