@@ -36,8 +36,9 @@ class HeaderChain {
 
   // Connects `headers`, the first at `height`, as a server sends them: each must link to the
   // one below it (the chain's own at height - 1 for the first), meet its target, and carry the
-  // target the coin's rule gives. Headers of the chain from `height` up that differ are
-  // replaced (the server's chain reorganized); nothing changes unless every header is valid.
+  // target the coin's rule gives. From the first header that differs from the chain's, the
+  // chain becomes the new headers (the server's chain reorganized; what was above is dropped);
+  // headers the chain has already change nothing, and nothing changes unless all are valid.
   // Returns the lowest height whose header changed (tip + 1 when none did).
   result<std::uint32_t> connect(std::uint32_t height, std::span<const BlockHeader> headers) {
     if (height <= base_) return error::header_below_checkpoint;
@@ -54,8 +55,9 @@ class HeaderChain {
     std::uint32_t changed = height;
     while (changed <= tip_height() && changed - height < headers.size() && *at(changed) == headers[changed - height])
       ++changed;
-    headers_.resize(height - base_);
-    headers_.insert(headers_.end(), headers.begin(), headers.end());
+    if (changed - height == headers.size()) return tip_height() + 1;  // the chain had them all
+    headers_.resize(changed - base_);  // what is above a changed header was another branch
+    headers_.insert(headers_.end(), headers.begin() + (changed - height), headers.end());
     return changed;
   }
 

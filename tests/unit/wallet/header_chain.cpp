@@ -168,8 +168,15 @@ BOOST_AUTO_TEST_CASE(reorg_to_a_real_stale_block_and_back) {
              make_error_code(error::header_not_linked));
   BOOST_TEST(chain.connect(fork, std::span(run).subspan(i, 20)).value() == fork);
   BOOST_TEST(chain.tip_height() == fork + 19);
-  // Sending headers the chain has already changes nothing.
+  // Sending headers the chain has already changes nothing, up to the tip or below it.
   BOOST_TEST(chain.connect(fork - 5, std::span(run).subspan(i - 5, 25)).value() == fork + 20);
+  BOOST_TEST(chain.connect(fork - 5, std::span(run).subspan(i - 5, 3)).value() == fork + 20);
+  BOOST_TEST(chain.connect(fork, std::span(run).subspan(i, 0)).value() == fork + 20);
+  BOOST_TEST(chain.tip_height() == fork + 19);
+  // A batch that overlaps and extends appends only what is new.
+  BOOST_TEST(chain.connect(fork + 10, std::span(run).subspan(i + 10, 15)).value() == fork + 20);
+  BOOST_TEST(chain.tip_height() == fork + 24);
+  BOOST_TEST((*chain.at(fork + 24) == run[i + 24]));
 }
 
 // Block 830000's transactions: every proof verifies at its position and height, none at
