@@ -67,8 +67,7 @@ class AddressChains {
     auto& chain = change ? change_ : receiving_;
     const auto index = static_cast<std::uint32_t>(chain.size());
     const PublicKey key = derive_public_key(*keys_, change, index).value();
-    const TxinType type =
-        std::holds_alternative<Bip32Keys>(*keys_) ? std::get<Bip32Keys>(*keys_).txin_type : TxinType::p2pkh;
+    const TxinType type = *txin_type(*keys_);
     Bytes script = key_script(type, key).value();
     chain.push_back({to_address_or_throw(script, net_->address), std::move(script), change, index});
     return chain.back();

@@ -48,9 +48,12 @@ class HeaderChain {
       if (h >= height) return &headers[h - height];
       return at(h);
     };
+    BlockHash prev_hash = at(height - 1)->hash();
     for (std::size_t i = 0; i < headers.size(); ++i) {
       const auto h = height + static_cast<std::uint32_t>(i);
+      if (headers[i].prev_hash != prev_hash) return error::header_not_linked;
       if (auto e = check(h, headers[i], header_at); e) return e;
+      prev_hash = headers[i].hash();  // each header hashed once
     }
     std::uint32_t changed = height;
     while (changed <= tip_height() && changed - height < headers.size() && *at(changed) == headers[changed - height])
@@ -74,8 +77,7 @@ class HeaderChain {
  private:
   template <class HeaderAt>
   error_code check(std::uint32_t height, const BlockHeader& h, HeaderAt& header_at) const {
-    const BlockHeader& prev = *header_at(height - 1);
-    if (h.prev_hash != prev.hash()) return error::header_not_linked;
+    const BlockHeader& prev = *header_at(height - 1);  // h links to it (connect checked)
     const auto target = Target::from_compact(h.bits);
     if (!target) return error::header_pow_not_met;
     const Bytes raw = h.serialize();

@@ -59,11 +59,18 @@ inline bool is_watching_only(const Keystore& k) noexcept {
   return std::holds_alternative<ImportedAddresses>(k);
 }
 
+// The script type of a deterministic keystore's addresses (an old wallet's are p2pkh);
+// imported keystores have one per key.
+inline std::optional<TxinType> txin_type(const Keystore& k) noexcept {
+  if (const auto* b = std::get_if<Bip32Keys>(&k)) return b->txin_type;
+  if (std::holds_alternative<OldKeys>(k)) return TxinType::p2pkh;
+  return std::nullopt;
+}
+
 // Electrum's wallet.txin_type: the keys' script type; imported wallets say "address".
 inline std::string_view txin_type_name(const Keystore& k) noexcept {
-  if (const auto* b = std::get_if<Bip32Keys>(&k)) return to_string(b->txin_type);
-  if (std::holds_alternative<OldKeys>(k)) return "p2pkh";
-  return "address";
+  const auto t = txin_type(k);
+  return t ? to_string(*t) : "address";
 }
 
 // getmpk: the xpub with the version bytes of its script type (zpub for p2wpkh), or an old
