@@ -4,6 +4,7 @@
 #include <coinkit/chain/block.hpp>
 #include <coinkit/chain/block_header.hpp>
 #include <coinkit/chain/block_view.hpp>
+#include <coinkit/chain/electrum_status.hpp>
 #include <coinkit/chain/error.hpp>
 #include <coinkit/chain/hashes.hpp>
 #include <coinkit/chain/merkle.hpp>

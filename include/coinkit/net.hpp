@@ -12,5 +12,6 @@
 #include <coinkit/net/send_queue.hpp>
 #include <coinkit/net/tls.hpp>
 #include <coinkit/net/transport.hpp>
+#include <coinkit/net/wake_list.hpp>
 #include <coinkit/net/websocket_hub.hpp>
 #include <coinkit/net/websocket_transport.hpp>

@@ -137,8 +137,10 @@ inline std::int64_t parse_amount(std::string_view text, unsigned decimals,
 }
 
 enum class amount_style {
-  trimmed,  // "1.5", "0", "0.00000001": as Bitcart's results ("confirmed": "1.51")
-  fixed,    // always `decimals` places: "1.50000000"
+  trimmed,   // "1.5", "0", "0.00000001"
+  fixed,     // always `decimals` places: "1.50000000"
+  decimal,   // Python's str(Decimal(units) / 10**decimals), Electrum's results: "1.5", "0", "1E-8"
+  satoshis,  // Electrum's format_satoshis (onchain_history): "1.5", "0.", "1.", "0.00000001"
 };
 
 // Whole coins as decimal text; exact for every int64.
@@ -149,6 +151,22 @@ inline std::string format_amount(std::int64_t units, unsigned decimals, amount_s
   char buf[48];
   char* end = buf + sizeof buf;
   char* p = end;
+  // Python writes a Decimal whose adjusted exponent is below -6 in scientific notation: the
+  // coefficient without trailing zeros, "E", the exponent of its first digit.
+  if (style == amount_style::decimal && magnitude != 0 && decimals > 6) {
+    std::uint64_t small = 1;
+    for (unsigned i = 0; i < decimals - 6; ++i) small *= 10;
+    if (magnitude < small) {
+      int exponent = -static_cast<int>(decimals);
+      while (magnitude % 10 == 0) magnitude /= 10, ++exponent;
+      std::string digits = std::to_string(magnitude);
+      std::string out = minus ? "-" : "";
+      out += digits[0];
+      if (digits.size() > 1) out += '.' + digits.substr(1);
+      out += 'E' + std::to_string(exponent + static_cast<int>(digits.size()) - 1);
+      return out;
+    }
+  }
   unsigned places = 0;
   bool seen_nonzero = style == amount_style::fixed;
   for (; places < decimals; ++places, magnitude /= 10) {
@@ -157,7 +175,7 @@ inline std::string format_amount(std::int64_t units, unsigned decimals, amount_s
     seen_nonzero = true;
     *--p = c;
   }
-  if (p != end) *--p = '.';
+  if (p != end || (style == amount_style::satoshis && decimals > 0)) *--p = '.';
   do {
     *--p = static_cast<char>('0' + magnitude % 10);
     magnitude /= 10;

@@ -1,6 +1,7 @@
 // Index: the read-only query API an Electrum server needs, safe to call from many threads.
 #pragma once
 
+#include <coinkit/chain/electrum_status.hpp>
 #include <coinkit/chain/merkle.hpp>
 #include <coinkit/core/sha256.hpp>
 #include <coinkit/indexer/error.hpp>
@@ -177,19 +178,7 @@ class Index {
     if (!h) return h.error();
     return status_of(*h);
   }
-  static std::optional<Hash256> status_of(const std::vector<HistoryItem>& history) {
-    if (history.empty()) return std::nullopt;
-    Sha256 hasher;
-    std::string line;
-    for (const auto& item : history) {
-      line = item.txid.to_hex();
-      line += ':';
-      line += std::to_string(item.height);
-      line += ':';
-      hasher.write(as_bytes(line));
-    }
-    return hasher.finalize();  // hex of these bytes as they are: the status is not reversed
-  }
+  static std::optional<Hash256> status_of(const std::vector<HistoryItem>& history) { return electrum_status(history); }
 
   // --- transactions ---
   // The merkle branch of `txid` in the block at `height`; nullopt if it is not there.

@@ -27,9 +27,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 namespace coinkit::net {
+
+// Whether run() does the server side of the TLS handshake (sessions), or the stream's owner did
+// a handshake already (the Electrum client, before it sends anything).
+enum class TlsHandshake { server, done };
 
 struct LineLimits {
   std::size_t max_line = 1'000'000;    // longer messages: reject_oversized(), then close
@@ -47,8 +52,12 @@ class LineTransport final : public detail::TransportBase<LineTransport<Stream>> 
   static constexpr bool tls = detail::is_ssl_stream<Stream>::value;
 
  public:
-  LineTransport(Stream stream, LineLimits limits)
-      : Base(stream.get_executor()), stream_(std::move(stream)), limits_(limits), in_(limits.max_line) {}
+  LineTransport(Stream stream, LineLimits limits, TlsHandshake handshake = TlsHandshake::server)
+      : Base(stream.get_executor()),
+        stream_(std::move(stream)),
+        limits_(limits),
+        in_(limits.max_line),
+        handshake_(handshake) {}
 
   boost::asio::ip::tcp::socket& socket() noexcept { return detail::tcp_socket(stream_); }
   Stream& stream() noexcept { return stream_; }
@@ -64,8 +73,10 @@ class LineTransport final : public detail::TransportBase<LineTransport<Stream>> 
     socket.non_blocking(true, ec);
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
     if constexpr (tls) {
-      auto [hec] =
-          co_await stream_.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
+      error_code hec;
+      if (handshake_ == TlsHandshake::server)
+        std::tie(hec) =
+            co_await stream_.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
       if (hec) {
         close();
         co_return;
@@ -75,7 +86,12 @@ class LineTransport final : public detail::TransportBase<LineTransport<Stream>> 
       while (queued_bytes() > limits_.high_water && !closed_) co_await detail::wait_on(wake_, Clock::time_point::max());
       if (closed_) break;
       bool buffered = false;
-      if constexpr (tls) buffered = SSL_pending(stream_.native_handle()) > 0;
+      // TLS input may wait above the socket: decrypted in OpenSSL (SSL_pending), or records read
+      // from the socket with an earlier one and not yet decrypted (in the read BIO). A peer that
+      // pipelines sends them together; waiting on the socket then would wait forever.
+      if constexpr (tls)
+        buffered =
+            SSL_pending(stream_.native_handle()) > 0 || BIO_ctrl_pending(SSL_get_rbio(stream_.native_handle())) > 0;
       if (!buffered) {
         auto [wec] = co_await socket.async_wait(asio::ip::tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable));
         if (wec) break;
@@ -180,6 +196,7 @@ class LineTransport final : public detail::TransportBase<LineTransport<Stream>> 
   Stream stream_;
   LineLimits limits_;
   LineBuffer in_;
+  TlsHandshake handshake_;
   std::string out_, sending_;
 };
 

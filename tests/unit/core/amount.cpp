@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <vector>
@@ -163,6 +164,36 @@ BOOST_AUTO_TEST_CASE(format_cases) {
   BOOST_TEST(format_amount(7, 0, amount_style::fixed) == "7");
 }
 
+// Electrum's two ways of writing satoshis, held against Python itself (Debian's Electrum 4.3.4):
+// str(Decimal(v) / COIN), which turns scientific below 1e-6, and format_satoshis.
+BOOST_AUTO_TEST_CASE(decimal_and_satoshis_styles_match_python) {
+  std::vector<std::int64_t> values = {0,    1,           9,           10,          12,
+                                      99,   100,         101,         110,         999,
+                                      1000, 150'000'000, 100'000'000, 151'000'000, 123'456'789'012,
+                                      -1,   -5,          -99,         -100,        -150'000'000,
+                                      max,  min + 1};
+  for (std::int64_t v = 7, i = 0; i < 16; ++i, v = v * 13 + 5) values.push_back(i % 2 ? v : -v);
+  std::string list;
+  for (auto v : values) list += (list.empty() ? "" : ",") + std::to_string(v);
+  const std::string command =
+      "/usr/bin/python3 -c \"from decimal import Decimal\nfrom electrum.util import format_satoshis\nfor v in [" +
+      list + "]: print(str(Decimal(v) / Decimal(100000000)), format_satoshis(v))\"";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  BOOST_TEST_REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+  BOOST_TEST_REQUIRE(::pclose(pipe) == 0, "python3-electrum is needed (ci/setup installs it)");
+  std::size_t at = 0;
+  for (auto v : values) {
+    const std::size_t space = out.find(' ', at), end = out.find('\n', at);
+    BOOST_TEST_REQUIRE(end != std::string::npos);
+    BOOST_TEST(format_amount(v, 8, amount_style::decimal) == out.substr(at, space - at), v);
+    BOOST_TEST(format_amount(v, 8, amount_style::satoshis) == out.substr(space + 1, end - space - 1), v);
+    at = end + 1;
+  }
+}
+
 BOOST_AUTO_TEST_CASE(round_trip_every_decimals) {
   const std::int64_t values[] = {0,   1,   -1,          9,           10,
                                  99,  100, 123'456'789, 100'000'000, -100'000'000,
@@ -170,7 +201,7 @@ BOOST_AUTO_TEST_CASE(round_trip_every_decimals) {
   std::size_t n = 0;
   for (unsigned d = 0; d <= max_amount_decimals; ++d)
     for (std::int64_t v : values)
-      for (auto style : {amount_style::trimmed, amount_style::fixed}) {
+      for (auto style : {amount_style::trimmed, amount_style::fixed, amount_style::decimal, amount_style::satoshis}) {
         std::string text = format_amount(v, d, style);
         BOOST_TEST_CONTEXT(v << " with " << d << " decimals: " << text) {
           auto r = try_parse_amount(text, d, amount_sign::any);
@@ -179,7 +210,7 @@ BOOST_AUTO_TEST_CASE(round_trip_every_decimals) {
         }
         ++n;
       }
-  BOOST_TEST(n == 19u * std::size(values) * 2);
+  BOOST_TEST(n == 19u * std::size(values) * 4);
 }
 
 BOOST_AUTO_TEST_CASE(errors_and_throwing_overload) {

@@ -6,6 +6,7 @@
 #include <coinkit/electrum/config.hpp>
 #include <coinkit/electrum/local_rpc.hpp>
 
+#include "support/self_signed_cert.hpp"
 #include "support/temp_dir.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -42,19 +43,6 @@ using namespace std::chrono_literals;
 using electrum::Protocol;
 
 using test::TempDir;
-
-// A self-signed certificate and key made by the openssl command line tool (P-256: quick).
-struct SelfSignedCert {
-  TempDir dir;
-  std::filesystem::path cert = dir.path / "cert.pem", key = dir.path / "key.pem";
-  SelfSignedCert() {
-    const std::string cmd =
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
-        "-subj /CN=localhost -keyout " +
-        key.string() + " -out " + cert.string() + " >/dev/null 2>&1";
-    BOOST_TEST_REQUIRE(std::system(cmd.c_str()) == 0);
-  }
-};
 
 // LocalRPC's chain commands for a server whose tests do not use them.
 struct NullRpc final : electrum::LocalRpcBackend {

@@ -6,6 +6,9 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <sys/resource.h>
 
 #include <fstream>
@@ -58,6 +61,23 @@ BOOST_AUTO_TEST_CASE(tls_websocket_and_secure_websocket) {
   auto msg = ws.receive();
   BOOST_TEST_REQUIRE(msg.has_value());
   BOOST_TEST(*msg == R"({"jsonrpc": "2.0", "result": ["coinkit 0.1.0", "1.4"], "id": 0})");
+}
+
+// Two TLS records in one TCP segment (a client that pipelines: corked, then sent at once): the
+// second is read from the BIO, not waited for on the socket, which has nothing more to say.
+BOOST_AUTO_TEST_CASE(pipelined_tls_records_are_all_answered) {
+  ElectrumFixture f;
+  LineChannel<asio::ssl::stream<tcp::socket>> c(f.port(Protocol::ssl));
+  const int fd = c.lowest().native_handle();
+  int on = 1, off = 0;
+  BOOST_TEST_REQUIRE(::setsockopt(fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on) == 0);
+  BOOST_TEST_REQUIRE(c.send(R"({"jsonrpc": "2.0", "id": 1, "method": "server.version", "params": ["t", "1.4"]})"));
+  BOOST_TEST_REQUIRE(c.send(R"({"jsonrpc": "2.0", "id": 2, "method": "server.ping", "params": []})"));
+  BOOST_TEST_REQUIRE(::setsockopt(fd, IPPROTO_TCP, TCP_CORK, &off, sizeof off) == 0);
+  auto first = c.receive(), second = c.receive();
+  BOOST_TEST_REQUIRE(first.has_value());
+  BOOST_TEST_REQUIRE(second.has_value());
+  BOOST_TEST(*second == R"({"jsonrpc": "2.0", "result": null, "id": 2})");
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_certificate_is_a_startup_error) {

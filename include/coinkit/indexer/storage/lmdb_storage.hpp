@@ -324,7 +324,7 @@ class LmdbStorage {
   // system_error naming the path and LMDB's reason when it cannot; std::invalid_argument for a
   // spec LMDB cannot hold (dup_size above 511).
   LmdbStorage(const StorageOptions& options, std::span<const TableSpec> specs)
-      : path_(options.path), max_map_size_(options.max_map_size) {
+      : path_(options.path), max_map_size_(options.max_map_size), file_mode_(options.file_mode) {
     idle_txns_.reserve(max_idle_txns);
     std::error_code ec;
     std::filesystem::create_directories(path_, ec);
@@ -344,7 +344,7 @@ class LmdbStorage {
     int rc = mdb_env_set_maxdbs(env, static_cast<MDB_dbi>(specs.size()));
     if (rc == 0) rc = mdb_env_set_maxreaders(env, max_readers);
     if (rc == 0) rc = mdb_env_set_mapsize(env, map_size);
-    if (rc == 0) rc = mdb_env_open(env, path_.c_str(), flags, 0644);
+    if (rc == 0) rc = mdb_env_open(env, path_.c_str(), flags, static_cast<mdb_mode_t>(file_mode_));
     if (rc != 0) detail::throw_lmdb(rc, message("cannot open"));
     int dead = 0;
     mdb_reader_check(env, &dead);  // frees reader slots left by processes that died
@@ -514,6 +514,7 @@ class LmdbStorage {
 
   std::filesystem::path path_;
   std::size_t max_map_size_;
+  unsigned file_mode_;
   std::unique_ptr<MDB_env, EnvClose> env_;
   std::vector<Table> tables_;
   std::size_t max_key_ = 0;

@@ -28,7 +28,8 @@ struct StorageOptions {
   std::filesystem::path path;                           // a directory (created if missing)
   std::size_t initial_map_size = std::size_t{1} << 30;  // LMDB: grows ×2 when full...
   std::size_t max_map_size = std::size_t{1} << 40;      // ...up to this
-  bool sync = true;  // fsync each commit (false only for benchmarks and throwaway tests)
+  bool sync = true;           // fsync each commit (false only for benchmarks and throwaway tests)
+  unsigned file_mode = 0644;  // of the files a backend creates (a wallet store: 0600)
 };
 
 // What the caller knows about where a put() entry sorts: LMDB then appends without searching
