@@ -1,9 +1,15 @@
-// The daemon layer: BaseDaemon and what it is made of (for programs; library headers include
+// The daemon layer: BaseDaemon, Daemon<Coin, Wallet> and what they are made of (for programs; library headers include
 // the fine-grained headers they need).
 #pragma once
 
 #include <coinkit/daemon/base_daemon.hpp>
 #include <coinkit/daemon/config.hpp>
+#include <coinkit/daemon/daemon.hpp>
 #include <coinkit/daemon/daemon_server.hpp>
 #include <coinkit/daemon/error.hpp>
+#include <coinkit/daemon/methods/addresses.hpp>
+#include <coinkit/daemon/methods/balances.hpp>
+#include <coinkit/daemon/methods/chain_queries.hpp>
+#include <coinkit/daemon/methods/daemon_info.hpp>
+#include <coinkit/daemon/methods/key_tools.hpp>
 #include <coinkit/daemon/wallet_updates.hpp>

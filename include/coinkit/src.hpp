@@ -5,6 +5,8 @@
 #pragma once
 
 #include <coinkit/src/daemon.hpp>
+#include <coinkit/src/daemon_btc.hpp>
+#include <coinkit/src/daemon_ltc.hpp>
 #include <coinkit/src/electrum.hpp>
 #include <coinkit/src/electrum_server_bch.hpp>
 #include <coinkit/src/electrum_server_btc.hpp>

@@ -1,10 +1,17 @@
-// The wallet layer: a wallet's keys from its key text (as Electrum restores them), and its
-// receiving and change addresses; the header chain SPV checks a server's answers against.
+// The wallet layer: a wallet's keys from its key text (as Electrum restores them), its
+// receiving and change addresses and history; the header chain SPV checks a server's answers
+// against, the chain sources that answer, and the Synchronizer that keeps wallets up to date.
 #pragma once
 
 #include <coinkit/wallet/address_chains.hpp>
+#include <coinkit/wallet/chain_source.hpp>
+#include <coinkit/wallet/electrum_source.hpp>
+#include <coinkit/wallet/electrum_wallet.hpp>
 #include <coinkit/wallet/error.hpp>
 #include <coinkit/wallet/header_chain.hpp>
 #include <coinkit/wallet/key_script.hpp>
 #include <coinkit/wallet/keystore.hpp>
 #include <coinkit/wallet/restore.hpp>
+#include <coinkit/wallet/synchronizer.hpp>
+#include <coinkit/wallet/wallet_history.hpp>
+#include <coinkit/wallet/wallet_store.hpp>

@@ -1,0 +1,218 @@
+// Daemon<Coin, Wallet>: a wallet daemon of Bitcart's API on coinkit's wallet engine: wallets
+// loaded by their `xpub` parameter, kept synchronized with an Electrum server through one shared
+// connection, and Electrum's and Bitcart's methods over them.
+//
+//   int main() { return coinkit::run<coinkit::Daemon<coinkit::BtcPolicy>>(); }
+#pragma once
+
+#include <coinkit/daemon/base_daemon.hpp>
+#include <coinkit/daemon/daemon_fwd.hpp>
+#include <coinkit/daemon/methods/addresses.hpp>
+#include <coinkit/daemon/methods/balances.hpp>
+#include <coinkit/daemon/methods/chain_queries.hpp>
+#include <coinkit/daemon/methods/daemon_info.hpp>
+#include <coinkit/daemon/methods/key_tools.hpp>
+#include <coinkit/wallet/electrum_source.hpp>
+#include <coinkit/wallet/electrum_wallet.hpp>
+#include <coinkit/wallet/synchronizer.hpp>
+#include <coinkit/wallet/wallet_store.hpp>
+
+#include <boost/asio/post.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace coinkit {
+
+// The Electrum server a daemon follows: COIN_SERVER, or the network's default Electrum port on
+// this machine (Bitcart picks a public server; coinkit's daemons sit beside their server).
+inline electrum::ElectrumClientOptions electrum_client_options(const DaemonConfig& c, const Network& net) {
+  electrum::ElectrumClientOptions o;
+  if (auto a = electrum::parse_server_address(c.server))
+    o.server = *a;
+  else
+    o.server = {"127.0.0.1", net.ports.electrum_tcp, false};
+  o.client_name = "coinkit-daemon";
+  return o;
+}
+
+// Where a daemon keeps its wallets: COIN_DATA_PATH, else ~/.coinkit/<ticker>; one store per
+// network beside each other.
+inline std::filesystem::path wallet_store_path(const DaemonConfig& c) {
+  std::filesystem::path base;
+  if (!c.data_path.empty()) {
+    base = c.data_path;
+  } else {
+    const char* home = std::getenv("HOME");
+    base = std::filesystem::path(home && *home ? home : ".") / ".coinkit" / c.coin;
+  }
+  return base / std::string(to_string(c.network)) / "wallets";
+}
+
+// Derived: the most derived daemon (CRTP); WalletT<Coin>: the wallet engine's rules.
+template <class Derived, class CoinT, template <class> class WalletT = wallet::ElectrumWallet>
+class BasicDaemon : public BaseDaemon<Derived>,
+                    public daemon::KeyTools<Derived>,
+                    public daemon::AddressMethods<Derived>,
+                    public daemon::BalanceMethods<Derived>,
+                    public daemon::ChainQueries<Derived>,
+                    public daemon::DaemonInfo<Derived> {
+  using Base = BaseDaemon<Derived>;
+
+ public:
+  using Coin = CoinT;
+  using Wallet = WalletT<Coin>;
+  using WalletPtr = std::shared_ptr<Wallet>;
+  using Source = wallet::ElectrumSource;
+
+  explicit BasicDaemon(DaemonConfig config, DaemonServerOptions options = {})
+      : Base(config, options),
+        net_(network_or_throw(config.network)),
+        store_(wallet_store_path(this->config())),
+        source_(this->io_context().get_executor(), electrum_client_options(config, net_)),
+        sync_(
+            this->io_context().get_executor(), source_, net_,
+            [this](const std::string* wallet, boost::json::object event) {
+              this->notify(wallet ? std::optional<std::string>(*wallet) : std::nullopt, std::move(event));
+            },
+            [this](const std::string& line) { log(line); }) {
+    source_.client().log = [this](const std::string& line) { log(line); };
+  }
+
+  void start() {
+    Base::start();
+    sync_.start();
+  }
+  void request_stop() { stop(); }
+  void stop() {
+    boost::asio::post(this->io_context(), [this] {
+      stopping_ = true;
+      source_.client().stop();
+      for (auto& [key, w] : wallets_) w->sync_waiters().wake_all();
+    });
+    Base::stop();
+  }
+
+  // ---- what the method groups use -----------------------------------------------------------
+
+  const Network& network() const noexcept { return net_; }
+  Source& source() noexcept { return source_; }
+  wallet::Synchronizer<Coin, Wallet, Source>& synchronizer() noexcept { return sync_; }
+  int local_height() const noexcept { return sync_.local_height(); }
+  std::size_t wallet_count() const noexcept { return wallets_.size(); }
+  const auto& wallets() const noexcept { return wallets_; }
+
+  // The wallet a call names (loaded by rpc_prepare before the call).
+  Wallet& wallet(const rpc::Call& call) { return *wallets_.at(call.wallet().key()); }
+  WalletPtr wallet_ptr(const rpc::Call& call) { return wallets_.at(call.wallet().key()); }
+
+  bool close_wallet_key(const std::string& key) {
+    auto it = wallets_.find(key);
+    if (it == wallets_.end()) return false;
+    sync_.remove(it->second);
+    wallets_.erase(it);
+    return true;
+  }
+  // New addresses of a wallet, to be followed; a wallet on disk keeps them (the call fails
+  // when they could not be written).
+  void watch_new_addresses(const rpc::Call& call, const std::vector<std::uint32_t>& slots) {
+    sync_.added_slots(wallet_ptr(call), slots);
+    if (!call.wallet().diskless()) save(call.wallet().key(), wallet(call));
+  }
+
+  // ---- hooks -------------------------------------------------------------------------------
+
+  // A wallet is made from its key text the first time a call names it (-32005 when the text is
+  // no wallet of this network). A call that reads the wallet's history then waits, within
+  // sync_timeout, for exactly that wallet to be synchronized: other wallets' calls go on.
+  void load_wallet(const rpc::WalletSelector& selector) {
+    const std::string key = selector.key();
+    if (wallets_.contains(key)) return;
+    WalletPtr w;
+    try {
+      w = std::make_shared<Wallet>(selector.xpub, net_);
+    } catch (const system_error& e) {
+      throw rpc::fault_error("Exception: " + e.code().message());
+    }
+    // A wallet seen before comes back as it was; a new one is written before it is used (a
+    // diskless one never).
+    if (!selector.diskless()) {
+      if (auto stored = store_.find(key))
+        w->extend_to(stored->receiving, stored->change);
+      else
+        save(key, *w);
+    }
+    wallets_.emplace(key, w);
+    sync_.add(key, w);
+  }
+
+  boost::asio::awaitable<void> rpc_prepare(const rpc::Call& call) {
+    Base::rpc_prepare(call);
+    if (!call.wallet().present() || this->config().experimental_nosync || !reads_history(call.method.name)) co_return;
+    WalletPtr w = wallet_ptr(call);
+    const auto deadline = std::chrono::steady_clock::now() + sync_timeout;
+    while (!w->synchronized() && !stopping_ && std::chrono::steady_clock::now() < deadline)
+      co_await w->sync_waiters().wait(this->io_context().get_executor(), deadline);
+    if (!w->synchronized())
+      throw rpc::fault_error("Exception: the wallet is not synchronized: the Electrum server " +
+                             source_.client().server().to_string() + " has not answered");
+  }
+
+  static constexpr auto rpc_methods() {
+    return rpc::combine(Base::rpc_methods(), daemon::KeyTools<Derived>::rpc_methods(),
+                        daemon::AddressMethods<Derived>::rpc_methods(), daemon::BalanceMethods<Derived>::rpc_methods(),
+                        daemon::ChainQueries<Derived>::rpc_methods(), daemon::DaemonInfo<Derived>::rpc_methods());
+  }
+
+  // How long a call waits for its wallet's first synchronization.
+  std::chrono::milliseconds sync_timeout{30'000};
+
+ protected:
+  ~BasicDaemon() = default;
+
+ private:
+  static const Network& network_or_throw(NetworkId id) {
+    const Network* n = find_network<Coin>(id);
+    if (!n) throw std::invalid_argument(std::string(Coin::name) + " has no network " + std::string(to_string(id)));
+    return *n;
+  }
+
+  // Methods that answer from the keys alone do not wait for a synchronization.
+  static bool reads_history(std::string_view method) {
+    constexpr std::string_view keys_only[] = {"getmpk",       "getpubkeys", "ismine",         "get_updates",
+                                              "close_wallet", "getseed",    "getfingerprint", "validateaddress"};
+    for (auto m : keys_only)
+      if (m == method) return false;
+    return true;
+  }
+
+  void log(const std::string& line) { std::cerr << Coin::ticker << " daemon: " << line << std::endl; }
+
+  void save(const std::string& key, const Wallet& w) {
+    const auto r = store_.save({key, static_cast<std::uint32_t>(w.chains().receiving().size()),
+                                static_cast<std::uint32_t>(w.chains().change().size())});
+    if (!r) throw rpc::fault_error("Exception: the wallet could not be saved: " + r.error().message());
+  }
+
+  const Network& net_;
+  wallet::WalletStore store_;
+  Source source_;
+  wallet::Synchronizer<Coin, Wallet, Source> sync_;
+  boost::unordered_flat_map<std::string, WalletPtr> wallets_;
+  bool stopping_ = false;
+};
+
+// The daemon itself; derive from BasicDaemon<YourDaemon, Coin> to add methods.
+template <class Coin, template <class> class Wallet>
+class Daemon final : public BasicDaemon<Daemon<Coin, Wallet>, Coin, Wallet> {
+ public:
+  using BasicDaemon<Daemon<Coin, Wallet>, Coin, Wallet>::BasicDaemon;
+};
+
+}  // namespace coinkit

@@ -1,0 +1,15 @@
+// Declarations of the wallet daemon's types, for a program that only names them (with
+// COINKIT_SEPARATE_COMPILATION, coinkit::run of the shipped daemons comes compiled).
+#pragma once
+
+namespace coinkit::wallet {
+template <class Coin>
+class ElectrumWallet;
+}  // namespace coinkit::wallet
+
+namespace coinkit {
+// The mission's names: coinkit::Daemon<coinkit::BtcPolicy>, whose wallets are Electrum's.
+template <class Coin, template <class> class Wallet = wallet::ElectrumWallet>
+class Daemon;
+using wallet::ElectrumWallet;
+}  // namespace coinkit

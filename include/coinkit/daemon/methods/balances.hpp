@@ -1,0 +1,218 @@
+// A wallet daemon's balance and history methods: getbalance, getaddressbalance_wallet,
+// listunspent, onchain_history and get_tx_status, computed as Electrum 4.3 computes them from
+// the wallet's own (SPV-checked) history.
+#pragma once
+
+#include <coinkit/core/amount.hpp>
+#include <coinkit/rpc/bitcart.hpp>
+#include <coinkit/rpc/method.hpp>
+#include <coinkit/wallet/wallet_history.hpp>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <algorithm>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace coinkit::daemon {
+
+// Electrum's dates: local time, "YYYY-MM-DD HH:MM" (isoformat(' ') without the seconds).
+inline boost::json::value electrum_date(std::optional<std::int64_t> timestamp) {
+  if (!timestamp) return nullptr;
+  const std::time_t t = static_cast<std::time_t>(*timestamp);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return boost::json::string(buf);
+}
+
+// Self: the daemon (wallet(call), local_height()).
+template <class Self>
+class BalanceMethods {
+ public:
+  // Electrum leaves zero unconfirmed and unmatured amounts out.
+  boost::json::object getbalance(const rpc::Call& call) {
+    const auto b = self().wallet(call).history().balance(self().local_height());
+    boost::json::object out{{"confirmed", amount(b.confirmed)}};
+    if (b.unconfirmed) out.emplace("unconfirmed", amount(b.unconfirmed));
+    if (b.unmatured) out.emplace("unmatured", amount(b.unmatured));
+    return out;
+  }
+
+  // Bitcart's: all three, for one address of the wallet (zeros for an address that is not).
+  boost::json::object getaddressbalance_wallet(const rpc::Call& call, std::string address) {
+    auto& w = self().wallet(call);
+    wallet::WalletBalance b;
+    if (auto slot = w.slot_of(address)) b = w.history().balance(self().local_height(), *slot);
+    return {
+        {"confirmed", amount(b.confirmed)}, {"unconfirmed", amount(b.unconfirmed)}, {"unmatured", amount(b.unmatured)}};
+  }
+
+  // Unspent coins as PartialTxInput.to_json() with "value", in the wallet's address order.
+  boost::json::array listunspent(const rpc::Call& call) {
+    auto& w = self().wallet(call);
+    auto coins = w.history().coins();
+    std::stable_sort(coins.begin(), coins.end(), [](const auto& a, const auto& b) { return a.slot < b.slot; });
+    boost::json::array out;
+    for (const wallet::WalletCoin& c : coins) {
+      if (c.spent_by) continue;
+      out.push_back(boost::json::object{{"prevout_hash", c.outpoint.txid.to_hex()},
+                                        {"prevout_n", c.outpoint.index},
+                                        {"coinbase", c.coinbase},
+                                        {"nsequence", 0xfffffffeu},
+                                        {"height", c.height},
+                                        {"address", w.address(c.slot).address},
+                                        {"utxo", nullptr},
+                                        {"witness_utxo", nullptr},
+                                        {"sighash", nullptr},
+                                        {"redeem_script", nullptr},
+                                        {"witness_script", nullptr},
+                                        {"part_sigs", boost::json::object()},
+                                        {"bip32_paths", boost::json::object()},
+                                        {"unknown_psbt_fields", boost::json::object()},
+                                        {"value", amount(c.value)}});
+    }
+    return out;
+  }
+
+  // Electrum's get_detailed_history through json_normalize (keys sorted), without fiat.
+  boost::json::object onchain_history(const rpc::Call& call, std::optional<std::int64_t> year, bool show_addresses,
+                                      bool show_fiat, std::optional<std::int64_t> from_height,
+                                      std::optional<std::int64_t> to_height) {
+    (void)show_addresses, (void)show_fiat;
+    if (year && (from_height || to_height))
+      throw rpc::fault_error("Exception: timestamp and block height based filtering cannot be used together");
+    auto& w = self().wallet(call);
+    const auto& h = w.history();
+    const int local = self().local_height();
+    const auto coins = h.coins();
+    struct Item {
+      const wallet::WalletTx* tx;
+      std::int64_t delta;
+      std::tuple<std::int64_t, std::int64_t> pos;
+    };
+    std::vector<Item> items;
+    h.for_each_transaction([&](const Txid& id, const wallet::WalletTx& t) {
+      bool in_history = false;
+      for (const auto& c : coins) in_history = in_history || c.outpoint.txid == id || (c.spent_by && *c.spent_by == id);
+      if (!in_history) return;
+      std::tuple<std::int64_t, std::int64_t> pos =
+          t.verified     ? std::tuple<std::int64_t, std::int64_t>(t.height, t.pos)
+          : t.height > 0 ? std::tuple<std::int64_t, std::int64_t>(t.height, -1)
+                         : std::tuple<std::int64_t, std::int64_t>(1'000'000'000 - t.height, -1);
+      items.push_back({&t, h.value_delta(t.tx, coins), pos});
+    });
+    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.pos < b.pos; });
+    std::optional<std::int64_t> from_ts, to_ts;
+    if (year) {
+      std::tm begin{}, end{};
+      begin.tm_year = static_cast<int>(*year) - 1900, begin.tm_mday = 1, begin.tm_isdst = -1;
+      end = begin, end.tm_year += 1;
+      from_ts = std::mktime(&begin), to_ts = std::mktime(&end);
+    }
+    boost::json::array txs;
+    std::int64_t balance = 0, income = 0, outgoing = 0, monotonic = 0;
+    const Item* first = nullptr;
+    const Item* last = nullptr;
+    std::int64_t first_balance = 0, last_balance = 0;
+    const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+    for (const Item& it : items) {
+      const wallet::WalletTx& t = *it.tx;
+      balance += it.delta;
+      const std::optional<std::int64_t> ts = t.verified ? std::optional<std::int64_t>(t.timestamp) : std::nullopt;
+      monotonic = std::max<std::int64_t>(monotonic, ts.value_or(999'999'999'999));
+      if (from_ts && ts.value_or(now) < *from_ts) continue;
+      if (to_ts && ts.value_or(now) >= *to_ts) continue;
+      if (from_height && *from_height > t.height && t.height > 0) continue;
+      if (to_height && (t.height >= *to_height || t.height <= 0)) continue;
+      const auto fee = fee_of(t.tx, coins, h);
+      (it.delta < 0 ? outgoing : income) += it.delta < 0 ? -it.delta : it.delta;
+      boost::json::object o{{"bc_balance", sats(balance)},
+                            {"bc_value", sats(it.delta)},
+                            {"confirmations", Self::Wallet::confirmations(t, local)},
+                            {"date", electrum_date(ts)},
+                            {"fee", fee ? boost::json::value(sats(*fee)) : boost::json::value(nullptr)},
+                            {"fee_sat", fee ? boost::json::value(*fee) : boost::json::value(nullptr)},
+                            {"height", t.height},
+                            {"incoming", it.delta > 0},
+                            {"label", ""},
+                            {"monotonic_timestamp", monotonic},
+                            {"timestamp", ts ? boost::json::value(*ts) : boost::json::value(nullptr)},
+                            {"txid", t.tx.txid().to_hex()},
+                            {"txpos_in_block", t.verified ? boost::json::value(t.pos) : boost::json::value(nullptr)}};
+      txs.push_back(std::move(o));
+      if (!first) first = &it, first_balance = balance;
+      last = &it, last_balance = balance;
+    }
+    boost::json::object summary;
+    if (first) {
+      auto point = [&](std::int64_t height, std::optional<std::int64_t> ts, std::int64_t bal) {
+        return boost::json::object{{"BTC_balance", sats(bal)}, {"block_height", height}, {"date", electrum_date(ts)}};
+      };
+      auto stamp = [](const wallet::WalletTx& t) {
+        return t.verified ? std::optional<std::int64_t>(t.timestamp) : std::nullopt;
+      };
+      const std::int64_t start_height = from_height || to_height ? from_height.value_or(0) : first->tx->height - 1;
+      const std::int64_t end_height = from_height || to_height ? to_height.value_or(0) : last->tx->height;
+      summary = {{"begin", point(start_height, from_ts ? from_ts : stamp(*first->tx), first_balance - first->delta)},
+                 {"end", point(end_height, to_ts ? to_ts : stamp(*last->tx), last_balance)},
+                 {"flow", boost::json::object{{"BTC_incoming", sats(income)}, {"BTC_outgoing", sats(outgoing)}}}};
+    }
+    return {{"summary", std::move(summary)}, {"transactions", std::move(txs)}};
+  }
+
+  boost::json::object get_tx_status(const rpc::Call& call, std::string txid) {
+    auto id = Txid::try_from_hex(txid);
+    if (!id) throw rpc::fault_error("Exception: '" + txid + "' is not a txid");
+    auto& w = self().wallet(call);
+    const wallet::WalletTx* t = w.history().transaction(*id);
+    if (!t) throw rpc::fault_error("Exception: Transaction not in wallet.");
+    return {{"confirmations", Self::Wallet::confirmations(*t, self().local_height())}};
+  }
+
+  static constexpr auto rpc_methods() {
+    using S = BalanceMethods;
+    return rpc::methods(
+        rpc::method<&S::getbalance>("getbalance", rpc::requires_wallet, "Return the balance of your wallet."),
+        rpc::method<&S::getaddressbalance_wallet>("getaddressbalance_wallet", rpc::requires_wallet,
+                                                  "The balance of one of the wallet's addresses, from its history.",
+                                                  rpc::arg("address")),
+        rpc::method<&S::listunspent>("listunspent", rpc::requires_wallet,
+                                     "List unspent outputs. Returns the list of unspent transaction outputs in your "
+                                     "wallet."),
+        rpc::method<&S::onchain_history>("onchain_history", rpc::requires_wallet, "Wallet onchain history.",
+                                         rpc::arg("year", std::nullopt), rpc::arg("show_addresses", false),
+                                         rpc::arg("show_fiat", false), rpc::arg("from_height", std::nullopt),
+                                         rpc::arg("to_height", std::nullopt)),
+        rpc::method<&S::get_tx_status>("get_tx_status", rpc::requires_wallet | rpc::requires_network,
+                                       "Returns some information regarding the tx. For now, only confirmations.",
+                                       rpc::arg("txid")));
+  }
+
+ private:
+  Self& self() noexcept { return static_cast<Self&>(*this); }
+  static constexpr unsigned decimals() noexcept { return static_cast<unsigned>(Self::Coin::decimals); }
+  static std::string amount(std::int64_t units) { return format_amount(units, decimals(), amount_style::decimal); }
+  static std::string sats(std::int64_t units) { return format_amount(units, decimals(), amount_style::satoshis); }
+
+  // Electrum's get_tx_fee for a mined transaction: known when every input is the wallet's.
+  static std::optional<std::int64_t> fee_of(const Transaction& tx, const std::vector<wallet::WalletCoin>& coins,
+                                            const wallet::WalletHistory&) {
+    std::int64_t in = 0;
+    for (const TxIn& input : tx.inputs()) {
+      auto it = std::find_if(coins.begin(), coins.end(), [&](const auto& c) { return c.outpoint == input.prevout; });
+      if (it == coins.end()) return std::nullopt;
+      in += it->value;
+    }
+    std::int64_t out = 0;
+    for (const TxOut& o : tx.outputs()) out += o.value;
+    return in - out;
+  }
+};
+
+}  // namespace coinkit::daemon

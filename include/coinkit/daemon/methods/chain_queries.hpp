@@ -1,0 +1,181 @@
+// A wallet daemon's questions to the chain that need no wallet: getaddressbalance,
+// getaddresshistory, getaddressunspent, get_transaction, gettransaction, get_tx_hash,
+// get_tx_size and recommended_fee, answered through the daemon's chain source.
+#pragma once
+
+#include <coinkit/address/address.hpp>
+#include <coinkit/chain/script.hpp>
+#include <coinkit/chain/transaction.hpp>
+#include <coinkit/core/amount.hpp>
+#include <coinkit/core/hex.hpp>
+#include <coinkit/core/writer.hpp>
+#include <coinkit/rpc/bitcart.hpp>
+#include <coinkit/rpc/method.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+
+namespace coinkit::daemon {
+
+// Electrum's Transaction.to_json(): inputs with scriptSig (and the witness, serialized, in a
+// segwit transaction), outputs with their address (null when the script has none).
+inline boost::json::object electrum_tx_json(const Transaction& tx, const AddressFormat& format) {
+  boost::json::array inputs, outputs;
+  const bool segwit = tx.has_witness();
+  for (const TxIn& in : tx.inputs()) {
+    boost::json::object o{{"prevout_hash", in.prevout.txid.to_hex()},
+                          {"prevout_n", in.prevout.index},
+                          {"coinbase", false},
+                          {"nsequence", in.sequence},
+                          {"scriptSig", to_hex(in.script_sig)}};
+    if (segwit) {
+      Bytes w;
+      BytesSink sink{w};
+      ByteWriter<BytesSink> writer(sink);
+      writer.compact_size(in.witness.size());
+      for (const Bytes& item : in.witness) writer.var_bytes(item);
+      o.emplace("witness", to_hex(w));
+    }
+    inputs.push_back(std::move(o));
+  }
+  for (const TxOut& out : tx.outputs()) {
+    auto address = to_address(out.script_pubkey, format);
+    outputs.push_back(boost::json::object{
+        {"scriptpubkey", to_hex(out.script_pubkey)},
+        {"address", address ? boost::json::value(boost::json::string(*address)) : boost::json::value(nullptr)},
+        {"value_sats", out.value}});
+  }
+  return {{"version", tx.version()},
+          {"locktime", tx.lock_time()},
+          {"inputs", std::move(inputs)},
+          {"outputs", std::move(outputs)}};
+}
+
+// Self: the daemon (source(), network(), wallets).
+template <class Self>
+class ChainQueries {
+ public:
+  boost::asio::awaitable<boost::json::object> getaddressbalance(std::string address) {
+    auto r = co_await self().source().balance(script_hash(address));
+    if (!r) throw rpc::fault_error(r.error().message);
+    co_return boost::json::object{{"confirmed", amount(r->confirmed)}, {"unconfirmed", amount(r->unconfirmed)}};
+  }
+
+  boost::asio::awaitable<boost::json::array> getaddresshistory(std::string address) {
+    auto r = co_await self().source().history(script_hash(address));
+    if (!r) throw rpc::fault_error(r.error().message);
+    boost::json::array out;
+    for (const auto& item : *r)
+      out.push_back(boost::json::object{{"tx_hash", item.txid.to_hex()}, {"height", item.height}});
+    co_return out;
+  }
+
+  boost::asio::awaitable<boost::json::array> getaddressunspent(std::string address) {
+    auto r = co_await self().source().unspent(script_hash(address));
+    if (!r) throw rpc::fault_error(r.error().message);
+    boost::json::array out;
+    for (const auto& c : *r)
+      out.push_back(boost::json::object{
+          {"tx_hash", c.txid.to_hex()}, {"tx_pos", c.vout}, {"height", c.height}, {"value", c.value}});
+    co_return out;
+  }
+
+  // Bitcart's: the transaction as Electrum prints it, with the server's confirmations.
+  boost::asio::awaitable<boost::json::object> get_transaction(std::string tx_hash, bool use_spv) {
+    (void)use_spv;
+    const Txid id = txid_of(tx_hash);
+    auto r = co_await self().source().transaction_info(id);
+    if (!r) throw rpc::fault_error(r.error().message);
+    auto tx = Transaction::try_parse(r->raw);
+    if (!tx || tx->txid() != id)
+      throw rpc::fault_error("Exception: the server sent another transaction than " + tx_hash);
+    auto out = electrum_tx_json(*tx, self().network().address);
+    out.emplace("confirmations", r->confirmations);
+    co_return out;
+  }
+
+  // Electrum's: the raw transaction, from the wallet when it has it.
+  boost::asio::awaitable<std::string> gettransaction(const rpc::Call& call, std::string txid) {
+    const Txid id = txid_of(txid);
+    if (call.wallet().present())
+      if (const auto* t = self().wallet(call).history().transaction(id)) co_return to_hex(t->tx.serialize());
+    auto r = co_await self().source().transaction(id);
+    if (!r) throw rpc::fault_error("Exception: Unknown transaction");
+    auto tx = Transaction::try_parse(*r);
+    if (!tx || tx->txid() != id) throw rpc::fault_error("Exception: Mismatching txid");
+    co_return to_hex(*r);
+  }
+
+  std::string get_tx_hash(std::string tx) { return parse(tx).txid().to_hex(); }
+  std::int64_t get_tx_size(std::string tx) { return static_cast<std::int64_t>(parse(tx).vsize()); }
+
+  // Bitcart's: the fee rate (sat/kvB) for confirmation within `target` blocks, null without an
+  // estimate (regtest).
+  boost::asio::awaitable<boost::json::value> recommended_fee(std::int64_t target) {
+    if (target < 1 || target > 1008) throw rpc::fault_error("Exception: target must be between 1 and 1008 blocks");
+    auto r = co_await self().source().estimate_fee(static_cast<int>(target));
+    if (!r || !*r) co_return nullptr;
+    co_return boost::json::value(**r);
+  }
+
+  static constexpr auto rpc_methods() {
+    using S = ChainQueries;
+    return rpc::methods(
+        rpc::method<&S::getaddressbalance>("getaddressbalance", rpc::requires_network,
+                                           "Return the balance of any address. Note: This is a walletless server "
+                                           "query, results are not checked by SPV.",
+                                           rpc::arg("address")),
+        rpc::method<&S::getaddresshistory>("getaddresshistory", rpc::requires_network,
+                                           "Return the transaction history of any address. Note: This is a "
+                                           "walletless server query, results are not checked by SPV.",
+                                           rpc::arg("address")),
+        rpc::method<&S::getaddressunspent>("getaddressunspent", rpc::requires_network,
+                                           "Returns the UTXO list of any address. Note: This is a walletless server "
+                                           "query, results are not checked by SPV.",
+                                           rpc::arg("address")),
+        rpc::method<&S::get_transaction>("get_transaction", rpc::requires_network,
+                                         "A transaction as Electrum prints it, with its confirmations.",
+                                         rpc::arg("tx_hash"), rpc::arg("use_spv", false)),
+        rpc::method<&S::gettransaction>("gettransaction", rpc::requires_network, "Retrieve a transaction.",
+                                        rpc::arg("txid")),
+        rpc::method<&S::get_tx_hash>("get_tx_hash", rpc::no_flags, "The txid of a raw transaction.",
+                                     rpc::arg("tx_data")),
+        rpc::method<&S::get_tx_size>("get_tx_size", rpc::no_flags, "The virtual size of a raw transaction.",
+                                     rpc::arg("tx_data")),
+        rpc::method<&S::recommended_fee>("recommended_fee", rpc::requires_network,
+                                         "The fee rate (sat/kvB) to be mined within `target` blocks, or null.",
+                                         rpc::arg("target")));
+  }
+
+ private:
+  Self& self() noexcept { return static_cast<Self&>(*this); }
+  static std::string amount(std::int64_t units) {
+    return format_amount(units, static_cast<unsigned>(Self::Coin::decimals), amount_style::decimal);
+  }
+
+  ScriptHash script_hash(const std::string& address) {
+    auto script = to_script_pubkey(address, self().network().address);
+    if (!script) throw rpc::fault_error("electrum.util.BitcoinException: invalid bitcoin address: " + address);
+    return electrum_scripthash(*script);
+  }
+
+  static Txid txid_of(const std::string& text) {
+    auto id = Txid::try_from_hex(text);
+    if (!id) throw rpc::fault_error("Exception: '" + text + "' is not a txid");
+    return *id;
+  }
+
+  static Transaction parse(const std::string& hex) {
+    auto raw = try_from_hex(hex);
+    if (!raw) throw rpc::fault_error("ValueError: the transaction is not hex");
+    auto tx = Transaction::try_parse(*raw);
+    if (!tx) throw rpc::fault_error("electrum.transaction.SerializationError: " + tx.error().message());
+    return std::move(*tx);
+  }
+};
+
+}  // namespace coinkit::daemon

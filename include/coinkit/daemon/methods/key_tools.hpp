@@ -1,0 +1,122 @@
+// A wallet daemon's key tools that need no wallet: validatekey, validateaddress, make_seed,
+// create, restore and convert_xkey, as Electrum 4.3's commands answer them.
+#pragma once
+
+#include <coinkit/address/address.hpp>
+#include <coinkit/core/sha256.hpp>
+#include <coinkit/keys/electrum_seed.hpp>
+#include <coinkit/rpc/fault.hpp>
+#include <coinkit/rpc/method.hpp>
+#include <coinkit/wallet/restore.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+
+namespace coinkit::daemon {
+
+// Where a wallet of this key would be, as Electrum's replies name a path: a digest of the key,
+// never the key text (Bitcart names wallet files after the key, seeds included).
+inline std::string wallet_id(std::string_view key) { return "wallet_" + sha256(as_bytes(key)).to_hex().substr(0, 16); }
+
+// Self: the daemon (network(), config(), wallet loading).
+template <class Self>
+class KeyTools {
+ public:
+  bool validatekey(std::string key) { return wallet::is_master_key_or_seed(key, self().network()); }
+
+  bool validateaddress(std::string address) { return to_script_pubkey(address, self().network().address).has_value(); }
+
+  std::string make_seed(std::int64_t nbits, std::string language, std::string seed_type) {
+    (void)language;  // Electrum makes English seeds whatever the language asked
+    if (nbits < 128 || nbits > 512) throw rpc::fault_error("Exception: nbits must be between 128 and 512");
+    return electrum_seed::make(seed_type_of(seed_type), static_cast<std::size_t>(nbits));
+  }
+
+  boost::json::object create(std::optional<std::string> passphrase, std::optional<std::string> password,
+                             bool encrypt_file, std::optional<std::string> seed_type,
+                             std::optional<std::string> wallet_path) {
+    (void)password, (void)encrypt_file;
+    if (passphrase && !passphrase->empty())
+      throw rpc::fault_error("Exception: seed extensions (passphrases) are not supported: keep the seed alone");
+    const std::string seed = electrum_seed::make(seed_type_of(seed_type.value_or("segwit")));
+    return {{"seed", seed},
+            {"path", path_of(seed, wallet_path)},
+            {"msg",
+             "Please keep your seed in a safe place; if you lose it, you will not be able to restore your "
+             "wallet."}};
+  }
+
+  boost::json::object restore(std::string text, std::optional<std::string> passphrase,
+                              std::optional<std::string> password, bool encrypt_file,
+                              std::optional<std::string> wallet_path) {
+    (void)password, (void)encrypt_file;
+    if (passphrase && !passphrase->empty())
+      throw rpc::fault_error("Exception: seed extensions (passphrases) are not supported: keep the seed alone");
+    auto keys = wallet::restore_keystore(text, self().network());
+    if (!keys) throw rpc::fault_error("Exception: " + keys.error().message());
+    return {{"path", path_of(text, wallet_path)},
+            {"msg",
+             "This wallet was restored offline. It may contain more addresses than displayed. Start a daemon "
+             "and use load_wallet to sync its history."}};
+  }
+
+  std::string convert_xkey(std::string xkey, std::string xtype) {
+    const auto& versions = self().network().ext_key_versions;
+    auto decoded = decode_ext_key(xkey, versions);
+    if (!decoded) throw rpc::fault_error("Exception: xkey should be a master public/private key");
+    const auto type = txin_type_of(xtype);
+    if (!type) throw rpc::fault_error("KeyError: '" + xtype + "'");
+    auto out = std::visit([&](const auto& k) { return k.to_base58(versions, *type); }, decoded->key);
+    if (!out) throw rpc::fault_error("KeyError: '" + xtype + "'");
+    return *out;
+  }
+
+  static constexpr auto rpc_methods() {
+    using S = KeyTools;
+    return rpc::methods(
+        rpc::method<&S::validatekey>("validatekey", rpc::no_flags,
+                                     "Whether the text is a master key or a seed a wallet can be made from.",
+                                     rpc::arg("key")),
+        rpc::method<&S::validateaddress>("validateaddress", rpc::no_flags,
+                                         "Check that an address is valid on this network.", rpc::arg("address")),
+        rpc::method<&S::make_seed>("make_seed", rpc::no_flags, "Create a seed.", rpc::arg("nbits", 132),
+                                   rpc::arg("language", "en"), rpc::arg("seed_type", "segwit")),
+        rpc::method<&S::create>("create", rpc::no_flags, "Create a new wallet from a new seed.",
+                                rpc::arg("passphrase", std::nullopt), rpc::arg("password", std::nullopt),
+                                rpc::arg("encrypt_file", true), rpc::arg("seed_type", std::nullopt),
+                                rpc::arg("wallet_path", std::nullopt)),
+        rpc::method<&S::restore>(
+            "restore", rpc::no_flags, "Restore a wallet from text: a seed, a master key, addresses or private keys.",
+            rpc::arg("text"), rpc::arg("passphrase", std::nullopt), rpc::arg("password", std::nullopt),
+            rpc::arg("encrypt_file", true), rpc::arg("wallet_path", std::nullopt)),
+        rpc::method<&S::convert_xkey>("convert_xkey", rpc::no_flags, "Convert xtype of a master key. e.g. xpub -> ypub",
+                                      rpc::arg("xkey"), rpc::arg("xtype")));
+  }
+
+ private:
+  Self& self() noexcept { return static_cast<Self&>(*this); }
+
+  static ElectrumSeedType seed_type_of(std::string_view name) {
+    for (auto t : {ElectrumSeedType::standard, ElectrumSeedType::segwit})
+      if (to_string(t) == name) return t;
+    throw rpc::fault_error("Exception: Unknown seed type: " + std::string(name));
+  }
+
+  // Electrum's xtype names: "standard" is p2pkh.
+  static std::optional<TxinType> txin_type_of(std::string_view xtype) {
+    if (xtype == "standard") return TxinType::p2pkh;
+    for (auto t : {TxinType::p2wpkh_p2sh, TxinType::p2wpkh, TxinType::p2wsh_p2sh, TxinType::p2wsh})
+      if (to_string(t) == xtype) return t;
+    return std::nullopt;
+  }
+
+  std::string path_of(std::string_view key, const std::optional<std::string>& wallet_path) {
+    if (wallet_path && !wallet_path->empty()) return *wallet_path;
+    const std::string& data = self().config().data_path;
+    return (data.empty() ? std::string() : data + "/") + "wallets/" + wallet_id(key);
+  }
+};
+
+}  // namespace coinkit::daemon

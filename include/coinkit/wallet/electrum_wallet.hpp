@@ -1,0 +1,146 @@
+// ElectrumWallet<Coin>: one wallet as Electrum 4.3 keeps it: the keys its text holds, receiving
+// and change addresses grown by the gap limits, the history of each address, and whether it is
+// synchronized with the server.
+#pragma once
+
+#include <coinkit/address/address.hpp>
+#include <coinkit/coins/coin_policy.hpp>
+#include <coinkit/net/wake_list.hpp>
+#include <coinkit/wallet/address_chains.hpp>
+#include <coinkit/wallet/restore.hpp>
+#include <coinkit/wallet/wallet_history.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace coinkit::wallet {
+
+template <class Coin>
+class ElectrumWallet {
+ public:
+  static constexpr GapLimits gap_limits{20, 10};
+
+  // Reads the key text as Electrum's restore_wallet_from_text does; throws system_error
+  // (key_not_recognized, ...) for text that is no wallet of this network.
+  ElectrumWallet(std::string_view text, const Network& net)
+      : net_(&net), keys_(restore_keystore(text, net).value()), chains_(keys_, net, gap_limits) {
+    add_slots();
+  }
+  ElectrumWallet(const ElectrumWallet&) = delete;
+  ElectrumWallet& operator=(const ElectrumWallet&) = delete;
+
+  const Network& network() const noexcept { return *net_; }
+  const Keystore& keys() const noexcept { return keys_; }
+  const AddressChains& chains() const noexcept { return chains_; }
+  WalletHistory& history() noexcept { return history_; }
+  const WalletHistory& history() const noexcept { return history_; }
+
+  // ---- addresses -------------------------------------------------------------------------
+
+  struct Slot {
+    bool change;
+    std::uint32_t index;
+  };
+  const WalletAddress& address(std::uint32_t slot) const {
+    const Slot s = slots_[slot];
+    return s.change ? chains_.change()[s.index] : chains_.receiving()[s.index];
+  }
+  bool is_change(std::uint32_t slot) const { return slots_[slot].change && is_deterministic(keys_); }
+  std::size_t slot_count() const noexcept { return slots_.size(); }
+
+  // The slot of an address of this wallet; nullopt if it is not the wallet's.
+  std::optional<std::uint32_t> slot_of(std::string_view address) const {
+    auto script = to_script_pubkey(address, net_->address);
+    if (!script) return std::nullopt;
+    return history_.slot_of(electrum_scripthash(*script));
+  }
+
+  // Rolls the chains forward by the gap limits (an address whose history is confirmed 3 deep
+  // counts as old, as address_is_old does) and returns the slots of the new addresses.
+  std::vector<std::uint32_t> roll_gap_limit(int local_height) {
+    chains_.synchronize([&](const WalletAddress& a) { return is_old(a, local_height); });
+    return add_slots();
+  }
+
+  // Derives addresses until each chain has at least these many (a stored wallet's chains, which
+  // createnewaddress may have taken past the gap limit); returns the new slots.
+  std::vector<std::uint32_t> extend_to(std::uint32_t receiving, std::uint32_t change) {
+    if (!is_deterministic(keys_)) return {};
+    while (chains_.receiving().size() < receiving) chains_.add_address(false);
+    while (chains_.change().size() < change) chains_.add_address(true);
+    return add_slots();
+  }
+
+  // createnewaddress (or add_request with force): one more receiving address past the limit.
+  std::uint32_t create_new_address() {
+    chains_.add_address(false);
+    return add_slots().back();
+  }
+
+  // Electrum's get_unused_address: the first receiving address without history (and, once
+  // requests exist, without a request); nullopt when all are used.
+  std::optional<std::uint32_t> first_unused_receiving() const {
+    for (std::uint32_t slot = 0; slot < slots_.size(); ++slot)
+      if (!is_change(slot) && !history_.is_used(slot)) return slot;
+    return std::nullopt;
+  }
+
+  // ---- confirmations ---------------------------------------------------------------------
+
+  // Electrum's get_tx_height(txid).conf: counted from the local tip for verified transactions,
+  // 0 for the rest.
+  static int confirmations(const WalletTx& t, int local_height) {
+    if (!t.verified) return 0;
+    return std::max(local_height - t.height + 1, 0);
+  }
+
+  // ---- synchronization -------------------------------------------------------------------
+
+  // Address updates in flight; the wallet is synchronized when none is and the chains are long
+  // enough.
+  int& updates_in_flight() noexcept { return in_flight_; }
+  bool synchronized() const noexcept { return synchronized_; }
+  void set_synchronized(bool s) {
+    synchronized_ = s;
+    if (s) synced_.wake_all();
+  }
+  net::WakeList& sync_waiters() noexcept { return synced_; }
+
+ private:
+  bool is_old(const WalletAddress& a, int local_height) const {
+    auto slot = history_.slot_of(electrum_scripthash(a.script));
+    if (!slot) return false;
+    for (const HistoryItem& item : history_.history(*slot))
+      if (const WalletTx* t = history_.transaction(item.txid); t && confirmations(*t, local_height) >= 3) return true;
+    return false;
+  }
+
+  // Slots for the chains' addresses that have none yet, receiving first.
+  std::vector<std::uint32_t> add_slots() {
+    std::vector<std::uint32_t> added;
+    auto add = [&](bool change, std::span<const WalletAddress> chain, std::uint32_t& known) {
+      for (; known < chain.size(); ++known) {
+        added.push_back(history_.add_slot(electrum_scripthash(chain[known].script)));
+        slots_.push_back({change, known});
+      }
+    };
+    add(false, chains_.receiving(), receiving_slots_);
+    if (is_deterministic(keys_)) add(true, chains_.change(), change_slots_);
+    return added;
+  }
+
+  const Network* net_;
+  Keystore keys_;
+  AddressChains chains_;
+  WalletHistory history_;
+  std::vector<Slot> slots_;
+  std::uint32_t receiving_slots_ = 0, change_slots_ = 0;
+  int in_flight_ = 0;
+  bool synchronized_ = false;
+  net::WakeList synced_;
+};
+
+}  // namespace coinkit::wallet

@@ -1,0 +1,377 @@
+// Daemon<BtcPolicy> end to end on loopback: the regtest node, coinkit's Electrum server and the
+// daemon; wallets paid by the node, their balances, coins and history held against what the test
+// computes from the node's own blocks; reorgs; a server that is down at start; bad input.
+#include "lying_proxy.hpp"
+#include "wallet_stack.hpp"
+
+#include <coinkit/address/address.hpp>
+#include <coinkit/wallet/restore.hpp>
+
+#include <boost/test/unit_test.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <set>
+
+using namespace coinkit;
+using namespace coinkit::test;
+
+namespace {
+
+// The wallet's scripts (receiving then change), derived here from the key text, not asked of
+// the daemon.
+template <class Coin = BtcPolicy>
+std::vector<Bytes> wallet_scripts(const std::string& text, std::size_t receiving = 20, std::size_t change = 10) {
+  const Network& net = *find_network<Coin>(NetworkId::regtest);
+  const wallet::Keystore keys = wallet::restore_keystore(text, net).value();
+  std::vector<Bytes> out;
+  for (bool is_change : {false, true})
+    for (std::uint32_t i = 0; i < (is_change ? change : receiving); ++i)
+      out.push_back(
+          wallet::key_script(*wallet::txin_type(keys), wallet::derive_public_key(keys, is_change, i).value()).value());
+  return out;
+}
+
+template <class Coin = BtcPolicy>
+std::string address_of(const Bytes& script) {
+  return to_address(script, find_network<Coin>(NetworkId::regtest)->address).value();
+}
+
+// getbalance as the test expects it from the node's blocks: Electrum's keys, zeros left out.
+json::object expected_balance(const std::map<std::string, ExpectedCoin>& coins) {
+  std::int64_t confirmed = 0, unconfirmed = 0;
+  for (const auto& [outpoint, c] : coins) (c.height > 0 ? confirmed : unconfirmed) += c.value;  // (no coinbase)
+  json::object o{{"confirmed", format_amount(confirmed, 8, amount_style::decimal)}};
+  if (unconfirmed) o.emplace("unconfirmed", format_amount(unconfirmed, 8, amount_style::decimal));
+  return o;
+}
+
+// listunspent as outpoint -> (value, height).
+std::map<std::string, ExpectedCoin> unspent_of(const json::value& list) {
+  std::map<std::string, ExpectedCoin> out;
+  if (!list.is_array()) return out;
+  for (const auto& c : list.as_array())
+    out[std::string(c.at("prevout_hash").as_string()) + ":" + std::to_string(c.at("prevout_n").to_number<int>())] = {
+        parse_amount(c.at("value").as_string(), 8), c.at("height").to_number<int>()};
+  return out;
+}
+
+bool same(const std::map<std::string, ExpectedCoin>& a, const std::map<std::string, ExpectedCoin>& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [k, v] : a) {
+    auto it = b.find(k);
+    if (it == b.end() || it->second.value != v.value || it->second.height != v.height) return false;
+  }
+  return true;
+}
+
+std::multiset<std::string> events_of(const json::value& updates, const std::string& kind) {
+  std::multiset<std::string> out;
+  for (const auto& e : updates.as_array())
+    if (e.at("event") == json::value(kind)) out.insert(std::string(e.at("tx").as_string()));
+  return out;
+}
+
+// A wallet's life on any coin: paid (a chain of two transactions among them, one left in the
+// mempool), confirmed, reorganized; every answer held against the node's blocks.
+template <class Coin>
+void a_wallet_lives_through_payments_and_reorgs(WalletStack<Coin>& s, const std::string& xpub) {
+  const auto scripts = wallet_scripts<Coin>(xpub);
+  auto addr = [](const Bytes& script) { return address_of<Coin>(script); };
+  BOOST_TEST(s.wallet("getbalance", xpub) == json::parse(R"({"confirmed": "0"})"));
+  const json::value receiving = s.wallet("listaddresses", xpub, {{"receiving", true}});
+  BOOST_TEST_REQUIRE(receiving.as_array().size() == 20u);
+  for (std::size_t i = 0; i < 20; ++i) BOOST_TEST(receiving.at(i) == json::value(addr(scripts[i])));
+  BOOST_TEST(s.wallet("listaddresses", xpub).as_array().size() == 30u);
+
+  // 1.5 to the first address, mined; 0.01 to the second, in the mempool; then a payment to the
+  // third that spends the node's change of the first (a chain of two transactions).
+  const Txid first = s.node.send_to_address(addr(scripts[0]), 150'000'000).value();
+  s.mine();
+  const Txid second = s.node.send_to_address(addr(scripts[1]), 1'000'000).value();
+  const Txid third = s.node.send_to_address(addr(scripts[2]), 2'500'000).value();
+  s.wait_indexed();
+  auto settled = [&] {
+    const auto expected = expected_coins(s.node, scripts);
+    return s.try_wallet("getbalance", xpub) == json::value(expected_balance(expected)) &&
+           same(unspent_of(s.try_wallet("listunspent", xpub)), expected);
+  };
+  BOOST_TEST_REQUIRE(eventually(settled));
+  BOOST_TEST(s.wallet("getbalance", xpub) == json::parse(R"({"confirmed": "1.5", "unconfirmed": "0.035"})"));
+  BOOST_TEST(s.wallet("getunusedaddress", xpub) == json::value(addr(scripts[3])));
+  BOOST_TEST(s.wallet("getaddressbalance_wallet", xpub, {{"address", addr(scripts[1])}}) ==
+             json::parse(R"({"confirmed": "0", "unconfirmed": "0.01", "unmatured": "0"})"));
+  BOOST_TEST(s.result("getaddressbalance", json::array{json::string(addr(scripts[0]))}) ==
+             json::parse(R"({"confirmed": "1.5", "unconfirmed": "0"})"));
+
+  s.mine();
+  BOOST_TEST_REQUIRE(eventually(settled));
+  BOOST_TEST(s.wallet("getbalance", xpub) == json::parse(R"({"confirmed": "1.535"})"));
+  // Every confirmed transaction is verified by SPV, once: verified_tx for each, new_transaction
+  // for each.
+  BOOST_TEST_REQUIRE(eventually([&] {
+    return s.try_wallet("get_tx_status", xpub, {{"txid", third.to_hex()}}) == json::parse(R"({"confirmations": 1})");
+  }));
+  BOOST_TEST(s.wallet("get_tx_status", xpub, {{"txid", first.to_hex()}}) == json::parse(R"({"confirmations": 2})"));
+  const json::value updates = s.wallet("get_updates", xpub);
+  const std::multiset<std::string> all{first.to_hex(), second.to_hex(), third.to_hex()};
+  BOOST_TEST((events_of(updates, "new_transaction") == all));
+  BOOST_TEST((events_of(updates, "verified_tx") == all));
+
+  // onchain_history: Electrum's keys, sorted; balances that add up.
+  const json::value history = s.wallet("onchain_history", xpub);
+  const auto& txs = history.at("transactions").as_array();
+  BOOST_TEST_REQUIRE(txs.size() == 3u);
+  BOOST_TEST(txs[0].at("txid") == json::value(first.to_hex()));
+  BOOST_TEST(txs[0].at("bc_value") == json::value("1.5"));
+  BOOST_TEST(txs[2].at("bc_balance") == json::value("1.535"));
+  BOOST_TEST(txs[0].at("confirmations") == json::value(2));
+  BOOST_TEST(txs[0].at("incoming") == json::value(true));
+  BOOST_TEST(txs[0].at("fee") == json::value(nullptr));
+  BOOST_TEST(history.at("summary").at("begin").at("BTC_balance") == json::value("0."));
+  BOOST_TEST(history.at("summary").at("end").at("BTC_balance") == json::value("1.535"));
+  BOOST_TEST(history.at("summary").at("flow").at("BTC_incoming") == json::value("1.535"));
+  std::vector<std::string> keys;
+  for (const auto& kv : txs[0].as_object()) keys.emplace_back(kv.key());
+  BOOST_TEST((keys == std::vector<std::string>{"bc_balance", "bc_value", "confirmations", "date", "fee", "fee_sat",
+                                               "height", "incoming", "label", "monotonic_timestamp", "timestamp",
+                                               "txid", "txpos_in_block"}));
+
+  // A reorg of depth 1: the last block is replaced by an empty one; its transactions go back to
+  // the mempool, then are mined again.
+  const BlockHash tip = s.node.tip();
+  s.node.invalidate_block(tip).value();
+  s.node.generate_block(s.node.faucet_script(), {}).value();
+  s.node.generate_block(s.node.faucet_script(), {}).value();
+  s.wait_indexed();
+  BOOST_TEST_REQUIRE(eventually(settled));
+  BOOST_TEST(s.wallet("getbalance", xpub) == json::parse(R"({"confirmed": "1.5", "unconfirmed": "0.035"})"));
+  BOOST_TEST(s.wallet("get_tx_status", xpub, {{"txid", third.to_hex()}}) == json::parse(R"({"confirmations": 0})"));
+  BOOST_TEST(s.wallet("get_tx_status", xpub, {{"txid", first.to_hex()}}) == json::parse(R"({"confirmations": 3})"));
+  s.mine();
+  BOOST_TEST_REQUIRE(eventually(settled));
+  BOOST_TEST_REQUIRE(eventually([&] {
+    return s.try_wallet("get_tx_status", xpub, {{"txid", third.to_hex()}}) == json::parse(R"({"confirmations": 1})");
+  }));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(wallet_daemon)
+
+BOOST_AUTO_TEST_CASE(a_btc_wallet_is_paid_confirmed_and_reorged_as_the_node_says) {
+  WalletStack<> s;
+  // First load: Bitcart's recorded answers for this key.
+  BOOST_TEST(s.wallet("getbalance", recorded_vpub) == json::parse(R"({"confirmed": "0"})"));
+  BOOST_TEST(s.wallet("getunusedaddress", recorded_vpub) ==
+             json::value("bcrt1q40rrgjq3wnss5zcn68njnrawtjmqggr9pfhkx6"));
+  BOOST_TEST(s.wallet("getmpk", recorded_vpub) == json::value(recorded_vpub));
+  a_wallet_lives_through_payments_and_reorgs(s, recorded_vpub);
+}
+
+// The LTC daemon on LTC regtest (its own genesis, rltc addresses, scrypt headers under SPV),
+// with a wallet from a seed of its own make_seed.
+BOOST_AUTO_TEST_CASE(an_ltc_wallet_passes_the_same_suite) {
+  WalletStack<LtcPolicy> s;
+  const std::string seed(s.result("make_seed", json::array()).as_string());
+  BOOST_TEST(s.result("validatekey", json::array{json::string(seed)}) == json::value(true));
+  const std::string first(s.wallet("getunusedaddress", seed).as_string());
+  BOOST_TEST(first.starts_with("rltc1q"));
+  a_wallet_lives_through_payments_and_reorgs(s, seed);
+}
+
+// The same connection over TLS (COIN_SERVER=host:port:s) to a server with a self-signed
+// certificate.
+BOOST_AUTO_TEST_CASE(a_tls_server_is_followed) {
+  WalletStack<> s(true, free_port(), 0, /*tls=*/true);
+  const auto scripts = wallet_scripts(recorded_vpub);
+  BOOST_TEST(s.wallet("getbalance", recorded_vpub) == json::parse(R"({"confirmed": "0"})"));
+  const Txid paid = s.node.send_to_address(address_of(scripts[5]), 12'345'678).value();
+  s.mine();
+  BOOST_TEST_REQUIRE(eventually([&] {
+    return s.try_wallet("get_tx_status", recorded_vpub, {{"txid", paid.to_hex()}}) ==
+           json::parse(R"({"confirmations": 1})");
+  }));
+  BOOST_TEST(s.wallet("getbalance", recorded_vpub) == json::parse(R"({"confirmed": "0.12345678"})"));
+}
+
+BOOST_AUTO_TEST_CASE(a_server_down_at_start_is_waited_for_within_a_bound) {
+  WalletStack<> s(/*start_server=*/false);
+  s.daemon->sync_timeout = std::chrono::milliseconds(300);
+  const json::value reply = s.call("getbalance", json::object{{"xpub", recorded_vpub}});
+  BOOST_TEST_REQUIRE(reply.as_object().contains("error"));
+  BOOST_TEST(std::string(reply.at("error").at("message").as_string()).find("not synchronized") != std::string::npos);
+  // Key-only methods answer without the server.
+  BOOST_TEST(s.wallet("getmpk", recorded_vpub) == json::value(recorded_vpub));
+  BOOST_TEST(s.result("validatekey", json::array{json::string(recorded_vpub)}) == json::value(true));
+
+  const auto scripts = wallet_scripts(recorded_vpub);
+  s.node.send_to_address(address_of(scripts[0]), 70'000'000).value();
+  s.node.generate(1);
+  s.start_electrum();
+  s.wait_indexed();
+  s.daemon->sync_timeout = std::chrono::seconds(20);
+  BOOST_TEST_REQUIRE(
+      eventually([&] { return s.try_wallet("getbalance", recorded_vpub) == json::parse(R"({"confirmed": "0.7"})"); }));
+
+  // Gone and back: the daemon reconnects and catches up with what happened meanwhile.
+  s.stop_electrum();
+  s.node.send_to_address(address_of(scripts[1]), 30'000'000).value();
+  s.node.generate(1);
+  s.start_electrum();
+  s.wait_indexed();
+  BOOST_TEST_REQUIRE(
+      eventually([&] { return s.try_wallet("getbalance", recorded_vpub) == json::parse(R"({"confirmed": "1"})"); }));
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_gets_bitcarts_errors) {
+  WalletStack<> s;
+  auto error_of = [&](const std::string& method, json::value params) {
+    const json::value reply = s.call(method, std::move(params));
+    BOOST_TEST_REQUIRE(reply.as_object().contains("error"), method);
+    return reply.at("error");
+  };
+  BOOST_TEST(error_of("getbalance", json::object{{"xpub", "xpubNOTVALID"}}) ==
+             json::parse(R"({"code": -32005, "message": "Exception: Seed or key not recognized"})"));
+  BOOST_TEST(error_of("getbalance", json::object{{"xpub",
+                                                  "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1"
+                                                  "r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs"}}) ==
+             json::parse(R"({"code": -32005, "message": "Exception: Seed or key not recognized"})"));
+  BOOST_TEST(
+      error_of("getaddressbalance", json::array{"notanaddress"}) ==
+      json::parse(
+          R"({"code": -32004, "message": "electrum.util.BitcoinException: invalid bitcoin address: notanaddress"})"));
+  BOOST_TEST(error_of("getbalance", json::array()) ==
+             json::parse(R"({"code": -32000, "message": "Wallet not loaded"})"));
+  BOOST_TEST(error_of("get_tx_status", json::array{"abc", json::object{{"xpub", recorded_vpub}}}).at("message") ==
+             json::value("Exception: 'abc' is not a txid"));
+  BOOST_TEST(error_of("get_tx_status", json::array{std::string(64, 'a'), json::object{{"xpub", recorded_vpub}}})
+                 .at("message") == json::value("Exception: Transaction not in wallet."));
+  BOOST_TEST(error_of("get_transaction", json::array{std::string(64, 'b')}).at("code") == json::value(-32002));
+  BOOST_TEST(s.result("validateaddress", json::array{"bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"}) ==
+             json::value(true));
+  BOOST_TEST(s.result("validateaddress", json::array{"bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"}) ==
+             json::value(false));
+  BOOST_TEST(s.result("validatekey", json::array{"not a key"}) == json::value(false));
+  const std::string seed(s.result("make_seed", json::array()).as_string());
+  BOOST_TEST(std::count(seed.begin(), seed.end(), ' ') == 11);
+  BOOST_TEST(s.result("validatekey", json::array{json::string(seed)}) == json::value(true));
+  // An imported-address wallet has no master key and no chains to extend.
+  const std::string watch = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080";
+  BOOST_TEST(s.wallet("getmpk", watch) == json::value(nullptr));
+  BOOST_TEST(s.wallet("listaddresses", watch) == json::array{json::string(watch)});
+  BOOST_TEST(error_of("createnewaddress", json::object{{"xpub", watch}}).at("code") == json::value(-32603));
+}
+
+BOOST_AUTO_TEST_CASE(a_server_that_lies_about_a_branch_is_dropped_and_nothing_is_verified) {
+  const std::uint16_t electrum_port = free_port();
+  LyingProxy proxy(electrum_port);
+  WalletStack<> s(true, electrum_port, proxy.port());
+  const auto scripts = wallet_scripts(recorded_vpub);
+  BOOST_TEST(s.wallet("getbalance", recorded_vpub) == json::parse(R"({"confirmed": "0"})"));
+  const Txid paid = s.node.send_to_address(address_of(scripts[0]), 40'000'000).value();
+  s.mine();
+  // The server's history says mined; its branch does not lead to the header: the daemon drops
+  // it (and connects again, and is lied to again), and the transaction is never verified.
+  BOOST_TEST_REQUIRE(eventually([&] { return proxy.lies_told() >= 2 && proxy.connections() >= 2; }));
+  BOOST_TEST(s.wallet("get_tx_status", recorded_vpub, {{"txid", paid.to_hex()}}) ==
+             json::parse(R"({"confirmations": 0})"));
+  BOOST_TEST(events_of(s.wallet("get_updates", recorded_vpub), "verified_tx").empty());
+  // The same server honest again: the branch checks out, verified_tx arrives once.
+  proxy.lie(false);
+  BOOST_TEST_REQUIRE(eventually([&] {
+    return s.try_wallet("get_tx_status", recorded_vpub, {{"txid", paid.to_hex()}}) ==
+           json::parse(R"({"confirmations": 1})");
+  }));
+  BOOST_TEST(
+      (events_of(s.wallet("get_updates", recorded_vpub), "verified_tx") == std::multiset<std::string>{paid.to_hex()}));
+}
+
+// The shipped btc-daemon as a process of its own, killed (SIGKILL) while it writes wallets:
+// after a restart every address it acknowledged is there, and the files are the owner's alone.
+BOOST_AUTO_TEST_CASE(a_daemon_killed_while_writing_wallets_loses_nothing) {
+  WalletStack<> s;
+  TempDir data("daemon-kill");
+  const std::uint16_t port = free_port();
+  auto spawn = [&] {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::setenv("BTC_NETWORK", "regtest", 1);
+      ::setenv("BTC_PORT", std::to_string(port).c_str(), 1);
+      ::setenv("BTC_SERVER", ("127.0.0.1:" + std::to_string(s.electrum_port()) + ":t").c_str(), 1);
+      ::setenv("BTC_DATA_PATH", data.path.c_str(), 1);
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 2);
+      ::execl(COINKIT_BTC_DAEMON, COINKIT_BTC_DAEMON, static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    return pid;
+  };
+  auto connect = [&] {
+    std::unique_ptr<net::HttpClient> c;
+    BOOST_TEST_REQUIRE(eventually([&] {
+      try {
+        c = std::make_unique<net::HttpClient>(port);
+        c->post("/", R"({"id": 0, "method": "version", "params": []})", auth());
+        return true;
+      } catch (const std::exception&) {
+        return false;
+      }
+    }));
+    return c;
+  };
+  auto call = [&](net::HttpClient& c, const std::string& method) {
+    json::object body{{"id", 1}, {"method", method}, {"params", json::object{{"xpub", recorded_vpub}}}};
+    return json::parse(c.post("/", json::serialize(body), auth()).body());
+  };
+
+  pid_t pid = spawn();
+  int acknowledged = 0;
+  {
+    auto c = connect();
+    BOOST_TEST_REQUIRE(call(*c, "getbalance").as_object().contains("result"));
+    std::thread killer([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      ::kill(pid, SIGKILL);
+    });
+    try {
+      while (call(*c, "createnewaddress").as_object().contains("result")) ++acknowledged;
+    } catch (const std::exception&) {
+      // the connection died with the daemon
+    }
+    killer.join();
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  BOOST_TEST(WIFSIGNALED(status));
+  BOOST_TEST(acknowledged > 0);
+
+  pid = spawn();
+  {
+    auto c = connect();
+    const json::value receiving = call(*c, "listaddresses");
+    const auto count = static_cast<int>(receiving.at("result").as_array().size());
+    BOOST_TEST(count >= 30 + acknowledged);      // every acknowledged address is back
+    BOOST_TEST(count <= 30 + acknowledged + 1);  // and at most the one written as it died
+  }
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, &status, 0);
+  BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+
+  // Nothing is named after the key, and nobody else may read the files.
+  for (const auto& e : std::filesystem::recursive_directory_iterator(data.path)) {
+    BOOST_TEST(e.path().string().find(recorded_vpub) == std::string::npos);
+    if (e.is_regular_file()) {
+      struct stat st;
+      ::stat(e.path().c_str(), &st);
+      BOOST_TEST((st.st_mode & 077) == 0, e.path() << " is readable by others");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,200 @@
+// The whole wallet stack on loopback for the daemon tests: a regtest node behind bitcoind's RPC,
+// coinkit's Electrum server indexing it, and Daemon<Coin> following that server; plus a JSON-RPC
+// caller and what the tests compute from the node's own blocks.
+#pragma once
+
+#include <coinkit/chain/block.hpp>
+#include <coinkit/coins/btc.hpp>
+#include <coinkit/daemon/daemon.hpp>
+#include <coinkit/electrum/server.hpp>
+#include <coinkit/indexer/storage/lmdb_storage.hpp>
+#include <coinkit/net/http_client.hpp>
+#include <coinkit/regtest/node.hpp>
+#include <coinkit/regtest/rpc_server.hpp>
+
+#include "support/eventually.hpp"
+#include "support/free_port.hpp"
+#include "support/self_signed_cert.hpp"
+#include "support/temp_dir.hpp"
+#include "test_daemon.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+namespace coinkit::test {
+
+namespace json = boost::json;
+
+// The regtest vpub of bitcart-wire-examples.md (a segwit seed made by Electrum 4.3.4).
+inline constexpr const char* recorded_vpub =
+    "vpub5UbgU5E8jii87b3GxqvSrg47jMTv1DBJwUyTwtkDfTVXTcwp1FuM1r9LDxEWDPhEa4Q98SFr8QvA3yJMAqQpxKkWK3sYg8YR9oJopcBe8Eh";
+
+// The node and its RPC server; the Electrum server over them, started (and stopped, and started
+// again) on a port chosen once; the daemon following it.
+template <class Coin = BtcPolicy>
+class WalletStack {
+ public:
+  using Daemon = coinkit::Daemon<Coin>;
+
+  // The Electrum server listens on `electrum_port`; the daemon follows `daemon_server_port` (the
+  // same by default; a proxy's in the tests of a lying server).
+  // With `tls`, the server's one service is ssl:// with a self-signed certificate.
+  explicit WalletStack(bool start_server = true, std::uint16_t electrum_port = free_port(),
+                       std::uint16_t daemon_server_port = 0, bool tls = false)
+      : electrum_port_(electrum_port), tls_(tls) {
+    if (daemon_server_port == 0) daemon_server_port = electrum_port;
+    regtest::RpcServerOptions ro;
+    ro.user = "user", ro.password = "pass";
+    rpc_ = std::make_unique<regtest::RpcServer>(rpc_io_.get_executor(), node, ro);
+    rpc_->start();
+    rpc_thread_ = std::thread([this] { rpc_io_.run(); });
+    node.generate(101);  // a mature coinbase for the faucet
+    if (start_server) start_electrum();
+    Environment env;
+    env.set(std::string(Coin::ticker) + "_PORT", "0")
+        .set(std::string(Coin::ticker) + "_NETWORK", "regtest")
+        .set(std::string(Coin::ticker) + "_SERVER",
+             "127.0.0.1:" + std::to_string(daemon_server_port) + (tls ? ":s" : ":t"))
+        .set(std::string(Coin::ticker) + "_DATA_PATH", data_.path.string());
+    daemon = std::make_unique<Daemon>(load_daemon_config<Coin>(env));
+    daemon->sync_timeout = std::chrono::seconds(20);
+    daemon->start();
+    daemon_thread_ = std::thread([this] { daemon->io_context().run(); });
+    http = std::make_unique<net::HttpClient>(daemon->local_endpoint().port());
+  }
+
+  ~WalletStack() {
+    http.reset();
+    daemon->stop();
+    daemon_thread_.join();
+    daemon.reset();
+    stop_electrum();
+    rpc_io_.stop();
+    rpc_thread_.join();
+    rpc_->stop();
+  }
+
+  void start_electrum() {
+    electrum::ServerConfig c;
+    c.coin = std::string(Coin::name);
+    c.network = NetworkId::regtest;
+    c.node = node::parse_daemon_url("user:pass@127.0.0.1:" + std::to_string(rpc_->local_endpoint().port()), 0).value();
+    c.db_directory = db_.path;
+    c.services = {{tls_ ? electrum::Protocol::ssl : electrum::Protocol::tcp, "127.0.0.1", electrum_port_}};
+    if (tls_) {
+      if (!cert_) cert_.emplace();
+      c.ssl_certfile = cert_->cert, c.ssl_keyfile = cert_->key;
+    }
+    c.worker_threads = 1;
+    c.daemon_poll_interval_blocks = std::chrono::milliseconds(20);
+    c.daemon_poll_interval_mempool = std::chrono::milliseconds(20);
+    c.log_level = electrum::LogLevel::warning;
+    server_ = std::make_unique<ElectrumServer<Coin, LmdbStorage>>(c);
+    server_->start();
+    BOOST_TEST_REQUIRE(eventually([&] { return server_->serving_clients(); }));
+  }
+  void stop_electrum() {
+    if (!server_) return;
+    server_->stop();
+    server_.reset();
+  }
+  bool electrum_running() const { return server_ != nullptr; }
+  std::uint16_t electrum_port() const noexcept { return electrum_port_; }
+  std::uint16_t rpc_port() const { return rpc_->local_endpoint().port(); }
+
+  // One JSON-RPC call: the whole reply object.
+  json::value call(const std::string& method, json::value params = json::array()) {
+    json::object body{{"jsonrpc", "2.0"}, {"id", ++id_}, {"method", method}, {"params", std::move(params)}};
+    auto res = http->post("/", json::serialize(body), auth());
+    BOOST_TEST_REQUIRE(res.result_int() == 200);
+    return json::parse(res.body());
+  }
+  // The result of a call that must succeed.
+  json::value result(const std::string& method, json::value params = json::array()) {
+    json::value reply = call(method, std::move(params));
+    BOOST_TEST_REQUIRE(reply.as_object().contains("result"), method << ": " << json::serialize(reply));
+    return reply.at("result");
+  }
+  // A wallet call's result, or null when it failed (for conditions polled until they hold).
+  json::value try_wallet(const std::string& method, const std::string& xpub, json::object params = {}) {
+    params["xpub"] = xpub;
+    json::value reply = call(method, std::move(params));
+    const auto* result = reply.as_object().if_contains("result");
+    return result ? *result : json::value(nullptr);
+  }
+  // A wallet call: `params` (an object) with the wallet's xpub.
+  json::value wallet(const std::string& method, const std::string& xpub, json::object params = {}) {
+    params["xpub"] = xpub;
+    return result(method, std::move(params));
+  }
+
+  // Mines `n` blocks and waits until the Electrum server has indexed them.
+  void mine(int n = 1) {
+    node.generate(n);
+    wait_indexed();
+  }
+  void wait_indexed() {
+    if (!server_) return;
+    BOOST_TEST_REQUIRE(eventually([&] { return server_->indexer().index().height() == node.height(); }));
+  }
+
+  regtest::Node<Coin> node;
+  std::unique_ptr<Daemon> daemon;
+  std::unique_ptr<net::HttpClient> http;
+
+ private:
+  boost::asio::io_context rpc_io_;
+  std::unique_ptr<regtest::RpcServer> rpc_;
+  std::thread rpc_thread_, daemon_thread_;
+  TempDir db_, data_;
+  std::uint16_t electrum_port_;
+  bool tls_;
+  std::optional<SelfSignedCert> cert_;  // made when a TLS server first starts
+  std::unique_ptr<ElectrumServer<Coin, LmdbStorage>> server_;
+  std::int64_t id_ = 0;
+};
+
+// What a wallet owns according to the node's own chain and mempool, for the addresses given:
+// unspent outputs (txid:vout -> value, height), computed from every block and mempool entry.
+struct ExpectedCoin {
+  std::int64_t value = 0;
+  int height = 0;  // 0 in the mempool, -1 there with an unconfirmed parent
+};
+
+template <class Node>
+std::map<std::string, ExpectedCoin> expected_coins(const Node& node, const std::vector<Bytes>& scripts) {
+  std::map<std::string, ExpectedCoin> coins;
+  auto ours = [&](const Bytes& s) { return std::find(scripts.begin(), scripts.end(), s) != scripts.end(); };
+  auto take = [&](const Transaction& tx, int height) {
+    for (const TxIn& in : tx.inputs()) coins.erase(in.prevout.txid.to_hex() + ":" + std::to_string(in.prevout.index));
+    for (std::uint32_t n = 0; n < tx.outputs().size(); ++n)
+      if (ours(tx.outputs()[n].script_pubkey))
+        coins[tx.txid().to_hex() + ":" + std::to_string(n)] = {tx.outputs()[n].value, height};
+  };
+  for (int h = 1; h <= node.height(); ++h) {
+    const auto info = node.block(node.block_hash(h).value()).value();
+    for (const Transaction& tx : Block::parse(*info.raw).transactions) take(tx, h);
+  }
+  // In the mempool: height 0, or -1 with an unconfirmed parent (the Electrum protocol's heights).
+  std::set<Txid> in_mempool;
+  for (const auto& e : node.mempool_entries()) in_mempool.insert(e.txid);
+  for (const auto& e : node.mempool_entries()) {
+    const Transaction tx = node.transaction(e.txid).value().tx;
+    const bool unconfirmed_parent = std::any_of(tx.inputs().begin(), tx.inputs().end(),
+                                                [&](const TxIn& in) { return in_mempool.contains(in.prevout.txid); });
+    take(tx, unconfirmed_parent ? -1 : 0);
+  }
+  return coins;
+}
+
+}  // namespace coinkit::test
