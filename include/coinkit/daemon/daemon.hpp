@@ -18,7 +18,6 @@
 #include <coinkit/wallet/wallet_store.hpp>
 
 #include <boost/asio/post.hpp>
-#include <boost/unordered/unordered_flat_map.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -27,6 +26,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace coinkit {
 
@@ -148,8 +148,8 @@ class BasicDaemon : public BaseDaemon<Derived>,
       else
         save(key, *w);
     }
-    wallets_.emplace(key, w);
-    sync_.add(key, w);
+    auto [it, inserted] = wallets_.emplace(key, w);
+    sync_.add(it->first, w);  // the map's node keeps the key where it is
   }
 
   boost::asio::awaitable<void> rpc_prepare(const rpc::Call& call) {
@@ -204,7 +204,7 @@ class BasicDaemon : public BaseDaemon<Derived>,
   wallet::WalletStore store_;
   Source source_;
   wallet::Synchronizer<Coin, Wallet, Source> sync_;
-  boost::unordered_flat_map<std::string, WalletPtr> wallets_;
+  std::unordered_map<std::string, WalletPtr> wallets_;  // nodes: the Synchronizer points at the keys
   bool stopping_ = false;
 };
 

@@ -7,9 +7,10 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include <cstddef>
-#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace coinkit {
 
@@ -33,11 +34,14 @@ class WalletUpdates {
   // An event of one wallet; ignored when that wallet is not open (as Bitcart: only loaded
   // wallets have queues). With a cap of 0 nothing is kept.
   void push(std::string_view wallet, const boost::json::value& event) {
-    if (auto it = queues_.find(wallet); it != queues_.end()) append(it->second, event);
+    if (auto it = queues_.find(wallet); it != queues_.end())
+      append(it->second, std::make_shared<const boost::json::value>(event));
   }
-  // A global event (new_block): appended to every open wallet's queue.
+  // A global event (new_block): appended to every open wallet's queue, one copy for them all.
   void push_all(const boost::json::value& event) {
-    for (auto& [wallet, queue] : queues_) append(queue, event);
+    if (queues_.empty()) return;
+    const auto shared = std::make_shared<const boost::json::value>(event);
+    for (auto& [wallet, queue] : queues_) append(queue, shared);
   }
 
   // Takes every queued event of `wallet`, oldest first, and opens its queue if needed.
@@ -46,8 +50,8 @@ class WalletUpdates {
     if (it == queues_.end()) it = queues_.emplace(std::string(wallet), Queue{}).first;
     boost::json::array out;
     out.reserve(it->second.size());
-    for (auto& event : it->second) out.push_back(std::move(event));
-    it->second.clear();
+    for (const auto& event : it->second) out.push_back(*event);
+    Queue().swap(it->second);  // an idle wallet's queue holds no memory
     return out;
   }
 
@@ -58,12 +62,14 @@ class WalletUpdates {
   }
 
  private:
-  using Queue = std::deque<boost::json::value>;
+  // Shared events, oldest first; a vector, since an empty std::deque allocates (about 600 bytes
+  // a wallet), and at most COIN_POLLING_CAP (100) of them move when the oldest goes.
+  using Queue = std::vector<std::shared_ptr<const boost::json::value>>;
 
-  void append(Queue& queue, const boost::json::value& event) {
+  void append(Queue& queue, std::shared_ptr<const boost::json::value> event) {
     if (cap_ == 0) return;
-    if (queue.size() >= cap_) queue.pop_front();
-    queue.push_back(event);
+    if (queue.size() >= cap_) queue.erase(queue.begin());
+    queue.push_back(std::move(event));
   }
 
   struct Hash {

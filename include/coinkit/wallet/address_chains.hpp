@@ -8,18 +8,33 @@
 #include <coinkit/wallet/keystore.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace coinkit::wallet {
 
+// One address of a wallet: its scriptPubKey, inline (a wallet keeps thousands of them; the text
+// is made when asked for: AddressChains::address).
 struct WalletAddress {
-  std::string address;
-  Bytes script;         // its scriptPubKey
-  bool change = false;  // on the change chain (false for imported addresses)
-  std::uint32_t index = 0;
+  static constexpr std::size_t max_script = 35;  // the longest standard script: BCH's p2sh32
+
+  std::array<std::uint8_t, max_script> bytes{};
+  std::uint8_t size = 0;
+  bool change = false;      // on the change chain (false for imported addresses)
+  std::uint32_t index = 0;  // its place on its chain (a watched address: in the list given)
+
+  WalletAddress() = default;
+  WalletAddress(ByteSpan script_pubkey, bool is_change, std::uint32_t i) : change(is_change), index(i) {
+    if (script_pubkey.size() > max_script) throw std::invalid_argument("a wallet address's script is too long");
+    std::copy(script_pubkey.begin(), script_pubkey.end(), bytes.begin());
+    size = static_cast<std::uint8_t>(script_pubkey.size());
+  }
+  ByteSpan script() const noexcept { return {bytes.data(), size}; }
 };
 
 struct GapLimits {
@@ -34,19 +49,29 @@ class AddressChains {
   AddressChains(const Keystore& keys, const Network& net, GapLimits limits = {})
       : keys_(&keys), net_(&net), limits_(limits) {
     if (const auto* a = std::get_if<ImportedAddresses>(&keys)) {
-      for (const std::string& s : a->addresses)
-        receiving_.push_back({s, to_script_pubkey_or_throw(s, net.address), false, 0});
+      for (std::uint32_t i = 0; i < a->addresses.size(); ++i)
+        receiving_.emplace_back(to_script_pubkey_or_throw(a->addresses[i], net.address), false, i);
     } else if (const auto* k = std::get_if<ImportedKeys>(&keys)) {
-      std::vector<WalletAddress> all;
+      std::vector<std::pair<std::string, Bytes>> all;
       for (const ElectrumWif& w : k->keys) {
         Bytes script = key_script(w.txin_type, w.key.public_key()).value();
-        all.push_back({to_address_or_throw(script, net.address), std::move(script), false, 0});
+        all.emplace_back(to_address_or_throw(script, net.address), std::move(script));
       }
-      std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.address < b.address; });
-      for (auto& w : all)
-        if (receiving_.empty() || receiving_.back().address != w.address) receiving_.push_back(std::move(w));
+      std::sort(all.begin(), all.end());
+      for (std::size_t i = 0; i < all.size(); ++i)
+        if (i == 0 || all[i].first != all[i - 1].first)
+          receiving_.emplace_back(all[i].second, false, static_cast<std::uint32_t>(receiving_.size()));
     }
     synchronize([](const WalletAddress&) { return false; });
+    receiving_.shrink_to_fit();  // most wallets never grow past their first addresses
+    change_.shrink_to_fit();
+  }
+
+  // An address's text on this network (a watched address as it was given: Electrum keeps the
+  // text, in whatever case or legacy form it came).
+  std::string address(const WalletAddress& a) const {
+    if (const auto* watched = std::get_if<ImportedAddresses>(keys_)) return watched->addresses[a.index];
+    return to_address_or_throw(a.script(), net_->address);
   }
 
   std::span<const WalletAddress> receiving() const noexcept { return receiving_; }
@@ -67,9 +92,7 @@ class AddressChains {
     auto& chain = change ? change_ : receiving_;
     const auto index = static_cast<std::uint32_t>(chain.size());
     const PublicKey key = derive_public_key(*keys_, change, index).value();
-    const TxinType type = *txin_type(*keys_);
-    Bytes script = key_script(type, key).value();
-    chain.push_back({to_address_or_throw(script, net_->address), std::move(script), change, index});
+    chain.emplace_back(key_script(*txin_type(*keys_), key).value(), change, index);
     return chain.back();
   }
 

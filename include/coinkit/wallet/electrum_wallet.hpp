@@ -10,6 +10,7 @@
 #include <coinkit/wallet/restore.hpp>
 #include <coinkit/wallet/wallet_history.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -28,6 +29,10 @@ class ElectrumWallet {
   ElectrumWallet(std::string_view text, const Network& net)
       : net_(&net), keys_(restore_keystore(text, net).value()), chains_(keys_, net, gap_limits) {
     add_slots();
+    slots_.shrink_to_fit();  // most wallets never grow past their first addresses
+    receiving_slots_.shrink_to_fit();
+    change_slots_.shrink_to_fit();
+    history_.shrink_to_fit();
   }
   ElectrumWallet(const ElectrumWallet&) = delete;
   ElectrumWallet& operator=(const ElectrumWallet&) = delete;
@@ -48,14 +53,30 @@ class ElectrumWallet {
     const Slot s = slots_[slot];
     return s.change ? chains_.change()[s.index] : chains_.receiving()[s.index];
   }
+  std::string address_text(std::uint32_t slot) const { return chains_.address(address(slot)); }
+  ScriptHash script_hash(std::uint32_t slot) const { return electrum_scripthash(address(slot).script()); }
   bool is_change(std::uint32_t slot) const { return slots_[slot].change && is_deterministic(keys_); }
   std::size_t slot_count() const noexcept { return slots_.size(); }
 
+  // The slot of an address of the chains.
+  std::uint32_t slot_of(const WalletAddress& a) const {
+    return a.change && is_deterministic(keys_) ? change_slots_[a.index] : receiving_slots_[a.index];
+  }
   // The slot of an address of this wallet; nullopt if it is not the wallet's.
-  std::optional<std::uint32_t> slot_of(std::string_view address) const {
-    auto script = to_script_pubkey(address, net_->address);
+  std::optional<std::uint32_t> slot_of(std::string_view text) const {
+    auto script = to_script_pubkey(text, net_->address);
     if (!script) return std::nullopt;
-    return history_.slot_of(electrum_scripthash(*script));
+    for (std::uint32_t slot = 0; slot < slots_.size(); ++slot)
+      if (std::ranges::equal(address(slot).script(), *script)) return slot;
+    return std::nullopt;
+  }
+
+  // Electrum's coins and get_balance over the wallet's addresses, or over one (`only`).
+  std::vector<WalletCoin> coins(std::optional<std::uint32_t> only = std::nullopt) const {
+    return history_.coins(script_of(), only);
+  }
+  WalletBalance balance(int local_height, std::optional<std::uint32_t> only = std::nullopt) const {
+    return history_.balance(local_height, script_of(), only);
   }
 
   // Rolls the chains forward by the gap limits (an address whose history is confirmed 3 deep
@@ -110,10 +131,14 @@ class ElectrumWallet {
   net::WakeList& sync_waiters() noexcept { return synced_; }
 
  private:
+  auto script_of() const {
+    return [this](std::uint32_t slot) { return address(slot).script(); };
+  }
+
   bool is_old(const WalletAddress& a, int local_height) const {
-    auto slot = history_.slot_of(electrum_scripthash(a.script));
-    if (!slot) return false;
-    for (const HistoryItem& item : history_.history(*slot))
+    const auto& known = a.change && is_deterministic(keys_) ? change_slots_ : receiving_slots_;
+    if (a.index >= known.size()) return false;  // just derived by this roll: no history yet
+    for (const HistoryItem& item : history_.history(known[a.index]))
       if (const WalletTx* t = history_.transaction(item.txid); t && confirmations(*t, local_height) >= 3) return true;
     return false;
   }
@@ -121,10 +146,11 @@ class ElectrumWallet {
   // Slots for the chains' addresses that have none yet, receiving first.
   std::vector<std::uint32_t> add_slots() {
     std::vector<std::uint32_t> added;
-    auto add = [&](bool change, std::span<const WalletAddress> chain, std::uint32_t& known) {
-      for (; known < chain.size(); ++known) {
-        added.push_back(history_.add_slot(electrum_scripthash(chain[known].script)));
-        slots_.push_back({change, known});
+    auto add = [&](bool change, std::span<const WalletAddress> chain, std::vector<std::uint32_t>& slot_of) {
+      while (slot_of.size() < chain.size()) {
+        added.push_back(history_.add_slot());
+        slot_of.push_back(added.back());
+        slots_.push_back({change, static_cast<std::uint32_t>(slot_of.size() - 1)});
       }
     };
     add(false, chains_.receiving(), receiving_slots_);
@@ -137,7 +163,7 @@ class ElectrumWallet {
   AddressChains chains_;
   WalletHistory history_;
   std::vector<Slot> slots_;
-  std::uint32_t receiving_slots_ = 0, change_slots_ = 0;
+  std::vector<std::uint32_t> receiving_slots_, change_slots_;  // the slot of each chain's addresses
   int in_flight_ = 0;
   bool synchronized_ = false;
   net::WakeList synced_;

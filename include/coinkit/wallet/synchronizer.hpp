@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -51,9 +52,10 @@ class Synchronizer {
   bool connected() const { return source_.connected(); }
   Source& source() noexcept { return source_; }
 
-  // Adds a wallet under its key: its addresses are subscribed now (or on connection).
+  // Adds a wallet under its key (which must stay where it is until remove()): its addresses are
+  // subscribed now (or on connection).
   void add(const std::string& key, WalletPtr wallet) {
-    keys_.emplace(wallet.get(), Entry{key, wallet});
+    keys_.emplace(wallet.get(), Entry{&key, wallet});
     for (std::uint32_t slot = 0; slot < wallet->slot_count(); ++slot) watch(wallet, slot);
     if (ready_) sync_slots(wallet, all_slots(*wallet));
   }
@@ -61,10 +63,17 @@ class Synchronizer {
   void remove(const WalletPtr& wallet) {
     keys_.erase(wallet.get());
     for (std::uint32_t slot = 0; slot < wallet->slot_count(); ++slot) {
-      auto it = watchers_.find(wallet->history().script_hash(slot));
-      if (it == watchers_.end()) continue;
-      std::erase_if(it->second, [&](const Watcher& w) { return w.wallet == wallet; });
-      if (it->second.empty()) watchers_.erase(it);
+      const ScriptHash& sh = wallet->script_hash(slot);
+      auto [first, last] = more_watchers_.equal_range(sh);
+      for (auto it = first; it != last;) it = it->second.wallet == wallet.get() ? more_watchers_.erase(it) : ++it;
+      auto it = watchers_.find(sh);
+      if (it == watchers_.end() || it->second.wallet != wallet.get()) continue;
+      if (auto other = more_watchers_.find(sh); other != more_watchers_.end()) {
+        it->second = other->second;  // another wallet's address becomes the first
+        more_watchers_.erase(other);
+      } else {
+        watchers_.erase(it);
+      }
     }
   }
 
@@ -75,8 +84,9 @@ class Synchronizer {
   }
 
  private:
+  // Who watches a script: a wallet (owned by keys_) and its slot.
   struct Watcher {
-    WalletPtr wallet;
+    const Wallet* wallet;
     std::uint32_t slot;
   };
 
@@ -92,7 +102,7 @@ class Synchronizer {
   void emit(const Wallet* wallet, boost::json::object event) {
     if (!events_) return;
     if (!wallet) return events_(nullptr, std::move(event));
-    if (auto it = keys_.find(wallet); it != keys_.end()) events_(&it->second.key, std::move(event));
+    if (auto it = keys_.find(wallet); it != keys_.end()) events_(it->second.key, std::move(event));
   }
 
   static std::vector<std::uint32_t> all_slots(const Wallet& w) {
@@ -102,7 +112,9 @@ class Synchronizer {
   }
 
   void watch(const WalletPtr& wallet, std::uint32_t slot) {
-    watchers_[wallet->history().script_hash(slot)].push_back({wallet, slot});
+    const ScriptHash& sh = wallet->script_hash(slot);
+    if (!watchers_.try_emplace(sh, Watcher{wallet.get(), slot}).second)
+      more_watchers_.emplace(sh, Watcher{wallet.get(), slot});
   }
 
   // ---- connection ------------------------------------------------------------------------
@@ -223,12 +235,17 @@ class Synchronizer {
   // ---- addresses -------------------------------------------------------------------------
 
   void on_status(const ScriptHash& sh, const std::optional<Hash256>& status) {
+    auto notify = [&](const Watcher& w) {
+      auto entry = keys_.find(w.wallet);
+      if (entry == keys_.end()) return;
+      ++entry->second.wallet->updates_in_flight();
+      spawn(update(entry->second.wallet, w.slot, status));
+    };
     auto it = watchers_.find(sh);
     if (it == watchers_.end()) return;
-    for (const Watcher& w : it->second) {
-      ++w.wallet->updates_in_flight();
-      spawn(update(w.wallet, w.slot, status));
-    }
+    notify(it->second);
+    auto [first, last] = more_watchers_.equal_range(sh);
+    for (auto m = first; m != last; ++m) notify(m->second);
   }
 
   void sync_slots(const WalletPtr& wallet, const std::vector<std::uint32_t>& slots) {
@@ -239,7 +256,7 @@ class Synchronizer {
   }
 
   boost::asio::awaitable<void> subscribe(WalletPtr wallet, std::uint32_t slot) {
-    auto status = co_await source_.subscribe(wallet->history().script_hash(slot));
+    auto status = co_await source_.subscribe(wallet->script_hash(slot));
     if (!status) {
       --wallet->updates_in_flight();
       co_return;  // the connection went: reconnected() subscribes again
@@ -264,7 +281,7 @@ class Synchronizer {
     while (ok && again && keys_.contains(wallet.get())) {
       updating_[key] = false;
       std::vector<Txid> new_txs;
-      auto items = co_await source_.history(history.script_hash(slot));
+      auto items = co_await source_.history(wallet->script_hash(slot));
       ok = items.has_value();
       for (std::size_t i = 0; ok && i < items->size(); ++i) {
         const HistoryItem& item = (*items)[i];
@@ -354,11 +371,14 @@ class Synchronizer {
   bool ready_ = false;
   int server_height_ = 0;
   struct Entry {
-    std::string key;
+    const std::string* key;  // the daemon's
     WalletPtr wallet;
   };
   boost::unordered_flat_map<const Wallet*, Entry> keys_;
-  boost::unordered_flat_map<ScriptHash, std::vector<Watcher>, std::hash<ScriptHash>> watchers_;
+  // Every script of every wallet: the first wallet to watch it here, any other (rare: two wallets
+  // sharing an address) in more_watchers_.
+  boost::unordered_flat_map<ScriptHash, Watcher, std::hash<ScriptHash>> watchers_;
+  std::unordered_multimap<ScriptHash, Watcher, std::hash<ScriptHash>> more_watchers_;
   boost::unordered_flat_set<std::pair<const Wallet*, Txid>, PairHash> verifying_;
   boost::unordered_flat_map<SlotKey, bool, SlotKeyHash> updating_;  // slot -> asked again meanwhile
 };

@@ -10,6 +10,7 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -43,25 +44,21 @@ struct WalletBalance {
   std::int64_t unmatured = 0;    // young coinbase outputs (Electrum's x)
 };
 
-// Addresses are numbered by the wallet (slots); each has a script hash and a history.
+// Addresses are numbered by the wallet (slots), each with its history; their scripts are the
+// wallet's (the computations take `script_of(slot)`), kept once for all.
 class WalletHistory {
  public:
-  std::uint32_t add_slot(const ScriptHash& sh) {
-    const auto slot = static_cast<std::uint32_t>(slots_.size());
-    slots_.push_back({sh, {}, std::nullopt});
-    by_hash_.emplace(sh, slot);
-    return slot;
+  std::uint32_t add_slot() {
+    slots_.emplace_back();
+    return static_cast<std::uint32_t>(slots_.size() - 1);
   }
   std::size_t slot_count() const noexcept { return slots_.size(); }
-  std::optional<std::uint32_t> slot_of(const ScriptHash& sh) const {
-    auto it = by_hash_.find(sh);
-    if (it == by_hash_.end()) return std::nullopt;
-    return it->second;
-  }
-  const ScriptHash& script_hash(std::uint32_t slot) const { return slots_[slot].hash; }
-  const std::vector<HistoryItem>& history(std::uint32_t slot) const { return slots_[slot].history; }
-  const std::optional<Hash256>& status(std::uint32_t slot) const { return slots_[slot].status; }
-  bool is_used(std::uint32_t slot) const { return !slots_[slot].history.empty(); }
+  void shrink_to_fit() { slots_.shrink_to_fit(); }
+  const std::vector<HistoryItem>& history(std::uint32_t slot) const { return slots_[slot]; }
+  // The Electrum status of the slot's history (computed: statuses are compared only when a
+  // server sends one, and kept they would cost a third of an empty wallet).
+  std::optional<Hash256> status(std::uint32_t slot) const { return electrum_status(slots_[slot]); }
+  bool is_used(std::uint32_t slot) const { return !slots_[slot].empty(); }
 
   // The server's history of a slot, once every transaction in it is known (add_transaction).
   void set_history(std::uint32_t slot, std::vector<HistoryItem> items) {
@@ -72,8 +69,7 @@ class WalletHistory {
         if (it->second.verified) it->second.verified = false;  // a reorg moved it: verify again
       }
     }
-    slots_[slot].status = electrum_status(items);
-    slots_[slot].history = std::move(items);
+    slots_[slot] = std::move(items);
   }
 
   const WalletTx* transaction(const Txid& txid) const {
@@ -98,26 +94,29 @@ class WalletHistory {
   // Every output paid to the wallet (or to the address `only`), with what spends it, as
   // Electrum's get_addr_outputs: a coin is spent by a transaction in its address's history
   // that takes it as an input.
-  std::vector<WalletCoin> coins(std::optional<std::uint32_t> only = std::nullopt) const {
+  template <class ScriptOf>
+  std::vector<WalletCoin> coins(ScriptOf&& script_of, std::optional<std::uint32_t> only = std::nullopt) const {
     std::vector<WalletCoin> out;
     boost::unordered_flat_map<OutPoint, std::size_t, std::hash<OutPoint>> at;
     const std::uint32_t first = only.value_or(0);
     const std::uint32_t last = only ? *only + 1 : static_cast<std::uint32_t>(slots_.size());
-    for (std::uint32_t slot = first; slot < last; ++slot)
-      for (const HistoryItem& item : slots_[slot].history) {
+    for (std::uint32_t slot = first; slot < last; ++slot) {
+      const ByteSpan script = script_of(slot);
+      for (const HistoryItem& item : slots_[slot]) {
         const WalletTx* t = transaction(item.txid);
         if (!t) continue;
         const auto& outputs = t->tx.outputs();
         for (std::uint32_t n = 0; n < outputs.size(); ++n) {
-          if (electrum_scripthash(outputs[n].script_pubkey) != slots_[slot].hash) continue;
+          if (!std::ranges::equal(outputs[n].script_pubkey, script)) continue;
           const OutPoint op{item.txid, n};
           if (at.contains(op)) continue;
           at.emplace(op, out.size());
           out.push_back({op, outputs[n].value, slot, item.height, t->tx.is_coinbase(), std::nullopt, 0});
         }
       }
+    }
     for (std::uint32_t slot = first; slot < last; ++slot)
-      for (const HistoryItem& item : slots_[slot].history) {
+      for (const HistoryItem& item : slots_[slot]) {
         const WalletTx* t = transaction(item.txid);
         if (!t) continue;
         for (const TxIn& in : t->tx.inputs()) {
@@ -132,8 +131,10 @@ class WalletHistory {
 
   // Electrum's get_balance: unspent coins only; an unconfirmed coin counts as confirmed up to
   // what its transaction spent of the wallet's confirmed coins (change of a confirmed payment).
-  WalletBalance balance(int local_height, std::optional<std::uint32_t> only = std::nullopt) const {
-    const auto all = coins(only);
+  template <class ScriptOf>
+  WalletBalance balance(int local_height, ScriptOf&& script_of,
+                        std::optional<std::uint32_t> only = std::nullopt) const {
+    const auto all = coins(script_of, only);
     boost::unordered_flat_map<OutPoint, const WalletCoin*, std::hash<OutPoint>> by_outpoint;
     for (const auto& c : all) by_outpoint.emplace(c.outpoint, &c);
     WalletBalance b;
@@ -172,13 +173,7 @@ class WalletHistory {
   }
 
  private:
-  struct Slot {
-    ScriptHash hash;
-    std::vector<HistoryItem> history;
-    std::optional<Hash256> status;
-  };
-  std::vector<Slot> slots_;
-  boost::unordered_flat_map<ScriptHash, std::uint32_t, std::hash<ScriptHash>> by_hash_;
+  std::vector<std::vector<HistoryItem>> slots_;
   boost::unordered_flat_map<Txid, WalletTx, std::hash<Txid>> txs_;
 };
 

@@ -13,6 +13,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -42,7 +43,7 @@ class AddressMethods {
     } else if (const auto* imported = std::get_if<wallet::ImportedKeys>(&keys)) {
       for (const auto& k : imported->keys) {
         auto script = wallet::key_script(k.txin_type, k.key.public_key());
-        if (script && *script == a.script) out.emplace_back(k.key.public_key().to_hex());
+        if (script && std::ranges::equal(*script, a.script())) out.emplace_back(k.key.public_key().to_hex());
       }
     }
     return out;
@@ -58,15 +59,15 @@ class AddressMethods {
     auto list = [&](auto chain, bool is_change) {
       for (const auto& a : chain) {
         if ((receiving && is_change) || (change && !is_change)) continue;
-        const auto slot = *w.history().slot_of(electrum_scripthash(a.script));
+        const auto slot = w.slot_of(a);
         if (unused && w.history().is_used(slot)) continue;
-        const auto b = w.history().balance(height, slot);
+        const auto b = w.balance(height, slot);
         if (funded && b.confirmed + b.unconfirmed + b.unmatured == 0) continue;
         if (!labels && !balance) {
-          out.emplace_back(a.address);
+          out.emplace_back(w.chains().address(a));
           continue;
         }
-        boost::json::array item{boost::json::string(a.address)};
+        boost::json::array item{boost::json::string(w.chains().address(a))};
         if (balance)
           item.emplace_back(
               format_amount(b.confirmed + b.unconfirmed + b.unmatured, decimals(), amount_style::satoshis));
@@ -83,7 +84,7 @@ class AddressMethods {
     auto& w = self().wallet(call);
     auto slot = w.first_unused_receiving();
     if (!slot) return nullptr;
-    return boost::json::string(w.address(*slot).address);
+    return boost::json::string(w.address_text(*slot));
   }
 
   std::string createnewaddress(const rpc::Call& call) {
@@ -92,7 +93,7 @@ class AddressMethods {
       throw rpc::fault_error("AttributeError: 'Imported_Wallet' object has no attribute 'create_new_address'");
     const auto slot = w.create_new_address();
     self().watch_new_addresses(call, {slot});
-    return w.address(slot).address;
+    return w.address_text(slot);
   }
 
   bool ismine(const rpc::Call& call, std::string address) { return self().wallet(call).slot_of(address).has_value(); }

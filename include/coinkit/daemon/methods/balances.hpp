@@ -37,7 +37,7 @@ class BalanceMethods {
  public:
   // Electrum leaves zero unconfirmed and unmatured amounts out.
   boost::json::object getbalance(const rpc::Call& call) {
-    const auto b = self().wallet(call).history().balance(self().local_height());
+    const auto b = self().wallet(call).balance(self().local_height());
     boost::json::object out{{"confirmed", amount(b.confirmed)}};
     if (b.unconfirmed) out.emplace("unconfirmed", amount(b.unconfirmed));
     if (b.unmatured) out.emplace("unmatured", amount(b.unmatured));
@@ -48,7 +48,7 @@ class BalanceMethods {
   boost::json::object getaddressbalance_wallet(const rpc::Call& call, std::string address) {
     auto& w = self().wallet(call);
     wallet::WalletBalance b;
-    if (auto slot = w.slot_of(address)) b = w.history().balance(self().local_height(), *slot);
+    if (auto slot = w.slot_of(address)) b = w.balance(self().local_height(), *slot);
     return {
         {"confirmed", amount(b.confirmed)}, {"unconfirmed", amount(b.unconfirmed)}, {"unmatured", amount(b.unmatured)}};
   }
@@ -56,7 +56,7 @@ class BalanceMethods {
   // Unspent coins as PartialTxInput.to_json() with "value", in the wallet's address order.
   boost::json::array listunspent(const rpc::Call& call) {
     auto& w = self().wallet(call);
-    auto coins = w.history().coins();
+    auto coins = w.coins();
     std::stable_sort(coins.begin(), coins.end(), [](const auto& a, const auto& b) { return a.slot < b.slot; });
     boost::json::array out;
     for (const wallet::WalletCoin& c : coins) {
@@ -66,7 +66,7 @@ class BalanceMethods {
                                         {"coinbase", c.coinbase},
                                         {"nsequence", 0xfffffffeu},
                                         {"height", c.height},
-                                        {"address", w.address(c.slot).address},
+                                        {"address", w.address_text(c.slot)},
                                         {"utxo", nullptr},
                                         {"witness_utxo", nullptr},
                                         {"sighash", nullptr},
@@ -90,7 +90,7 @@ class BalanceMethods {
     auto& w = self().wallet(call);
     const auto& h = w.history();
     const int local = self().local_height();
-    const auto coins = h.coins();
+    const auto coins = w.coins();
     struct Item {
       const wallet::WalletTx* tx;
       std::int64_t delta;
