@@ -6,6 +6,8 @@
 // on one thread and io_context, so the server's memory per websocket can be read from /proc.
 //
 //   bench-daemon_rpc [seconds-per-run=3] [sockets=1000]
+#include "http_load.hpp"
+
 #include <coinkit/daemon/base_daemon.hpp>
 
 #include <coinkit/coins/btc.hpp>
@@ -44,6 +46,10 @@ namespace http = beast::http;
 namespace json = boost::json;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+using bench::auth;
+using bench::call;
+using bench::rss_kib;
+using bench::run_http;
 
 namespace {
 
@@ -74,68 +80,6 @@ class BenchDaemon final : public coinkit::BaseDaemon<BenchDaemon> {
                                                       coinkit::rpc::arg("count")));
   }
 };
-
-long rss_kib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
-  return -1;
-}
-
-const std::string auth = "Basic ZWxlY3RydW06ZWxlY3RydW16";  // electrum:electrumz
-
-// ---- HTTP load ---------------------------------------------------------------------------
-
-struct HttpStats {
-  std::vector<std::int64_t> latencies_ns;
-  std::uint64_t errors = 0;
-};
-
-asio::awaitable<void> http_client(tcp::endpoint ep, Clock::time_point warm, Clock::time_point end, HttpStats& stats) {
-  beast::tcp_stream stream(co_await asio::this_coro::executor);
-  co_await stream.async_connect(ep, asio::use_awaitable);
-  stream.socket().set_option(tcp::no_delay(true));
-  http::request<http::string_body> req{http::verb::post, "/", 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.set(http::field::authorization, auth);
-  req.set(http::field::content_type, "application/json");
-  req.body() = R"({"jsonrpc":"2.0","id":1,"method":"add","params":[2,40]})";
-  req.prepare_payload();
-  beast::flat_buffer buffer;
-  const std::string expected = R"({"jsonrpc": "2.0", "result": 42, "id": 1})";
-  for (;;) {
-    const auto t0 = Clock::now();
-    if (t0 >= end) break;
-    co_await http::async_write(stream, req, asio::use_awaitable);
-    http::response<http::string_body> res;
-    co_await http::async_read(stream, buffer, res, asio::use_awaitable);
-    const auto t1 = Clock::now();
-    if (res.body() != expected) ++stats.errors;
-    if (t0 >= warm) stats.latencies_ns.push_back((t1 - t0).count());
-  }
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-}
-
-void run_http(tcp::endpoint ep, int clients, double seconds) {
-  asio::io_context io(1);
-  HttpStats stats;
-  const auto start = Clock::now();
-  const auto warm = start + std::chrono::milliseconds(300);
-  const auto end = warm + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  for (int i = 0; i < clients; ++i)
-    asio::co_spawn(io, http_client(ep, warm, end, stats), [](std::exception_ptr e) {
-      if (e) std::rethrow_exception(e);
-    });
-  io.run();
-  auto& l = stats.latencies_ns;
-  std::sort(l.begin(), l.end());
-  const double rps = static_cast<double>(l.size()) / seconds;
-  auto pct = [&](double p) { return l.empty() ? 0.0 : l[static_cast<std::size_t>(p * (l.size() - 1))] / 1000.0; };
-  std::printf("http  clients=%-4d requests=%-8zu %9.0f req/s   p50 %7.1f us   p99 %7.1f us   errors %" PRIu64 "\n",
-              clients, l.size(), rps, pct(0.50), pct(0.99), stats.errors);
-}
 
 // ---- websocket fan-out -------------------------------------------------------------------
 
@@ -170,22 +114,6 @@ asio::awaitable<void> ws_client(tcp::endpoint ep, FanOut& f) {
     if (f.first_t_ns < 0 || t < f.first_t_ns) f.first_t_ns = t;
     buffer.consume(n);
   }
-}
-
-// Calls a method on the daemon with a fresh connection (control channel of the benchmark).
-void call(tcp::endpoint ep, const std::string& body) {
-  asio::io_context io;
-  beast::tcp_stream s(io);
-  s.connect(ep);
-  http::request<http::string_body> req{http::verb::post, "/", 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.set(http::field::authorization, auth);
-  req.body() = body;
-  req.prepare_payload();
-  http::write(s, req);
-  beast::flat_buffer b;
-  http::response<http::string_body> res;
-  http::read(s, b, res);
 }
 
 void run_fanout(tcp::endpoint ep, std::size_t sockets, pid_t server) {
@@ -257,7 +185,9 @@ int main(int argc, char** argv) {
   std::printf("daemon pid %d on %s:%u, %.1f s per HTTP run\n", static_cast<int>(child), "127.0.0.1", port, seconds);
   int status = 0;
   try {
-    for (int clients : {1, 10, 100}) run_http(ep, clients, seconds);
+    for (int clients : {1, 10, 100})
+      run_http(ep, clients, seconds, R"({"jsonrpc":"2.0","id":1,"method":"add","params":[2,40]})",
+               R"({"jsonrpc": "2.0", "result": 42, "id": 1})");
     run_fanout(ep, sockets, child);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench failed: %s\n", e.what());
