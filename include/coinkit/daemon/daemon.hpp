@@ -116,6 +116,7 @@ class BasicDaemon : public BaseDaemon<Derived>,
     auto it = wallets_.find(key);
     if (it == wallets_.end()) return false;
     sync_.remove(it->second);
+    this->server().updates().close(key);
     wallets_.erase(it);
     return true;
   }

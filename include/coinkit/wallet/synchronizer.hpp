@@ -177,8 +177,8 @@ class Synchronizer {
         source_.reject("its headers are refused: " + changed.error().message());
         co_return false;
       }
-      from =
-          from > chain_->base_height() + back ? from - back : chain_->base_height() + 1;  // a reorg: look further back
+      // Not linked: a reorg below `from`. Look further back, twice as far each time.
+      from = from > chain_->base_height() + back ? from - back : chain_->base_height() + 1;
     }
   }
 
@@ -223,13 +223,7 @@ class Synchronizer {
   // Headers from `height` up were replaced: what was verified there must be verified again.
   void reorged(std::uint32_t height) {
     say("reorg: headers from " + std::to_string(height) + " replaced");
-    for (auto& [ptr, entry] : keys_) {
-      auto& w = entry.wallet;
-      w->history().for_each_transaction([&](const Txid& id, const WalletTx&) {
-        WalletTx* t = w->history().transaction(id);
-        if (t->verified && t->height >= static_cast<int>(height)) t->verified = false;
-      });
-    }
+    for (auto& [ptr, entry] : keys_) entry.wallet->history().unverify_from(static_cast<int>(height));
   }
 
   // ---- addresses -------------------------------------------------------------------------

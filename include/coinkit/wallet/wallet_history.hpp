@@ -85,6 +85,12 @@ class WalletHistory {
     const Txid id = tx.txid();
     return txs_.try_emplace(id, WalletTx{std::move(tx), height, false, 0, 0}).second;
   }
+  // Transactions verified at `height` or above are not any more: a reorg replaced those blocks.
+  void unverify_from(int height) {
+    for (auto& [id, t] : txs_)
+      if (t.verified && t.height >= height) t.verified = false;
+  }
+
   template <class F>
   void for_each_transaction(F&& f) const {
     for (const auto& [id, t] : txs_) f(id, t);
