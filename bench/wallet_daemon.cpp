@@ -9,6 +9,7 @@
 //
 //   bench-wallet_daemon [wallets=10000] [seconds-per-run=3]
 #include "http_load.hpp"
+#include "support/free_port.hpp"
 
 #include <coinkit/coins/btc.hpp>
 #include <coinkit/electrum/server.hpp>
@@ -39,12 +40,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 namespace {
-
-std::uint16_t free_port() {
-  asio::io_context io;
-  tcp::acceptor a(io, {asio::ip::make_address_v4("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
 
 // A new regtest vpub (a BIP32 master key from a random seed, p2wpkh).
 std::string fresh_vpub() {
@@ -121,7 +116,7 @@ int main(int argc, char** argv) {
   regtest::RpcServer rpc(rpc_io.get_executor(), node, ro);
   rpc.start();
   std::thread rpc_thread([&] { rpc_io.run(); });
-  const std::uint16_t electrum_port = free_port();
+  const std::uint16_t electrum_port = coinkit::test::free_port();
   electrum::ServerConfig c;
   c.coin = "Bitcoin";
   c.network = NetworkId::regtest;
@@ -136,7 +131,7 @@ int main(int argc, char** argv) {
   while (!server.serving_clients()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
 
   // The daemon.
-  const std::uint16_t port = free_port();
+  const std::uint16_t port = coinkit::test::free_port();
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::setenv("BTC_NETWORK", "regtest", 1);

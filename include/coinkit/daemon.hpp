@@ -11,5 +11,6 @@
 #include <coinkit/daemon/methods/balances.hpp>
 #include <coinkit/daemon/methods/chain_queries.hpp>
 #include <coinkit/daemon/methods/daemon_info.hpp>
+#include <coinkit/daemon/methods/electrum_tx_json.hpp>
 #include <coinkit/daemon/methods/key_tools.hpp>
 #include <coinkit/daemon/wallet_updates.hpp>

@@ -19,6 +19,7 @@
 #include <coinkit/electrum/protocol_version.hpp>
 #include <coinkit/electrum/query.hpp>
 #include <coinkit/electrum/server.hpp>
+#include <coinkit/electrum/server_address.hpp>
 #include <coinkit/electrum/server_core.hpp>
 #include <coinkit/electrum/service.hpp>
 #include <coinkit/electrum/session.hpp>

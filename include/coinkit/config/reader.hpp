@@ -43,6 +43,20 @@ inline result<std::uint64_t> parse_uint(std::string_view text, std::uint64_t max
   return value;
 }
 
+// host:port, where host may be a bracketed IPv6 address; host non-empty, port 1..65535.
+inline bool split_host_port(std::string_view text, std::string& host, std::uint16_t& port) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  std::string_view h = text.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  if (h.empty()) return false;
+  auto p = parse_uint(text.substr(colon + 1), 65535);
+  if (!p || *p == 0) return false;
+  host = std::string(h);
+  port = static_cast<std::uint16_t>(*p);
+  return true;
+}
+
 // The whole file, or nullopt when it cannot be read.
 inline std::optional<std::string> read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -5,6 +5,7 @@
 #include <coinkit/coins/coin_policy.hpp>
 #include <coinkit/config/reader.hpp>
 #include <coinkit/daemon/error.hpp>
+#include <coinkit/electrum/server_address.hpp>
 
 #include <algorithm>
 #include <array>
@@ -75,30 +76,6 @@ inline bool is_ip_address(std::string_view host) {
   return parts == 4;
 }
 
-// host:port, where host may be a bracketed IPv6 address; host non-empty, port 1..65535.
-inline bool split_host_port(std::string_view text, std::string& host, std::uint16_t& port) {
-  const std::size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos) return false;
-  std::string_view h = text.substr(0, colon);
-  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-  if (h.empty()) return false;
-  auto p = config::parse_uint(text.substr(colon + 1), 65535);
-  if (!p || *p == 0) return false;
-  host = std::string(h);
-  port = static_cast<std::uint16_t>(*p);
-  return true;
-}
-
-// COIN_SERVER: Electrum's server string, host:port:s (TLS) or host:port:t (TCP).
-inline bool valid_server(std::string_view text) {
-  if (text.size() < 2 || text[text.size() - 2] != ':') return false;
-  const char protocol = text.back();
-  if (protocol != 's' && protocol != 't') return false;
-  std::string host;
-  std::uint16_t port = 0;
-  return split_host_port(text.substr(0, text.size() - 2), host, port);
-}
-
 inline std::optional<ProxyUrl> parse_proxy_url(std::string_view text) {
   const std::size_t sep = text.find("://");
   if (sep == std::string_view::npos) return std::nullopt;
@@ -115,7 +92,7 @@ inline std::optional<ProxyUrl> parse_proxy_url(std::string_view text) {
     if (colon != std::string_view::npos) proxy.password = std::string(userinfo.substr(colon + 1));
     rest = rest.substr(at + 1);
   }
-  if (!split_host_port(rest, proxy.host, proxy.port)) return std::nullopt;
+  if (!config::split_host_port(rest, proxy.host, proxy.port)) return std::nullopt;
   return proxy;
 }
 
@@ -187,7 +164,7 @@ inline ConfigResult<DaemonConfig> parse_daemon_config(const Environment& env, co
   }
   c.polling_cap = r.integer<std::size_t>("POLLING_CAP", c.polling_cap, 0, 1'000'000, "a number of events 0-1000000");
   if (auto v = r.get("SERVER")) {
-    if (!v->empty() && !d::valid_server(*v))
+    if (!v->empty() && !electrum::parse_server_address(*v))
       r.fail(error::invalid_server, "SERVER", *v, "host:port:s or host:port:t, e.g. 127.0.0.1:51002:s");
     c.server = *v;
   }

@@ -105,7 +105,6 @@ class BasicDaemon : public BaseDaemon<Derived>,
   Source& source() noexcept { return source_; }
   wallet::Synchronizer<Coin, Wallet, Source>& synchronizer() noexcept { return sync_; }
   int local_height() const noexcept { return sync_.local_height(); }
-  std::size_t wallet_count() const noexcept { return wallets_.size(); }
   const auto& wallets() const noexcept { return wallets_; }
 
   // The wallet a call names (loaded by rpc_prepare before the call).

@@ -3,6 +3,7 @@
 // again with back-off whenever it drops, or until the server first comes up.
 #pragma once
 
+#include <coinkit/electrum/server_address.hpp>
 #include <coinkit/net/line_transport.hpp>
 #include <coinkit/net/wake_list.hpp>
 #include <coinkit/rpc/client.hpp>
@@ -11,7 +12,6 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -29,37 +29,6 @@
 #include <utility>
 
 namespace coinkit::electrum {
-
-// Where a server listens, as Electrum writes it: "host:port:t" (TCP) or "host:port:s" (TLS).
-struct ServerAddress {
-  std::string host;
-  std::uint16_t port = 0;
-  bool tls = false;
-
-  std::string to_string() const { return host + ':' + std::to_string(port) + (tls ? ":s" : ":t"); }
-};
-
-inline std::optional<ServerAddress> parse_server_address(std::string_view text) {
-  if (text.size() < 5 || text[text.size() - 2] != ':' || (text.back() != 's' && text.back() != 't'))
-    return std::nullopt;
-  ServerAddress a;
-  a.tls = text.back() == 's';
-  text.remove_suffix(2);
-  const std::size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
-  std::string_view host = text.substr(0, colon), port = text.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  unsigned value = 0;
-  if (port.empty() || port.size() > 5) return std::nullopt;
-  for (char c : port) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (host.empty() || value == 0 || value > 65535) return std::nullopt;
-  a.host = std::string(host);
-  a.port = static_cast<std::uint16_t>(value);
-  return a;
-}
 
 struct ElectrumClientOptions {
   ServerAddress server;
@@ -108,7 +77,7 @@ class ElectrumClient {
     running_ = false;
     retry_.cancel();
     if (auto c = connection_) c->close();
-    fail_pending("the client stopped");
+    fail_pending();
   }
 
   // Closes the connection (a server caught lying); the next one is made after the longest
@@ -206,16 +175,14 @@ class ElectrumClient {
       said_down = false;
       backoff = options_.first_retry;
       connection_ = connection;
-      // Greeted once run() below has taken ownership of the connection (a TLS write needs it):
-      // posted, since co_spawn from this strand could run greet() at once.
-      asio::post(ex_, [this, connection] { asio::co_spawn(ex_, greet(connection), asio::detached); });
+      asio::co_spawn(ex_, greet(connection), asio::detached);  // its request waits for run() below
       if (options_.server.tls)
         co_await static_cast<LineConnection<asio::ssl::stream<tcp::socket>>&>(*connection).lines.run(*this, connection);
       else
         co_await static_cast<LineConnection<tcp::socket>&>(*connection).lines.run(*this, connection);
       connection_.reset();
       const bool was_ready = std::exchange(ready_, false);
-      fail_pending("the connection to " + options_.server.to_string() + " was lost");
+      fail_pending();
       if (was_ready) say("lost the Electrum server " + options_.server.to_string());
       if (running_) {
         retry_.expires_after(std::exchange(penalized_, false) ? options_.max_retry : options_.first_retry);
@@ -237,7 +204,7 @@ class ElectrumClient {
     if (on_connected) on_connected();
   }
 
-  void fail_pending(const std::string&) {
+  void fail_pending() {
     for (auto& [id, p] : pending_) p->timer.cancel();  // each call answers "no reply"
     connected_.wake_all();
   }

@@ -82,6 +82,8 @@ class LineTransport final : public detail::TransportBase<LineTransport<Stream>> 
         co_return;
       }
     }
+    started_ = true;
+    flush();  // what was queued before run(): the Electrum client's first request
     while (!h.closing() && !closed_) {
       while (queued_bytes() > limits_.high_water && !closed_) co_await detail::wait_on(wake_, Clock::time_point::max());
       if (closed_) break;
@@ -157,8 +159,9 @@ class LineTransport final : public detail::TransportBase<LineTransport<Stream>> 
     out_ += '\n';
   }
 
+  // Before run() has started (and, over TLS, shaken hands) messages are queued, not written.
   void flush() override {
-    if (writing_ || out_.empty() || closed_) return;
+    if (!started_ || writing_ || out_.empty() || closed_) return;
     if constexpr (!tls) {
       // Replies usually fit the socket's buffer: written at once, they need no completion
       // handler. What does not fit goes out asynchronously.
@@ -197,6 +200,7 @@ class LineTransport final : public detail::TransportBase<LineTransport<Stream>> 
   LineLimits limits_;
   LineBuffer in_;
   TlsHandshake handshake_;
+  bool started_ = false;  // run() owns the connection: writes may start
   std::string out_, sending_;
 };
 

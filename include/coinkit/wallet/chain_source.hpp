@@ -84,7 +84,6 @@ concept ChainSource = requires(S& s, const ScriptHash& sh, const Txid& txid, int
   { s.balance(sh) } -> std::same_as<Answer<ScriptBalance>>;
   { s.unspent(sh) } -> std::same_as<Answer<std::vector<ScriptCoin>>>;
   { s.broadcast(raw) } -> std::same_as<Answer<Txid>>;
-  { s.relay_fee() } -> std::same_as<Answer<std::int64_t>>;
 };
 
 }  // namespace coinkit::wallet

@@ -172,14 +172,6 @@ class ElectrumSource {
     co_return *txid;
   }
 
-  // In satoshis per kvB.
-  Answer<std::int64_t> relay_fee() {
-    auto r = co_await client_.call("blockchain.relayfee", json::array());
-    if (!r) co_return r.error();
-    if (!r->is_number()) co_return malformed("blockchain.relayfee");
-    co_return static_cast<std::int64_t>(r->to_number<double>() * 1e8 + 0.5);
-  }
-
  private:
   static rpc::Fault malformed(std::string_view what) {
     return rpc::Fault{-1, "the server's answer to " + std::string(what) + " is malformed"};

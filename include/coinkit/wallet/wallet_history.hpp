@@ -9,6 +9,7 @@
 #include <coinkit/wallet/chain_source.hpp>
 
 #include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -62,13 +63,20 @@ class WalletHistory {
 
   // The server's history of a slot, once every transaction in it is known (add_transaction).
   void set_history(std::uint32_t slot, std::vector<HistoryItem> items) {
+    boost::unordered_flat_set<Txid, std::hash<Txid>> listed;
     for (const HistoryItem& item : items) {
+      listed.insert(item.txid);
       auto it = txs_.find(item.txid);
       if (it != txs_.end() && it->second.height != item.height) {
         it->second.height = item.height;
-        if (it->second.verified) it->second.verified = false;  // a reorg moved it: verify again
+        it->second.verified = false;  // a reorg moved it: verify again
       }
     }
+    // A transaction no address lists any more (a reorg dropped it, the mempool evicted it) is not
+    // in a block: it is not verified, and no proof is asked for it block after block.
+    for (const HistoryItem& old : slots_[slot])
+      if (!listed.contains(old.txid) && !listed_elsewhere(old.txid, slot))
+        if (WalletTx* t = transaction(old.txid)) t->height = 0, t->verified = false;
     slots_[slot] = std::move(items);
   }
 
@@ -168,17 +176,14 @@ class WalletHistory {
     return b;
   }
 
-  // What `tx` did to the wallet: its coins received minus those it spent.
-  std::int64_t value_delta(const Transaction& tx, const std::vector<WalletCoin>& coins) const {
-    std::int64_t delta = 0;
-    for (const WalletCoin& c : coins) {
-      if (c.outpoint.txid == tx.txid()) delta += c.value;
-      if (c.spent_by && *c.spent_by == tx.txid()) delta -= c.value;
-    }
-    return delta;
+ private:
+  bool listed_elsewhere(const Txid& txid, std::uint32_t except) const {
+    for (std::uint32_t slot = 0; slot < slots_.size(); ++slot)
+      if (slot != except && std::ranges::any_of(slots_[slot], [&](const HistoryItem& i) { return i.txid == txid; }))
+        return true;
+    return false;
   }
 
- private:
   std::vector<std::vector<HistoryItem>> slots_;
   boost::unordered_flat_map<Txid, WalletTx, std::hash<Txid>> txs_;
 };

@@ -7,6 +7,11 @@
 #include "wallet_stack.hpp"
 
 #include <coinkit/address/address.hpp>
+#include <coinkit/keys/electrum_seed.hpp>
+#include <coinkit/keys/ext_key.hpp>
+#include <coinkit/keys/random.hpp>
+#include <coinkit/keys/wif.hpp>
+#include <coinkit/wallet/address_chains.hpp>
 #include <coinkit/wallet/restore.hpp>
 
 #include <boost/json/parse.hpp>
@@ -236,6 +241,63 @@ BOOST_AUTO_TEST_CASE(a_btc_wallet_is_paid_confirmed_and_reorged_as_the_node_says
              json::value("bcrt1q40rrgjq3wnss5zcn68njnrawtjmqggr9pfhkx6"));
   BOOST_TEST(s.wallet("getmpk", recorded_vpub) == json::value(recorded_vpub));
   a_wallet_lives_through_payments_and_reorgs(s, recorded_vpub);
+}
+
+// Every kind of key text restore_wallet_from_text reads, on regtest: Electrum seeds (standard,
+// segwit, old), an old master public key, master keys public and private of three script types,
+// a list of private keys with Electrum's type prefixes, and a list of addresses (one of them also
+// in the key list: two wallets share it). Each is paid on two of its addresses, one payment mined
+// and one left in the mempool; getbalance and listunspent are what the node's blocks say.
+BOOST_AUTO_TEST_CASE(wallets_of_every_key_kind_are_paid) {
+  WalletStack<> s;
+  const Network& net = *find_network<BtcPolicy>(NetworkId::regtest);
+  std::array<std::uint8_t, 32> seed;
+  secure_random(seed);
+  const ExtPrivKey master = ExtPrivKey::from_seed(seed);
+  const PrivateKey a = PrivateKey::generate(), b = PrivateKey::generate(), c = PrivateKey::generate(false);
+  auto address = [&](TxinType type, const PrivateKey& k) {
+    return to_address(wallet::key_script(type, k.public_key()).value(), net.address).value();
+  };
+  const PrivateKey old_master = electrum_seed::try_old_master_private_key("00112233445566778899aabbccddeeff").value();
+  const auto old_mpk = old_master.public_key().uncompressed_bytes();
+  const std::vector<std::string> texts = {
+      electrum_seed::make(ElectrumSeedType::standard),
+      electrum_seed::make(ElectrumSeedType::segwit),
+      "powerful random nobody notice nothing important anyway look away hidden message over",
+      to_hex(ByteSpan(old_mpk).subspan(1)),
+      master.neuter().to_base58(net.ext_key_versions, TxinType::p2pkh).value(),
+      master.neuter().to_base58(net.ext_key_versions, TxinType::p2wpkh_p2sh).value(),
+      master.to_base58(net.ext_key_versions, TxinType::p2wpkh).value(),
+      "p2wpkh:" + encode_wif(a, net.wif_prefix) + " p2wpkh-p2sh:" + encode_wif(b, net.wif_prefix) + " " +
+          encode_wif(c, net.wif_prefix),
+      address(TxinType::p2wpkh, a) + " " + address(TxinType::p2pkh, b),
+  };
+  // Each wallet's scripts, from its text (restore_keystore is held against Electrum in unit-wallet).
+  std::vector<std::vector<Bytes>> scripts;
+  for (const auto& text : texts) {
+    const wallet::Keystore keys = wallet::restore_keystore(text, net).value();
+    const wallet::AddressChains chains(keys, net);
+    auto& list = scripts.emplace_back();
+    for (const auto& w : chains.receiving()) list.emplace_back(w.script().begin(), w.script().end());
+    if (wallet::is_deterministic(keys))
+      for (const auto& w : chains.change()) list.emplace_back(w.script().begin(), w.script().end());
+    BOOST_TEST(s.wallet("getbalance", text) == json::parse(R"({"confirmed": "0"})"), text);
+  }
+  auto pay = [&](std::size_t address_index, std::int64_t base) {
+    for (std::size_t i = 0; i < texts.size(); ++i)
+      s.node.send_to_address(address_of(scripts[i][address_index]), base + static_cast<std::int64_t>(i) * 1000).value();
+  };
+  pay(0, 10'000'000);
+  s.mine();
+  pay(1, 2'000'000);
+  s.wait_indexed();
+  for (std::size_t i = 0; i < texts.size(); ++i) BOOST_TEST_CONTEXT(texts[i]) {
+      BOOST_TEST_REQUIRE(eventually([&] {
+        const auto expected = expected_coins(s.node, scripts[i]);
+        return s.try_wallet("getbalance", texts[i]) == json::value(expected_balance(expected)) &&
+               same(unspent_of(s.try_wallet("listunspent", texts[i])), expected);
+      }));
+    }
 }
 
 // The LTC daemon on LTC regtest (its own genesis, rltc addresses, scrypt headers under SPV),

@@ -4,18 +4,20 @@
 #pragma once
 
 #include <coinkit/core/amount.hpp>
+#include <coinkit/daemon/methods/electrum_tx_json.hpp>
 #include <coinkit/rpc/bitcart.hpp>
 #include <coinkit/rpc/method.hpp>
 #include <coinkit/wallet/wallet_history.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include <algorithm>
 #include <ctime>
 #include <optional>
 #include <string>
-#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace coinkit::daemon {
@@ -84,29 +86,35 @@ class BalanceMethods {
   boost::json::object onchain_history(const rpc::Call& call, std::optional<std::int64_t> year, bool show_addresses,
                                       bool show_fiat, std::optional<std::int64_t> from_height,
                                       std::optional<std::int64_t> to_height) {
-    (void)show_addresses, (void)show_fiat;
+    (void)show_fiat;  // Electrum shows fiat only with exchange rates configured, which a daemon has not
     if (year && (from_height || to_height))
       throw rpc::fault_error("Exception: timestamp and block height based filtering cannot be used together");
     auto& w = self().wallet(call);
     const auto& h = w.history();
     const int local = self().local_height();
-    const auto coins = w.coins();
+    // What each transaction did to the wallet, from its coins in one pass (Electrum's deltas),
+    // and each coin's value, for the fees of transactions that spend only the wallet's coins.
+    boost::unordered_flat_map<Txid, std::int64_t, std::hash<Txid>> delta;
+    boost::unordered_flat_map<OutPoint, std::int64_t, std::hash<OutPoint>> coin_value;
+    for (const wallet::WalletCoin& c : w.coins()) {
+      delta[c.outpoint.txid] += c.value;
+      if (c.spent_by) delta[*c.spent_by] -= c.value;
+      coin_value.emplace(c.outpoint, c.value);
+    }
+    // Electrum's get_txpos: mined by (height, position), then the mempool's.
+    using Pos = std::pair<std::int64_t, std::int64_t>;
+    auto txpos = [](const wallet::WalletTx& t) {
+      if (t.height > 0) return Pos(t.height, t.verified ? std::int64_t{t.pos} : -1);
+      return Pos(1'000'000'000 - t.height, -1);
+    };
     struct Item {
       const wallet::WalletTx* tx;
       std::int64_t delta;
-      std::tuple<std::int64_t, std::int64_t> pos;
+      Pos pos;
     };
     std::vector<Item> items;
-    h.for_each_transaction([&](const Txid& id, const wallet::WalletTx& t) {
-      bool in_history = false;
-      for (const auto& c : coins) in_history = in_history || c.outpoint.txid == id || (c.spent_by && *c.spent_by == id);
-      if (!in_history) return;
-      std::tuple<std::int64_t, std::int64_t> pos =
-          t.verified     ? std::tuple<std::int64_t, std::int64_t>(t.height, t.pos)
-          : t.height > 0 ? std::tuple<std::int64_t, std::int64_t>(t.height, -1)
-                         : std::tuple<std::int64_t, std::int64_t>(1'000'000'000 - t.height, -1);
-      items.push_back({&t, h.value_delta(t.tx, coins), pos});
-    });
+    for (const auto& [id, d] : delta)
+      if (const wallet::WalletTx* t = h.transaction(id)) items.push_back({t, d, txpos(*t)});
     std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.pos < b.pos; });
     std::optional<std::int64_t> from_ts, to_ts;
     if (year) {
@@ -130,7 +138,7 @@ class BalanceMethods {
       if (to_ts && ts.value_or(now) >= *to_ts) continue;
       if (from_height && *from_height > t.height && t.height > 0) continue;
       if (to_height && (t.height >= *to_height || t.height <= 0)) continue;
-      const auto fee = fee_of(t.tx, coins, h);
+      const auto fee = fee_of(t.tx, coin_value);
       (it.delta < 0 ? outgoing : income) += it.delta < 0 ? -it.delta : it.delta;
       boost::json::object o{{"bc_balance", sats(balance)},
                             {"bc_value", sats(it.delta)},
@@ -139,12 +147,14 @@ class BalanceMethods {
                             {"fee", fee ? boost::json::value(sats(*fee)) : boost::json::value(nullptr)},
                             {"fee_sat", fee ? boost::json::value(*fee) : boost::json::value(nullptr)},
                             {"height", t.height},
-                            {"incoming", it.delta > 0},
-                            {"label", ""},
-                            {"monotonic_timestamp", monotonic},
-                            {"timestamp", ts ? boost::json::value(*ts) : boost::json::value(nullptr)},
-                            {"txid", t.tx.txid().to_hex()},
-                            {"txpos_in_block", t.verified ? boost::json::value(t.pos) : boost::json::value(nullptr)}};
+                            {"incoming", it.delta > 0}};
+      if (show_addresses) o.emplace("inputs", electrum_inputs_sorted(t.tx, w.network().address));
+      o.emplace("label", "");
+      o.emplace("monotonic_timestamp", monotonic);
+      if (show_addresses) o.emplace("outputs", electrum_outputs_with_addresses(t.tx, w.network().address, decimals()));
+      o.emplace("timestamp", ts ? boost::json::value(*ts) : boost::json::value(nullptr));
+      o.emplace("txid", t.tx.txid().to_hex());
+      o.emplace("txpos_in_block", t.verified ? boost::json::value(t.pos) : boost::json::value(nullptr));
       txs.push_back(std::move(o));
       if (!first) first = &it, first_balance = balance;
       last = &it, last_balance = balance;
@@ -201,15 +211,14 @@ class BalanceMethods {
   static std::string sats(std::int64_t units) { return format_amount(units, decimals(), amount_style::satoshis); }
 
   // Electrum's get_tx_fee for a mined transaction: known when every input is the wallet's.
-  static std::optional<std::int64_t> fee_of(const Transaction& tx, const std::vector<wallet::WalletCoin>& coins,
-                                            const wallet::WalletHistory&) {
-    std::int64_t in = 0;
+  template <class CoinValues>
+  static std::optional<std::int64_t> fee_of(const Transaction& tx, const CoinValues& coin_value) {
+    std::int64_t in = 0, out = 0;
     for (const TxIn& input : tx.inputs()) {
-      auto it = std::find_if(coins.begin(), coins.end(), [&](const auto& c) { return c.outpoint == input.prevout; });
-      if (it == coins.end()) return std::nullopt;
-      in += it->value;
+      auto it = coin_value.find(input.prevout);
+      if (it == coin_value.end()) return std::nullopt;
+      in += it->second;
     }
-    std::int64_t out = 0;
     for (const TxOut& o : tx.outputs()) out += o.value;
     return in - out;
   }

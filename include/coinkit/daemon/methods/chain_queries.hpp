@@ -8,7 +8,7 @@
 #include <coinkit/chain/transaction.hpp>
 #include <coinkit/core/amount.hpp>
 #include <coinkit/core/hex.hpp>
-#include <coinkit/core/writer.hpp>
+#include <coinkit/daemon/methods/electrum_tx_json.hpp>
 #include <coinkit/rpc/bitcart.hpp>
 #include <coinkit/rpc/method.hpp>
 
@@ -21,41 +21,7 @@
 
 namespace coinkit::daemon {
 
-// Electrum's Transaction.to_json(): inputs with scriptSig (and the witness, serialized, in a
-// segwit transaction), outputs with their address (null when the script has none).
-inline boost::json::object electrum_tx_json(const Transaction& tx, const AddressFormat& format) {
-  boost::json::array inputs, outputs;
-  const bool segwit = tx.has_witness();
-  for (const TxIn& in : tx.inputs()) {
-    boost::json::object o{{"prevout_hash", in.prevout.txid.to_hex()},
-                          {"prevout_n", in.prevout.index},
-                          {"coinbase", false},
-                          {"nsequence", in.sequence},
-                          {"scriptSig", to_hex(in.script_sig)}};
-    if (segwit) {
-      Bytes w;
-      BytesSink sink{w};
-      ByteWriter<BytesSink> writer(sink);
-      writer.compact_size(in.witness.size());
-      for (const Bytes& item : in.witness) writer.var_bytes(item);
-      o.emplace("witness", to_hex(w));
-    }
-    inputs.push_back(std::move(o));
-  }
-  for (const TxOut& out : tx.outputs()) {
-    auto address = to_address(out.script_pubkey, format);
-    outputs.push_back(boost::json::object{
-        {"scriptpubkey", to_hex(out.script_pubkey)},
-        {"address", address ? boost::json::value(boost::json::string(*address)) : boost::json::value(nullptr)},
-        {"value_sats", out.value}});
-  }
-  return {{"version", tx.version()},
-          {"locktime", tx.lock_time()},
-          {"inputs", std::move(inputs)},
-          {"outputs", std::move(outputs)}};
-}
-
-// Self: the daemon (source(), network(), wallets).
+// Self: the daemon (source(), synchronizer(), network(), wallets).
 template <class Self>
 class ChainQueries {
  public:
@@ -84,17 +50,30 @@ class ChainQueries {
     co_return out;
   }
 
-  // Bitcart's: the transaction as Electrum prints it, with the server's confirmations.
+  // Bitcart's: the transaction as Electrum prints it, with the server's confirmations; with
+  // `use_spv`, a mined transaction's merkle branch is checked against the daemon's header chain
+  // first, and the confirmations are counted on that chain.
   boost::asio::awaitable<boost::json::object> get_transaction(std::string tx_hash, bool use_spv) {
-    (void)use_spv;
     const Txid id = txid_of(tx_hash);
     auto r = co_await self().source().transaction_info(id);
     if (!r) throw rpc::fault_error(r.error().message);
     auto tx = Transaction::try_parse(r->raw);
     if (!tx || tx->txid() != id)
       throw rpc::fault_error("Exception: the server sent another transaction than " + tx_hash);
+    int confirmations = r->confirmations;
+    if (use_spv && confirmations > 0) {
+      auto& sync = self().synchronizer();
+      const int height = sync.server_height() - confirmations + 1;
+      auto proof = co_await self().source().proof(id, height);
+      const auto* chain = sync.header_chain();
+      if (!proof || !chain ||
+          !chain->verify_inclusion(Hash256::from(id), proof->branch, proof->pos, static_cast<std::uint32_t>(height)))
+        throw rpc::fault_error("Exception: the transaction's merkle proof at height " + std::to_string(height) +
+                               " does not check out against the headers");
+      confirmations = sync.local_height() - height + 1;
+    }
     auto out = electrum_tx_json(*tx, self().network().address);
-    out.emplace("confirmations", r->confirmations);
+    out.emplace("confirmations", confirmations);
     co_return out;
   }
 
