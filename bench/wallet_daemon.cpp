@@ -1,23 +1,26 @@
 // Wallet daemon benchmark (a harness printing figures): the shipped btc-daemon as a process of
 // its own, following coinkit's Electrum server (in this process, over a regtest node) on
-// loopback. It measures
+// loopback; or, with `in-process`, Daemon<BtcPolicy, ElectrumWallet, InProcessSource> in this
+// process on the server's index (memory is then this process's). It measures
 //   - the first load of a new wallet (getbalance on a key the daemon has never seen: restore,
 //     30 addresses subscribed and synchronized, stored): p50, p90, max over 200 wallets;
 //   - getbalance on a loaded wallet: requests per second with 1 and 10 keep-alive clients;
 //   - `wallets` wallets loaded (16 clients at a time): the time, and the daemon's memory before
 //     and after (RssAnon: its heap; VmRSS adds the store's mapped pages), per wallet.
 //
-//   bench-wallet_daemon [wallets=10000] [seconds-per-run=3]
+//   bench-wallet_daemon [wallets=10000] [seconds-per-run=3] [in-process]
 #include "http_load.hpp"
 #include "support/free_port.hpp"
 
 #include <coinkit/coins/btc.hpp>
+#include <coinkit/daemon/daemon.hpp>
 #include <coinkit/electrum/server.hpp>
 #include <coinkit/indexer/storage/lmdb_storage.hpp>
 #include <coinkit/keys/ext_key.hpp>
 #include <coinkit/keys/random.hpp>
 #include <coinkit/regtest/node.hpp>
 #include <coinkit/regtest/rpc_server.hpp>
+#include <coinkit/wallet/index_source.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -28,7 +31,9 @@
 #include <atomic>
 #include <csignal>
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -103,6 +108,7 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const std::size_t many = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 10'000;
   const double seconds = argc > 2 ? std::atof(argv[2]) : 3.0;
+  const bool in_process = argc > 3 && std::string_view(argv[3]) == "in-process";
   const auto dir = std::filesystem::temp_directory_path() / ("coinkit-bench-wallets-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
 
@@ -127,12 +133,29 @@ int main(int argc, char** argv) {
   c.cost.soft_limit = c.cost.hard_limit = 0;
   c.log_level = electrum::LogLevel::warning;
   ElectrumServer<BtcPolicy, LmdbStorage> server(c);
+
+  // The daemon: in this process on the server's index (wired before the server starts), or the
+  // shipped program.
+  const std::uint16_t port = coinkit::test::free_port();
+  using InProcessDaemon = Daemon<BtcPolicy, ElectrumWallet, wallet::InProcessSource>;
+  std::unique_ptr<InProcessDaemon> daemon;
+  std::thread daemon_thread;
+  if (in_process) {
+    Environment env;
+    env.set("BTC_NETWORK", "regtest")
+        .set("BTC_PORT", std::to_string(port))
+        .set("BTC_DATA_PATH", (dir / "daemon").string());
+    daemon = std::make_unique<InProcessDaemon>(load_daemon_config<BtcPolicy>(env), DaemonServerOptions{},
+                                               server.indexer().index(), server.indexer().node());
+    server.on_chain_event(daemon->source().chain_listener());
+  }
   server.start();
   while (!server.serving_clients()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-
-  // The daemon.
-  const std::uint16_t port = coinkit::test::free_port();
-  const pid_t pid = ::fork();
+  if (daemon) {
+    daemon->start();
+    daemon_thread = std::thread([&] { daemon->io_context().run(); });
+  }
+  const pid_t pid = in_process ? ::getpid() : ::fork();
   if (pid == 0) {
     ::setenv("BTC_NETWORK", "regtest", 1);
     ::setenv("BTC_PORT", std::to_string(port).c_str(), 1);
@@ -150,8 +173,9 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
-  std::printf("btc-daemon pid %d on 127.0.0.1:%u, Electrum server on :%u; RSS %ld KiB (anon %ld KiB) with no wallet\n",
-              static_cast<int>(pid), port, electrum_port, bench::rss_kib(pid), bench::proc_kib(pid, "RssAnon"));
+  std::printf("%s pid %d on 127.0.0.1:%u, Electrum server on :%u; RSS %ld KiB (anon %ld KiB) with no wallet\n",
+              in_process ? "in-process daemon" : "btc-daemon", static_cast<int>(pid), port, electrum_port,
+              bench::rss_kib(pid), bench::proc_kib(pid, "RssAnon"));
 
   int status = 0;
   try {
@@ -192,10 +216,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench failed: %s\n", e.what());
     status = 1;
   }
-  ::kill(pid, SIGTERM);
-  int ws = 0;
-  ::waitpid(pid, &ws, 0);
-  server.stop();
+  server.stop();  // first: its notifications go to the in-process daemon
+  if (daemon) {
+    daemon->stop();
+    daemon_thread.join();
+    daemon.reset();
+  } else {
+    ::kill(pid, SIGTERM);
+    int ws = 0;
+    ::waitpid(pid, &ws, 0);
+  }
   rpc_io.stop();
   rpc_thread.join();
   rpc.stop();

@@ -6,6 +6,7 @@
 #include <coinkit/electrum/blocking_pool.hpp>
 #include <coinkit/electrum/config.hpp>
 #include <coinkit/electrum/cost_meter.hpp>
+#include <coinkit/electrum/daemon_error.hpp>
 #include <coinkit/electrum/electrum_client.hpp>
 #include <coinkit/electrum/electrum_service.hpp>
 #include <coinkit/electrum/error.hpp>

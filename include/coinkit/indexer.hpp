@@ -10,6 +10,7 @@
 #include <coinkit/indexer/index.hpp>
 #include <coinkit/indexer/indexer.hpp>
 #include <coinkit/indexer/mempool.hpp>
+#include <coinkit/indexer/notification.hpp>
 #include <coinkit/indexer/prefetcher.hpp>
 #include <coinkit/indexer/prepared_block.hpp>
 #include <coinkit/indexer/schema.hpp>

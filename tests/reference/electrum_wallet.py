@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """What Debian's Electrum 4.3.4 makes of a wallet's key text: the independent reference of
 coinkit's wallet tests. Reads a JSON list of {"network", "text"[, "bip39_derivation"]} on stdin, writes one JSON object
-per entry on stdout: {"ok", "error", "validatekey", "mpk", "txin_type", "receiving", "change"}.
+per entry on stdout: {"ok", "error", "validatekey", "mpk", "txin_type", "receiving", "change"}, and
+"fingerprint" (Bitcart's getfingerprint) for an extended key of the network.
 Offline: no network, no file (restore_wallet_from_text with path=None)."""
 import json
 import sys
 import tempfile
 
-from electrum import constants, keystore
+from electrum import bip32, constants, keystore
 from electrum.simple_config import SimpleConfig
 from electrum.wallet import restore_wallet_from_text
 from electrum.util import BitcoinException, create_and_start_event_loop
@@ -17,6 +18,8 @@ NETWORKS = {"mainnet": constants.set_mainnet, "testnet": constants.set_testnet, 
 
 def describe(text, config, bip39_derivation=None):
     out = {"validatekey": bool(keystore.is_master_key(text) or keystore.is_seed(text))}
+    if keystore.is_bip32_key(text):
+        out["fingerprint"] = bip32.root_fp_and_der_prefix_from_xkey(text)[0]
     try:
         if bip39_derivation:  # Electrum's own BIP39 keystore, restored from its xpub
             root_seed = keystore.bip39_to_seed(text, "")
@@ -34,14 +37,16 @@ def describe(text, config, bip39_derivation=None):
 def main():
     cases = json.load(sys.stdin)
     loop, stop_loop, loop_thread = create_and_start_event_loop()  # wallets expect one
-    with tempfile.TemporaryDirectory() as home:
-        config = SimpleConfig({"electrum_path": home, "offline": True})
-        results = []
-        for case in cases:
-            NETWORKS[case["network"]]()
-            results.append(describe(case["text"], config, case.get("bip39_derivation")))
-    loop.call_soon_threadsafe(stop_loop.set_result, 1)
-    loop_thread.join(timeout=10)
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            config = SimpleConfig({"electrum_path": home, "offline": True})
+            results = []
+            for case in cases:
+                NETWORKS[case["network"]]()
+                results.append(describe(case["text"], config, case.get("bip39_derivation")))
+    finally:  # (the loop's thread would keep a failed run alive)
+        loop.call_soon_threadsafe(stop_loop.set_result, 1)
+        loop_thread.join(timeout=10)
     json.dump(results, sys.stdout)
 
 

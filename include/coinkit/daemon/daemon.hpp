@@ -56,7 +56,8 @@ inline std::filesystem::path wallet_store_path(const DaemonConfig& c) {
 }
 
 // Derived: the most derived daemon (CRTP); WalletT<Coin>: the wallet engine's rules.
-template <class Derived, class CoinT, template <class> class WalletT = wallet::ElectrumWallet>
+template <class Derived, class CoinT, template <class> class WalletT = wallet::ElectrumWallet,
+          wallet::ChainSource SourceT = wallet::ElectrumSource>
 class BasicDaemon : public BaseDaemon<Derived>,
                     public daemon::KeyTools<Derived>,
                     public daemon::AddressMethods<Derived>,
@@ -69,20 +70,23 @@ class BasicDaemon : public BaseDaemon<Derived>,
   using Coin = CoinT;
   using Wallet = WalletT<Coin>;
   using WalletPtr = std::shared_ptr<Wallet>;
-  using Source = wallet::ElectrumSource;
+  using Source = SourceT;
 
-  explicit BasicDaemon(DaemonConfig config, DaemonServerOptions options = {})
+  // `source_args`: what the source is made of besides the daemon's executor; none for an
+  // ElectrumSource, which follows COIN_SERVER.
+  template <class... SourceArgs>
+  explicit BasicDaemon(DaemonConfig config, DaemonServerOptions options = {}, SourceArgs&&... source_args)
       : Base(config, options),
         net_(network_or_throw(config.network)),
         store_(wallet_store_path(this->config())),
-        source_(this->io_context().get_executor(), electrum_client_options(config, net_)),
+        source_(make_source(std::forward<SourceArgs>(source_args)...)),
         sync_(
             this->io_context().get_executor(), source_, net_,
             [this](const std::string* wallet, boost::json::object event) {
               this->notify(wallet ? std::optional<std::string>(*wallet) : std::nullopt, std::move(event));
             },
             [this](const std::string& line) { log(line); }) {
-    source_.client().log = [this](const std::string& line) { log(line); };
+    source_.set_log([this](const std::string& line) { log(line); });
   }
 
   void start() {
@@ -93,7 +97,7 @@ class BasicDaemon : public BaseDaemon<Derived>,
   void stop() {
     boost::asio::post(this->io_context(), [this] {
       stopping_ = true;
-      source_.client().stop();
+      source_.stop();
       for (auto& [key, w] : wallets_) w->sync_waiters().wake_all();
     });
     Base::stop();
@@ -160,8 +164,7 @@ class BasicDaemon : public BaseDaemon<Derived>,
     while (!w->synchronized() && !stopping_ && std::chrono::steady_clock::now() < deadline)
       co_await w->sync_waiters().wait(this->io_context().get_executor(), deadline);
     if (!w->synchronized())
-      throw rpc::fault_error("Exception: the wallet is not synchronized: the Electrum server " +
-                             source_.client().server().to_string() + " has not answered");
+      throw rpc::fault_error("Exception: the wallet is not synchronized: " + source_.describe() + " has not answered");
   }
 
   static constexpr auto rpc_methods() {
@@ -181,6 +184,14 @@ class BasicDaemon : public BaseDaemon<Derived>,
     const Network* n = find_network<Coin>(id);
     if (!n) throw std::invalid_argument(std::string(Coin::name) + " has no network " + std::string(to_string(id)));
     return *n;
+  }
+
+  template <class... SourceArgs>
+  Source make_source(SourceArgs&&... args) {
+    if constexpr (sizeof...(SourceArgs) == 0)
+      return Source(this->io_context().get_executor(), electrum_client_options(this->config(), net_));
+    else
+      return Source(this->io_context().get_executor(), std::forward<SourceArgs>(args)...);
   }
 
   // Methods that answer from the keys alone do not wait for a synchronization.
@@ -209,10 +220,10 @@ class BasicDaemon : public BaseDaemon<Derived>,
 };
 
 // The daemon itself; derive from BasicDaemon<YourDaemon, Coin> to add methods.
-template <class Coin, template <class> class Wallet>
-class Daemon final : public BasicDaemon<Daemon<Coin, Wallet>, Coin, Wallet> {
+template <class Coin, template <class> class Wallet, class Source>
+class Daemon final : public BasicDaemon<Daemon<Coin, Wallet, Source>, Coin, Wallet, Source> {
  public:
-  using BasicDaemon<Daemon<Coin, Wallet>, Coin, Wallet>::BasicDaemon;
+  using BasicDaemon<Daemon<Coin, Wallet, Source>, Coin, Wallet, Source>::BasicDaemon;
 };
 
 }  // namespace coinkit

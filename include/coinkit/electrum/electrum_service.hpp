@@ -7,6 +7,7 @@
 #include <coinkit/coins/network.hpp>
 #include <coinkit/electrum/blocking_pool.hpp>
 #include <coinkit/electrum/config.hpp>
+#include <coinkit/electrum/daemon_error.hpp>
 #include <coinkit/electrum/methods/fees.hpp>
 #include <coinkit/electrum/methods/headers.hpp>
 #include <coinkit/electrum/methods/scripthash.hpp>
@@ -14,10 +15,8 @@
 #include <coinkit/electrum/methods/transactions.hpp>
 #include <coinkit/electrum/service.hpp>
 #include <coinkit/electrum/session.hpp>
-#include <coinkit/node/error.hpp>
 #include <coinkit/rpc/electrumx.hpp>
 #include <coinkit/rpc/method_table.hpp>
-#include <coinkit/rpc/python.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/array.hpp>
@@ -120,18 +119,6 @@ class ElectrumService final : public Service,
     return a;
   }
 
-  // ElectrumX's "daemon error: DaemonError({'code': -5, 'message': '...'})" (f'{e!r}').
-  static std::string daemon_error_text(const NodeFailureOf& f) {
-    if (f.ec == node::error::rpc_error)
-      return "daemon error: DaemonError({'code': " + std::to_string(f.rpc_code) +
-             ", 'message': " + rpc::python_repr(f.message) + "})";
-    return "daemon error: DaemonError(" + rpc::python_repr(f.describe()) + ")";
-  }
-  // The node's own message, for broadcasts rejected "by network rules".
-  static std::string daemon_message(const NodeFailureOf& f) {
-    return f.ec == node::error::rpc_error ? f.message : f.describe();
-  }
-
  private:
   static constexpr rpc::ElectrumX dialect{};
 
@@ -141,7 +128,7 @@ class ElectrumService final : public Service,
     if (!r) co_return error_of(code::server_busy, "server busy - request timed out");
     if (!*r) {
       if (!map_errors) co_return Failure{r->error()};
-      co_return rpc::Fault{code::daemon_error, daemon_error_text(r->error())};
+      co_return rpc::Fault{code::daemon_error, electrum::daemon_error_text(r->error())};
     }
     co_return std::move(**r);
   }

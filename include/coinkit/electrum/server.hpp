@@ -25,12 +25,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 namespace coinkit::electrum {
 
@@ -90,6 +92,7 @@ class Server final : private LocalRpcBackend {
     core_ = std::make_unique<ServerCore>(config_, *service_, log_, static_cast<LocalRpcBackend&>(*this));
     indexer_->on_notify([this](const indexer::Notification& n) {
       core_->notify(ChainEvent{n.height, n.reorg, std::make_shared<const std::vector<indexer::HashX>>(n.touched)});
+      for (const auto& f : chain_listeners_) f(n);
     });
   }
   Server(const Server&) = delete;
@@ -135,6 +138,11 @@ class Server final : private LocalRpcBackend {
     core_->stop();
     finish({});
   }
+
+  // Tells `f` too of every change the indexer reports, on the indexer's thread (from the
+  // catch-up on, the first one announcing the tip): a wallet daemon of the same program follows
+  // the index through this (wallet::IndexSource). Before start().
+  void on_chain_event(std::function<void(const indexer::Notification&)> f) { chain_listeners_.push_back(std::move(f)); }
 
   bool serving_clients() const noexcept { return core_->serving_clients(); }
   std::optional<boost::asio::ip::tcp::endpoint> endpoint(Protocol p) const { return core_->endpoint(p); }
@@ -190,6 +198,7 @@ class Server final : private LocalRpcBackend {
   std::unique_ptr<Indexer> indexer_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<ServerCore> core_;
+  std::vector<std::function<void(const indexer::Notification&)>> chain_listeners_;
   std::thread starter_;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;

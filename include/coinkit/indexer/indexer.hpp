@@ -7,6 +7,7 @@
 #include <coinkit/indexer/flat_cache.hpp>
 #include <coinkit/indexer/index.hpp>
 #include <coinkit/indexer/mempool.hpp>
+#include <coinkit/indexer/notification.hpp>
 #include <coinkit/indexer/prefetcher.hpp>
 #include <coinkit/node/node_client.hpp>
 #include <coinkit/node/retry.hpp>
@@ -46,14 +47,6 @@ struct IndexerOptions {
 struct SyncStats {
   std::uint64_t fetch_ns = 0, prepare_ns = 0, apply_ns = 0, flush_ns = 0;
   std::uint64_t blocks = 0, transactions = 0, bytes = 0, flushes = 0;
-};
-
-// What changed, after each block batch and each mempool refresh (on the indexer's thread).
-struct Notification {
-  int height = -1;
-  bool new_tip = false;
-  bool reorg = false;
-  std::vector<HashX> touched;  // sorted, unique
 };
 
 template <CoinPolicy Coin, Storage S, class Cache = FlatCache>
@@ -173,7 +166,7 @@ class Indexer {
     sync_start_height_ = processor_.height();
     auto last_mempool = std::chrono::steady_clock::time_point{}, last_tip_check = last_mempool;
     int notified_height = processor_.height();
-    bool reorged = false;
+    bool reorged = false, announced = false;
 
     while (!stop_) {
       if (int n = forced_reorg_.exchange(0); n > 0) {
@@ -236,7 +229,7 @@ class Indexer {
       }
       Notification n;
       n.height = processor_.height();
-      n.new_tip = n.height != notified_height || reorged;
+      n.new_tip = n.height != notified_height || reorged || !announced;
       n.reorg = reorged;
       n.touched = processor_.take_touched();
       if (reorged) append_touched(n.touched, mempool_.clear());
@@ -247,7 +240,7 @@ class Indexer {
       }
       if ((n.new_tip || !n.touched.empty()) && notify_) notify_(n);
       notified_height = n.height;
-      reorged = false;
+      reorged = false, announced = true;
     }
     if (processor_.dirty()) flush();
   }

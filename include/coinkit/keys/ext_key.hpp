@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -341,6 +342,18 @@ inline result<DecodedExtKey<AnyExtKey>> decode_ext_key(std::string_view text, st
   auto decoded = decode_ext_key_payload(*payload, versions);
   explicit_bzero(payload->data(), payload->size());  // an xprv's secret
   return decoded;
+}
+
+// The fingerprint of the tree's root where a key tells it, as Electrum's
+// root_fp_and_der_prefix_from_xkey finds it: a root's own, a depth-1 key's parent's; deeper, none.
+inline std::optional<Fingerprint> root_fingerprint(const AnyExtKey& key) noexcept {
+  return std::visit(
+      [](const auto& k) -> std::optional<Fingerprint> {
+        if (k.depth() == 0) return k.fingerprint();
+        if (k.depth() == 1) return k.parent_fingerprint();
+        return std::nullopt;
+      },
+      key);
 }
 
 inline result<DecodedExtKey<ExtPubKey>> ExtPubKey::try_parse(std::string_view text,

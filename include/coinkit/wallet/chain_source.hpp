@@ -69,10 +69,15 @@ using Answer = boost::asio::awaitable<rpc::Outcome<T>>;
 
 template <class S>
 concept ChainSource = requires(S& s, const ScriptHash& sh, const Txid& txid, int height, std::uint32_t n,
-                               ChainEvents events, const std::string& why, const Bytes& raw) {
+                               ChainEvents events, const std::string& why, const Bytes& raw,
+                               std::function<void(const std::string&)> log) {
   s.listen(std::move(events));
   s.reject(why);  // the server lied: drop it (and reconnect, to it or to another)
+  s.stop();
+  s.set_log(std::move(log));
   { s.connected() } -> std::convertible_to<bool>;
+  { s.describe() } -> std::convertible_to<std::string>;  // "the Electrum server host:port:t", for errors
+  { s.host() } -> std::convertible_to<std::string>;      // getinfo's "server"
   { s.subscribe_headers() } -> std::same_as<Answer<TipHeader>>;
   { s.subscribe(sh) } -> std::same_as<Answer<std::optional<Hash256>>>;
   { s.history(sh) } -> std::same_as<Answer<std::vector<HistoryItem>>>;

@@ -35,6 +35,10 @@ class ElectrumSource {
   }
   void reject(const std::string& why) { client_.drop(why); }
   bool connected() const noexcept { return client_.connected(); }
+  void stop() { client_.stop(); }
+  std::string describe() const { return "the Electrum server " + client_.server().to_string(); }
+  std::string host() const { return client_.server().host; }
+  void set_log(std::function<void(const std::string&)> log) { client_.log = std::move(log); }
 
   Answer<TipHeader> subscribe_headers() {
     auto r = co_await client_.call("blockchain.headers.subscribe", json::array());

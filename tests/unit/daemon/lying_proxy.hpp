@@ -1,6 +1,8 @@
 // LyingProxy: an Electrum server that lies, for the SPV tests: a line proxy in front of a real
 // server that, while lying, changes one hash of every merkle branch it relays
-// (blockchain.transaction.get_merkle), and counts the connections made through it.
+// (blockchain.transaction.get_merkle), or the previous-block hash of every tip header it relays
+// (blockchain.headers.subscribe, reply and notification), and counts the connections made
+// through it.
 #pragma once
 
 #include <boost/asio/as_tuple.hpp>
@@ -27,8 +29,10 @@ namespace coinkit::test {
 
 class LyingProxy {
  public:
-  explicit LyingProxy(std::uint16_t upstream_port)
-      : upstream_(upstream_port), acceptor_(io_, {boost::asio::ip::make_address_v4("127.0.0.1"), 0}) {
+  enum class Lie { branch, headers };
+
+  explicit LyingProxy(std::uint16_t upstream_port, Lie lie = Lie::branch)
+      : upstream_(upstream_port), kind_(lie), acceptor_(io_, {boost::asio::ip::make_address_v4("127.0.0.1"), 0}) {
     boost::asio::co_spawn(io_, accept(), boost::asio::detached);
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -84,6 +88,7 @@ class LyingProxy {
     boost::system::error_code ec;
     auto v = boost::json::parse(line, ec);
     auto* o = ec ? nullptr : v.if_object();
+    if (o && kind_ == Lie::headers) return lie_about_tip(*o) ? boost::json::serialize(v) + "\n" : line;
     auto* result = o ? o->if_contains("result") : nullptr;
     auto* merkle = result && result->is_object() ? result->get_object().if_contains("merkle") : nullptr;
     if (!merkle || !merkle->is_array() || merkle->get_array().empty()) return line;
@@ -94,7 +99,23 @@ class LyingProxy {
     return boost::json::serialize(v) + "\n";
   }
 
+  // A tip header ({"height", "hex"}) whose previous-block hash is changed: it no longer links.
+  bool lie_about_tip(boost::json::object& o) {
+    boost::json::value* tip = o.if_contains("result");
+    if (auto* params = o.if_contains("params"); params && params->is_array() && !params->get_array().empty())
+      tip = &params->get_array()[0];
+    auto* t = tip ? tip->if_object() : nullptr;
+    auto* hex = t && t->contains("height") ? t->if_contains("hex") : nullptr;
+    if (!hex || !hex->is_string() || hex->get_string().size() < 72) return false;
+    std::string h(hex->get_string());
+    h[8] = h[8] == '0' ? '1' : '0';  // the first byte of the previous block's hash
+    *hex = boost::json::string(h);
+    ++lies_;
+    return true;
+  }
+
   std::uint16_t upstream_;
+  Lie kind_;
   boost::asio::io_context io_;
   tcp::acceptor acceptor_;
   std::thread thread_;

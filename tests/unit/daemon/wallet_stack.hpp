@@ -1,6 +1,7 @@
 // The whole wallet stack on loopback for the daemon tests: a regtest node behind bitcoind's RPC,
-// coinkit's Electrum server indexing it, and Daemon<Coin> following that server; plus a JSON-RPC
-// caller and what the tests compute from the node's own blocks.
+// coinkit's Electrum server indexing it, and Daemon<Coin> following that server (over a socket,
+// or on its index in the same process); plus a JSON-RPC caller and what the tests compute from
+// the node's own blocks.
 #pragma once
 
 #include <coinkit/chain/block.hpp>
@@ -11,6 +12,7 @@
 #include <coinkit/net/http_client.hpp>
 #include <coinkit/regtest/node.hpp>
 #include <coinkit/regtest/rpc_server.hpp>
+#include <coinkit/wallet/index_source.hpp>
 
 #include "support/eventually.hpp"
 #include "support/free_port.hpp"
@@ -30,6 +32,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <type_traits>
 
 namespace coinkit::test {
 
@@ -40,11 +43,13 @@ inline constexpr const char* recorded_vpub =
     "vpub5UbgU5E8jii87b3GxqvSrg47jMTv1DBJwUyTwtkDfTVXTcwp1FuM1r9LDxEWDPhEa4Q98SFr8QvA3yJMAqQpxKkWK3sYg8YR9oJopcBe8Eh";
 
 // The node and its RPC server; the Electrum server over them, started (and stopped, and started
-// again) on a port chosen once; the daemon following it.
-template <class Coin = BtcPolicy>
+// again) on a port chosen once; the daemon following it: through the Electrum protocol, or
+// `InProcess` on the server's index (the server then runs as long as the stack).
+template <class Coin = BtcPolicy, bool InProcess = false>
 class WalletStack {
  public:
-  using Daemon = coinkit::Daemon<Coin>;
+  using Daemon = std::conditional_t<InProcess, coinkit::Daemon<Coin, ElectrumWallet, wallet::InProcessSource>,
+                                    coinkit::Daemon<Coin>>;
 
   // The Electrum server listens on `electrum_port`; the daemon follows `daemon_server_port` (the
   // same by default; a proxy's in the tests of a lying server).
@@ -59,14 +64,24 @@ class WalletStack {
     rpc_->start();
     rpc_thread_ = std::thread([this] { rpc_io_.run(); });
     node.generate(101);  // a mature coinbase for the faucet
-    if (start_server) start_electrum();
+    if (InProcess)
+      make_electrum();
+    else if (start_server)
+      start_electrum();
     Environment env;
     env.set(std::string(Coin::ticker) + "_PORT", "0")
         .set(std::string(Coin::ticker) + "_NETWORK", "regtest")
         .set(std::string(Coin::ticker) + "_SERVER",
              "127.0.0.1:" + std::to_string(daemon_server_port) + (tls ? ":s" : ":t"))
         .set(std::string(Coin::ticker) + "_DATA_PATH", data_.path.string());
-    daemon = std::make_unique<Daemon>(load_daemon_config<Coin>(env));
+    if constexpr (InProcess) {
+      daemon = std::make_unique<Daemon>(load_daemon_config<Coin>(env), DaemonServerOptions{},
+                                        server_->indexer().index(), server_->indexer().node());
+      server_->on_chain_event(daemon->source().chain_listener());
+      run_electrum();
+    } else {
+      daemon = std::make_unique<Daemon>(load_daemon_config<Coin>(env));
+    }
     daemon->sync_timeout = std::chrono::seconds(20);
     daemon->start();
     daemon_thread_ = std::thread([this] { daemon->io_context().run(); });
@@ -75,6 +90,7 @@ class WalletStack {
 
   ~WalletStack() {
     http.reset();
+    if (InProcess) stop_electrum();  // its notifications go to the daemon's executor: it stops first
     daemon->stop();
     daemon_thread_.join();
     daemon.reset();
@@ -85,6 +101,10 @@ class WalletStack {
   }
 
   void start_electrum() {
+    make_electrum();
+    run_electrum();
+  }
+  void make_electrum() {
     electrum::ServerConfig c;
     c.coin = std::string(Coin::name);
     c.network = NetworkId::regtest;
@@ -100,6 +120,8 @@ class WalletStack {
     c.daemon_poll_interval_mempool = std::chrono::milliseconds(20);
     c.log_level = electrum::LogLevel::warning;
     server_ = std::make_unique<ElectrumServer<Coin, LmdbStorage>>(c);
+  }
+  void run_electrum() {
     server_->start();
     BOOST_TEST_REQUIRE(eventually([&] { return server_->serving_clients(); }));
   }

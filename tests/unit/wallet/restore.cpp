@@ -81,6 +81,9 @@ std::vector<Case> cases_for(const Network& net, const Network& other, Material& 
     add(k.neuter().to_base58(v, type).value());
     add(k.to_base58(v, type).value());
   }
+  // A root and a key one level below it: the keys whose root fingerprint getfingerprint knows.
+  add(m.account(DerivationPath{}).to_base58(v, TxinType::p2wpkh).value());
+  add(m.account(DerivationPath{hardened(0)}).neuter().to_base58(v, TxinType::p2pkh).value());
   // Another network's keys are no keys here.
   add(m.account(DerivationPath{hardened(0)}).neuter().to_base58(other.ext_key_versions, TxinType::p2wpkh).value());
 
@@ -183,6 +186,14 @@ BOOST_AUTO_TEST_CASE(every_key_kind_matches_electrum_on_every_network) {
     const json::object& ref = reference[i].as_object();
     BOOST_TEST_CONTEXT(to_string(c.net->id) << " \"" << c.text << "\" (Electrum: " << ref.at("error") << ")") {
       BOOST_TEST(is_master_key_or_seed(c.text, *c.net) == ref.at("validatekey").as_bool());
+      // Bitcart's getfingerprint: Electrum's root_fp_and_der_prefix_from_xkey.
+      const auto* fingerprint = ref.if_contains("fingerprint");
+      const auto xkey = decode_ext_key(c.text, c.net->ext_key_versions);
+      BOOST_TEST(xkey.has_value() == (fingerprint != nullptr));
+      if (xkey && fingerprint) {
+        const auto fp = root_fingerprint(xkey->key);
+        BOOST_TEST((fp ? json::value(to_hex(*fp)) : json::value()) == *fingerprint);
+      }
       auto keys = restore_keystore(c.text, *c.net);
       const bool ok = ref.at("ok").as_bool();
       BOOST_TEST(keys.has_value() == ok, (keys ? std::string("restored") : keys.error().message()));

@@ -6,6 +6,7 @@
 #include <coinkit/address/address.hpp>
 #include <coinkit/chain/script.hpp>
 #include <coinkit/chain/transaction.hpp>
+#include <coinkit/coins/network.hpp>
 #include <coinkit/core/amount.hpp>
 #include <coinkit/core/hex.hpp>
 #include <coinkit/daemon/methods/electrum_tx_json.hpp>
@@ -16,6 +17,8 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -101,6 +104,20 @@ class ChainQueries {
     co_return boost::json::value(**r);
   }
 
+  // Electrum's, in the shape Bitcart's Electrum gives it: the fee policy (its default, "eta:2")
+  // and its rate in sat/kvB: the server's estimate for 2 blocks, held between Electrum's bounds
+  // (1,000 and 1,500,000); 150,000 on regtest, as Electrum fixes it there; null without an estimate.
+  boost::asio::awaitable<boost::json::object> getfeerate() {
+    std::optional<std::int64_t> rate;
+    if (self().network().id == NetworkId::regtest) {
+      rate = 150'000;
+    } else {
+      auto r = co_await self().source().estimate_fee(2);
+      if (r && *r) rate = std::clamp<std::int64_t>(**r, 1'000, 1'500'000);
+    }
+    co_return fee_policy_json(rate);
+  }
+
   static constexpr auto rpc_methods() {
     using S = ChainQueries;
     return rpc::methods(
@@ -127,11 +144,30 @@ class ChainQueries {
                                      rpc::arg("tx_data")),
         rpc::method<&S::recommended_fee>("recommended_fee", rpc::requires_network,
                                          "The fee rate (sat/kvB) to be mined within `target` blocks, or null.",
-                                         rpc::arg("target")));
+                                         rpc::arg("target")),
+        rpc::method<&S::getfeerate>("getfeerate", rpc::requires_network,
+                                    "The current fee estimate of the fee policy (sat/kvB)."));
   }
 
  private:
   Self& self() noexcept { return static_cast<Self&>(*this); }
+
+  // The reply of getfeerate; the tooltip is the rate per vbyte as Electrum's format_fee_satoshis
+  // writes it (one decimal, rounded half to even, "150." for a whole number).
+  static boost::json::object fee_policy_json(std::optional<std::int64_t> sat_per_kvb) {
+    boost::json::object out{{"policy", "eta:2"}, {"description", "Within 2 blocks"}};
+    if (!sat_per_kvb) {
+      out["sat/kvB"] = nullptr;
+      out["tooltip"] = "";
+      return out;
+    }
+    std::int64_t tenths = *sat_per_kvb / 100;
+    const std::int64_t rest = *sat_per_kvb % 100;
+    if (rest > 50 || (rest == 50 && tenths % 2 == 1)) ++tenths;
+    out["sat/kvB"] = *sat_per_kvb;
+    out["tooltip"] = format_amount(tenths, 1, amount_style::satoshis) + " sat/vbyte";
+    return out;
+  }
   static std::string amount(std::int64_t units) {
     return format_amount(units, static_cast<unsigned>(Self::Coin::decimals), amount_style::decimal);
   }

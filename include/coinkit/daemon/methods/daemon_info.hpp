@@ -34,7 +34,7 @@ class DaemonInfo {
     for (const auto& [key, w] : s.wallets()) synchronized = synchronized && w->synchronized();
     return {{"network", to_string(c.network)},
             {"path", path},
-            {"server", s.source().client().server().host},
+            {"server", s.source().host()},
             {"blockchain_height", s.local_height()},
             {"server_height", s.synchronizer().server_height()},
             {"spv_nodes", s.synchronizer().connected() ? 1 : 0},

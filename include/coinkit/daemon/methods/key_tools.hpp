@@ -1,15 +1,20 @@
 // A wallet daemon's key tools that need no wallet: validatekey, validateaddress, make_seed,
-// create, restore and convert_xkey, as Electrum 4.3's commands answer them.
+// create, restore and convert_xkey, as Electrum 4.3's commands answer them, and Bitcart's
+// getfingerprint.
 #pragma once
 
 #include <coinkit/address/address.hpp>
+#include <coinkit/core/hex.hpp>
 #include <coinkit/core/sha256.hpp>
 #include <coinkit/keys/electrum_seed.hpp>
+#include <coinkit/keys/ext_key.hpp>
 #include <coinkit/rpc/fault.hpp>
 #include <coinkit/rpc/method.hpp>
 #include <coinkit/wallet/restore.hpp>
 
 #include <boost/json/object.hpp>
+#include <boost/json/string.hpp>
+#include <boost/json/value.hpp>
 
 #include <optional>
 #include <string>
@@ -73,6 +78,15 @@ class KeyTools {
     return *out;
   }
 
+  // Bitcart's: the root fingerprint of a master key in hex (null when its depth hides it).
+  boost::json::value getfingerprint(std::string xpub) {
+    auto decoded = decode_ext_key(xpub, self().network().ext_key_versions);
+    if (!decoded) throw rpc::fault_error("Exception: xkey should be a master public/private key");
+    const auto fp = root_fingerprint(decoded->key);
+    if (!fp) return nullptr;
+    return boost::json::string(to_hex(*fp));
+  }
+
   static constexpr auto rpc_methods() {
     using S = KeyTools;
     return rpc::methods(
@@ -92,7 +106,10 @@ class KeyTools {
             rpc::arg("text"), rpc::arg("passphrase", std::nullopt), rpc::arg("password", std::nullopt),
             rpc::arg("encrypt_file", true), rpc::arg("wallet_path", std::nullopt)),
         rpc::method<&S::convert_xkey>("convert_xkey", rpc::no_flags, "Convert xtype of a master key. e.g. xpub -> ypub",
-                                      rpc::arg("xkey"), rpc::arg("xtype")));
+                                      rpc::arg("xkey"), rpc::arg("xtype")),
+        rpc::method<&S::getfingerprint>("getfingerprint", rpc::no_flags,
+                                        "The root fingerprint of a master key (hex), null when it is not known.",
+                                        rpc::arg("xpub")));
   }
 
  private:

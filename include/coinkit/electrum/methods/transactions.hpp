@@ -4,6 +4,7 @@
 
 #include <coinkit/chain/hashes.hpp>
 #include <coinkit/core/hex.hpp>
+#include <coinkit/electrum/daemon_error.hpp>
 #include <coinkit/electrum/methods/headers.hpp>
 #include <coinkit/electrum/session.hpp>
 #include <coinkit/rpc/electrumx.hpp>
@@ -34,8 +35,7 @@ class TransactionMethods {
     auto r = co_await self().node_call(std::string_view("sendrawtransaction"), Self::params_of(raw), false);
     if (auto* f = std::get_if<typename Self::Failure>(&r))
       co_return rpc::Fault{code::bad_request, "the transaction was rejected by network rules.\n\n" +
-                                                  Self::daemon_message(f->failure) + "\n[" + rpc::python_str(raw) +
-                                                  "]"};
+                                                  daemon_message(f->failure) + "\n[" + rpc::python_str(raw) + "]"};
     if (auto* e = std::get_if<rpc::Fault>(&r)) co_return std::move(*e);
     s.count_tx_sent();
     j.value(std::get<boost::json::value>(r));
@@ -62,7 +62,7 @@ class TransactionMethods {
     auto r = co_await self().node_call(std::string_view("submitpackage"), Self::params_of(txs), false);
     if (auto* f = std::get_if<typename Self::Failure>(&r))
       co_return Self::error_of(code::bad_request,
-                               "the tx package was rejected by network rules.\n\n" + Self::daemon_message(f->failure));
+                               "the tx package was rejected by network rules.\n\n" + daemon_message(f->failure));
     if (auto* e = std::get_if<rpc::Fault>(&r)) co_return std::move(*e);
     s.count_tx_sent(txs.get_array().size());
     const boost::json::value& result = std::get<boost::json::value>(r);
