@@ -13,4 +13,5 @@
 #include <coinkit/daemon/methods/daemon_info.hpp>
 #include <coinkit/daemon/methods/electrum_tx_json.hpp>
 #include <coinkit/daemon/methods/key_tools.hpp>
+#include <coinkit/daemon/methods/payment_requests.hpp>
 #include <coinkit/daemon/wallet_updates.hpp>

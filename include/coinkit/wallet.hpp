@@ -12,7 +12,10 @@
 #include <coinkit/wallet/index_source.hpp>
 #include <coinkit/wallet/key_script.hpp>
 #include <coinkit/wallet/keystore.hpp>
+#include <coinkit/wallet/payment_request.hpp>
+#include <coinkit/wallet/request_book.hpp>
 #include <coinkit/wallet/restore.hpp>
 #include <coinkit/wallet/synchronizer.hpp>
+#include <coinkit/wallet/verbose_transaction.hpp>
 #include <coinkit/wallet/wallet_history.hpp>
 #include <coinkit/wallet/wallet_store.hpp>

@@ -1,5 +1,6 @@
-// What Debian's Electrum 4.3.4 makes of wallet key texts (tests/reference/electrum_wallet.py,
-// run offline under /usr/bin/python3): the independent reference of the wallet tests.
+// What Debian's Electrum 4.3.4 makes of the tests' cases: a script of tests/reference/ (run
+// offline under /usr/bin/python3, cases in as a JSON list, one result each out), the independent
+// reference of the wallet tests.
 #pragma once
 
 #include <support/temp_dir.hpp>
@@ -14,11 +15,12 @@
 
 namespace coinkit::test {
 
-// One result object per case ({"network", "text"[, "bip39_derivation"]}), in order.
-inline boost::json::array electrum_reference(const boost::json::array& cases) {
+// One result object per case, in order: `script` says what a case holds.
+inline boost::json::array electrum_reference(const std::string& script, const boost::json::array& cases) {
   TempDir dir("electrum-ref");
   dir.write("cases.json", boost::json::serialize(cases));
-  const std::string command = "/usr/bin/python3 " COINKIT_ELECTRUM_REFERENCE " < " + (dir.path / "cases.json").string();
+  const std::string command =
+      "/usr/bin/python3 " COINKIT_ELECTRUM_REFERENCE_DIR "/" + script + " < " + (dir.path / "cases.json").string();
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot run " + command);
   std::string out;

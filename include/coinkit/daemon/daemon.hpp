@@ -12,6 +12,7 @@
 #include <coinkit/daemon/methods/chain_queries.hpp>
 #include <coinkit/daemon/methods/daemon_info.hpp>
 #include <coinkit/daemon/methods/key_tools.hpp>
+#include <coinkit/daemon/methods/payment_requests.hpp>
 #include <coinkit/wallet/electrum_source.hpp>
 #include <coinkit/wallet/electrum_wallet.hpp>
 #include <coinkit/wallet/synchronizer.hpp>
@@ -63,7 +64,8 @@ class BasicDaemon : public BaseDaemon<Derived>,
                     public daemon::AddressMethods<Derived>,
                     public daemon::BalanceMethods<Derived>,
                     public daemon::ChainQueries<Derived>,
-                    public daemon::DaemonInfo<Derived> {
+                    public daemon::DaemonInfo<Derived>,
+                    public daemon::PaymentRequests<Derived> {
   using Base = BaseDaemon<Derived>;
 
  public:
@@ -84,6 +86,7 @@ class BasicDaemon : public BaseDaemon<Derived>,
             this->io_context().get_executor(), source_, net_,
             [this](const std::string* wallet, boost::json::object event) {
               this->notify(wallet ? std::optional<std::string>(*wallet) : std::nullopt, std::move(event));
+              this->check_requests(wallet);  // what moved a wallet or the chain may move its requests
             },
             [this](const std::string& line) { log(line); }) {
     source_.set_log([this](const std::string& line) { log(line); });
@@ -98,6 +101,7 @@ class BasicDaemon : public BaseDaemon<Derived>,
     boost::asio::post(this->io_context(), [this] {
       stopping_ = true;
       source_.stop();
+      this->stop_requests();
       for (auto& [key, w] : wallets_) w->sync_waiters().wake_all();
     });
     Base::stop();
@@ -170,7 +174,8 @@ class BasicDaemon : public BaseDaemon<Derived>,
   static constexpr auto rpc_methods() {
     return rpc::combine(Base::rpc_methods(), daemon::KeyTools<Derived>::rpc_methods(),
                         daemon::AddressMethods<Derived>::rpc_methods(), daemon::BalanceMethods<Derived>::rpc_methods(),
-                        daemon::ChainQueries<Derived>::rpc_methods(), daemon::DaemonInfo<Derived>::rpc_methods());
+                        daemon::ChainQueries<Derived>::rpc_methods(), daemon::DaemonInfo<Derived>::rpc_methods(),
+                        daemon::PaymentRequests<Derived>::rpc_methods());
   }
 
   // How long a call waits for its wallet's first synchronization.

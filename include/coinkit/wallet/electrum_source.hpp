@@ -4,6 +4,7 @@
 
 #include <coinkit/electrum/electrum_client.hpp>
 #include <coinkit/wallet/chain_source.hpp>
+#include <coinkit/wallet/verbose_transaction.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
@@ -112,13 +113,9 @@ class ElectrumSource {
     json::array params{txid.to_hex(), true};
     auto r = co_await client_.call("blockchain.transaction.get", std::move(params));
     if (!r) co_return r.error();
-    const auto* o = r->if_object();
-    const auto* hex = o ? o->if_contains("hex") : nullptr;
-    auto raw =
-        hex && hex->is_string() ? try_from_hex(hex->get_string()) : result<Bytes>(core::error::invalid_hex_character);
-    if (!raw) co_return malformed("blockchain.transaction.get");
-    const auto* conf = o->if_contains("confirmations");
-    co_return ServerTransaction{std::move(*raw), conf && conf->is_int64() ? static_cast<int>(conf->get_int64()) : 0};
+    auto tx = parse_verbose_transaction(*r);
+    if (!tx) co_return malformed("blockchain.transaction.get");
+    co_return std::move(*tx);
   }
 
   // In satoshis per kvB; nullopt when the server has no estimate (-1).

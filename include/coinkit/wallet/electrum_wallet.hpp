@@ -7,6 +7,8 @@
 #include <coinkit/coins/coin_policy.hpp>
 #include <coinkit/net/wake_list.hpp>
 #include <coinkit/wallet/address_chains.hpp>
+#include <coinkit/wallet/payment_request.hpp>
+#include <coinkit/wallet/request_book.hpp>
 #include <coinkit/wallet/restore.hpp>
 #include <coinkit/wallet/wallet_history.hpp>
 
@@ -101,13 +103,33 @@ class ElectrumWallet {
     return add_slots().back();
   }
 
-  // Electrum's get_unused_address: the first receiving address without history (and, once
-  // requests exist, without a request); nullopt when all are used.
-  std::optional<std::uint32_t> first_unused_receiving() const {
+  // Electrum's get_unused_address: the first receiving address without history and not
+  // `reserved` (by a payment request); nullopt when all are used.
+  template <class Reserved>
+  std::optional<std::uint32_t> first_unused_receiving(Reserved&& reserved) const {
     for (std::uint32_t slot = 0; slot < slots_.size(); ++slot)
-      if (!is_change(slot) && !history_.is_used(slot)) return slot;
+      if (!is_change(slot) && !history_.is_used(slot) && !reserved(slot)) return slot;
     return std::nullopt;
   }
+  std::optional<std::uint32_t> first_unused_receiving() const {
+    return first_unused_receiving([](std::uint32_t) { return false; });
+  }
+
+  // Outputs ever paid to the slot's address, with their transactions' places (a payment
+  // request's view of the chain).
+  std::vector<ReceivedOutput> received(std::uint32_t slot, int local_height) const {
+    std::vector<ReceivedOutput> out;
+    const auto script = address(slot).script();
+    for (const HistoryItem& item : history_.history(slot))
+      if (const WalletTx* t = history_.transaction(item.txid))
+        for (const TxOut& o : t->tx.outputs())
+          if (std::ranges::equal(o.script_pubkey, script))
+            out.push_back({item.txid, o.value, t->height, confirmations(*t, local_height)});
+    return out;
+  }
+
+  RequestBook& requests() noexcept { return requests_; }
+  const RequestBook& requests() const noexcept { return requests_; }
 
   // ---- confirmations ---------------------------------------------------------------------
 
@@ -162,6 +184,7 @@ class ElectrumWallet {
   Keystore keys_;
   AddressChains chains_;
   WalletHistory history_;
+  RequestBook requests_;
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> receiving_slots_, change_slots_;  // the slot of each chain's addresses
   int in_flight_ = 0;

@@ -19,6 +19,7 @@
 #include <coinkit/node/node_client.hpp>
 #include <coinkit/rpc/electrumx.hpp>
 #include <coinkit/wallet/chain_source.hpp>
+#include <coinkit/wallet/verbose_transaction.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/post.hpp>
@@ -143,13 +144,9 @@ class IndexSource {
     auto r = co_await raw_transaction(txid, true);
     if (!r) co_return busy();
     if (!*r) co_return node_fault(r->error());
-    const auto* o = (**r).if_object();
-    const auto* hex = o ? o->if_contains("hex") : nullptr;
-    auto raw =
-        hex && hex->is_string() ? try_from_hex(hex->get_string()) : result<Bytes>(core::error::invalid_hex_character);
-    if (!raw) co_return fault("the node's getrawtransaction has no hex");
-    const auto* conf = o->if_contains("confirmations");
-    co_return ServerTransaction{std::move(*raw), conf && conf->is_int64() ? static_cast<int>(conf->get_int64()) : 0};
+    auto tx = parse_verbose_transaction(**r);
+    if (!tx) co_return fault("the node's getrawtransaction has no hex");
+    co_return std::move(*tx);
   }
 
   // In satoshis per kvB; nullopt when the node has no estimate.

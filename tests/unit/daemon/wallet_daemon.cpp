@@ -23,10 +23,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 using namespace coinkit;
 using namespace coinkit::test;
@@ -212,6 +214,84 @@ BOOST_AUTO_TEST_CASE(a_server_down_at_start_is_waited_for_within_a_bound) {
   s.wait_indexed();
   BOOST_TEST_REQUIRE(
       eventually([&] { return s.try_wallet("getbalance", recorded_vpub) == json::parse(R"({"confirmed": "1"})"); }));
+}
+
+// A payment request's life: made on the first unused address, paid in two parts (unpaid, with
+// sent_amount adding up, until the sum is reached), in the mempool (unconfirmed), mined (paid,
+// confirmations counting); another left to expire. Each status change is announced once, as
+// Bitcart's new_payment. (Ids, URIs and status words are held against Electrum in unit-wallet.)
+BOOST_AUTO_TEST_CASE(a_payment_request_is_paid_in_two_parts_and_another_expires) {
+  WalletStack<> s;
+  const std::string xpub = recorded_vpub;
+  const auto scripts = wallet_scripts(xpub);
+  BOOST_TEST(s.wallet("getbalance", xpub) == json::parse(R"({"confirmed": "0"})"));
+  const json::value made = s.wallet("add_request", xpub, {{"amount", "0.01"}, {"memo", "order 42"}});
+  const std::string id(made.at("request_id").as_string()), address(made.at("address").as_string());
+  BOOST_TEST(address == address_of(scripts[0]));
+  const auto time = made.at("timestamp").as_int64();
+  BOOST_TEST(made.at("expiration") == json::value(time + 3600));
+  BOOST_TEST(made.at("URI") == json::value("bitcoin:" + address + "?amount=0.01&message=order%2042&time=" +
+                                           std::to_string(time) + "&exp=3600"));
+  BOOST_TEST(made.at("status") == json::value(0));
+  BOOST_TEST(made.at("amount_BTC") == json::value("0.01"));
+  // The next request takes the next address, and getunusedaddress the one after.
+  const json::value brief = s.wallet("add_request", xpub, {{"amount", 0.5}, {"expiration", 2}});
+  const std::string brief_id(brief.at("request_id").as_string());
+  BOOST_TEST(brief.at("address") == json::value(address_of(scripts[1])));
+  BOOST_TEST(s.wallet("getunusedaddress", xpub) == json::value(address_of(scripts[2])));
+
+  auto request = [&](const std::string& rid) { return s.try_wallet("get_request", xpub, {{"request_id", rid}}); };
+  s.node.send_to_address(address, 400'000).value();
+  s.wait_indexed();
+  BOOST_TEST_REQUIRE(eventually([&] { return request(id).at("sent_amount") == json::value("0.004"); }));
+  BOOST_TEST(request(id).at("status") == json::value(0));
+  s.node.send_to_address(address, 600'000).value();
+  s.wait_indexed();
+  BOOST_TEST_REQUIRE(eventually([&] { return request(id).at("status") == json::value(7); }));
+  BOOST_TEST(request(id).at("sent_amount") == json::value("0.01"));
+  BOOST_TEST(request(id).at("tx_hashes").as_array().size() == 2u);
+  s.mine();
+  BOOST_TEST_REQUIRE(eventually([&] { return request(id).at("status") == json::value(3); }));
+  BOOST_TEST(request(id).at("status_str") == json::value("Paid"));
+  BOOST_TEST_REQUIRE(eventually([&] { return request(id).at("confirmations") == json::value(1); }));
+  s.mine();
+  BOOST_TEST_REQUIRE(eventually([&] { return request(id).at("confirmations") == json::value(2); }));
+  BOOST_TEST_REQUIRE(eventually([&] { return request(brief_id).at("status") == json::value(1); }));
+  BOOST_TEST(request(brief_id).at("status_str") == json::value("Expired"));
+
+  // Announced once per change: the paid one unconfirmed then paid, the other expired (its
+  // timer fires just past the expiration).
+  std::vector<std::pair<std::string, std::int64_t>> payments;
+  const std::vector<std::pair<std::string, std::int64_t>> expected{{id, 7}, {id, 3}, {brief_id, 1}};
+  BOOST_TEST_REQUIRE(eventually([&] {
+    const json::value updates = s.wallet("get_updates", xpub);
+    for (const auto& e : updates.as_array())
+      if (e.at("event") == json::value("new_payment"))
+        payments.emplace_back(std::string(e.at("address").as_string()), e.at("status").as_int64());
+    return payments.size() >= expected.size();
+  }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // and nothing more
+  const json::value later = s.wallet("get_updates", xpub);
+  for (const auto& e : later.as_array()) BOOST_TEST(e.at("event") != json::value("new_payment"));
+  BOOST_TEST((payments == expected));
+
+  auto ids = [&](json::object filter) {
+    std::vector<std::string> out;
+    const json::value list = s.wallet("list_requests", xpub, std::move(filter));
+    for (const auto& r : list.as_array()) out.emplace_back(r.at("request_id").as_string());
+    return out;
+  };
+  BOOST_TEST((ids({}) == std::vector<std::string>{id, brief_id}));
+  BOOST_TEST((ids({{"paid", true}}) == std::vector<std::string>{id}));
+  BOOST_TEST((ids({{"expired", true}}) == std::vector<std::string>{brief_id}));
+  BOOST_TEST(ids({{"pending", true}}).empty());
+  // The expired request's address is free again (Electrum's get_unused_address).
+  BOOST_TEST(s.wallet("getunusedaddress", xpub) == json::value(address_of(scripts[1])));
+  BOOST_TEST(s.wallet("delete_request", xpub, {{"request_id", brief_id}}) == json::value(true));
+  const json::value gone = s.call("get_request", json::array{json::string(brief_id), json::object{{"xpub", xpub}}});
+  BOOST_TEST(gone.at("error") == json::parse(R"({"code": -32003, "message": "Exception: Request not found"})"));
+  BOOST_TEST(s.wallet("clear_requests", xpub) == json::value(true));
+  BOOST_TEST(s.wallet("list_requests", xpub).as_array().empty());
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_gets_bitcarts_errors) {

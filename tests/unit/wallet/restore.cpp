@@ -178,7 +178,7 @@ BOOST_AUTO_TEST_CASE(every_key_kind_matches_electrum_on_every_network) {
     auto more = cases_for(*net, *other, m);
     cases.insert(cases.end(), more.begin(), more.end());
   }
-  const json::array reference = test::electrum_reference(to_reference_cases(cases));
+  const json::array reference = test::electrum_reference("electrum_wallet.py", to_reference_cases(cases));
 
   std::size_t restored = 0;
   for (std::size_t i = 0; i < cases.size(); ++i) {

@@ -82,7 +82,7 @@ class AddressMethods {
 
   boost::json::value getunusedaddress(const rpc::Call& call) {
     auto& w = self().wallet(call);
-    auto slot = w.first_unused_receiving();
+    auto slot = self().unused_receiving(w);  // (an address with an open payment request is taken)
     if (!slot) return nullptr;
     return boost::json::string(w.address_text(*slot));
   }

@@ -1,0 +1,192 @@
+// PaymentRequest: an on-chain payment request as Electrum 4.3 keeps one (its receiving
+// Invoice): the id Electrum derives from its output and time, its BIP21 URI, whether the chain
+// pays it and its status, and the words for that ("Expires in 59 minutes").
+#pragma once
+
+#include <coinkit/chain/hashes.hpp>
+#include <coinkit/core/amount.hpp>
+#include <coinkit/core/bytes.hpp>
+#include <coinkit/core/hex.hpp>
+#include <coinkit/core/sha256.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace coinkit::wallet {
+
+// Electrum's PR_* codes, as they go on the wire.
+enum class RequestStatus : int { unpaid = 0, expired = 1, unknown = 2, paid = 3, unconfirmed = 7 };
+
+struct PaymentRequest {
+  std::string address;
+  Bytes script;             // the address's scriptPubKey
+  std::int64_t amount = 0;  // in the coin's smallest unit; 0: any amount
+  std::string message;
+  std::int64_t time = 0;    // when it was made, Unix seconds
+  std::int64_t expiry = 0;  // seconds after `time`; 0: never
+  int height = 0;           // the wallet's chain height then
+
+  // 0 for a request that never expires.
+  std::int64_t expiration() const noexcept { return expiry ? time + expiry : 0; }
+  bool expired_at(double now) const noexcept { return expiry && static_cast<double>(expiration()) < now; }
+};
+
+// Electrum's get_id_from_onchain_outputs: the first 10 hex digits of sha256d of
+// "<script hex>, <value>" and the time in decimal.
+inline std::string request_id(const PaymentRequest& r) {
+  const std::string text = to_hex(r.script) + ", " + std::to_string(r.amount) + std::to_string(r.time);
+  const Hash256 digest = sha256d(as_bytes(text));
+  return to_hex(digest.span().first(5));  // the digest's own byte order (Hash256 prints reversed)
+}
+
+namespace detail {
+
+// Python's urllib.parse.quote: letters, digits, "_.-~" and "/" as they are, every other byte
+// of the UTF-8 text as %XX.
+inline std::string url_quote(std::string_view text) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                       c == '.' || c == '-' || c == '~' || c == '/';
+    if (plain) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += digits[c >> 4];
+      out += digits[c & 15];
+    }
+  }
+  return out;
+}
+
+// Python's round() of n / d for n >= 0: to the nearest integer, halves to the even one.
+inline std::int64_t round_half_even(std::int64_t n, std::int64_t d) noexcept {
+  const std::int64_t q = n / d, r = n % d;
+  return 2 * r > d || (2 * r == d && q % 2 == 1) ? q + 1 : q;
+}
+
+}  // namespace detail
+
+// The BIP21 URI Electrum gives a request: "<scheme>:<address>?amount=…&message=…&time=…&exp=…"
+// (amount when not 0, message when not empty, time and exp when it expires).
+inline std::string request_uri(const PaymentRequest& r, std::string_view scheme, unsigned decimals = 8) {
+  std::string query;
+  auto add = [&](std::string_view key, const std::string& value) {
+    if (!query.empty()) query += '&';
+    query.append(key).append("=").append(value);
+  };
+  if (r.amount) add("amount", format_amount(r.amount, decimals, amount_style::trimmed));
+  if (!r.message.empty()) add("message", detail::url_quote(r.message));
+  if (r.time && r.expiry) {
+    add("time", std::to_string(r.time));
+    add("exp", std::to_string(r.expiry));
+  }
+  std::string uri = std::string(scheme) + ":" + r.address;
+  if (!query.empty()) uri += "?" + query;
+  return uri;
+}
+
+// Electrum 4.3's util.age(when, include_seconds=True) seen at `now`: "in 5 minutes",
+// "about 2 hours ago", "in 30 seconds".
+inline std::string electrum_age(std::int64_t when, double now) {
+  const double delta = static_cast<double>(when) - now;
+  // timedelta's days * 86400 + seconds: the whole seconds below the difference.
+  const std::int64_t seconds = std::llabs(static_cast<std::int64_t>(std::floor(delta)));
+  const std::int64_t minutes = detail::round_half_even(seconds, 60);
+  std::string d;
+  if (minutes == 0)
+    d = std::to_string(seconds) + " seconds";
+  else if (minutes < 45)
+    d = std::to_string(minutes) + " minutes";
+  else if (minutes < 90)
+    d = "about 1 hour";
+  else if (minutes < 1440)
+    d = "about " + std::to_string(detail::round_half_even(minutes, 60)) + " hours";
+  else if (minutes < 2880)
+    d = "1 day";
+  else if (minutes < 43220)
+    d = std::to_string(detail::round_half_even(minutes, 1440)) + " days";
+  else if (minutes < 86400)
+    d = "about 1 month";
+  else if (minutes < 525600)
+    d = std::to_string(detail::round_half_even(minutes, 43200)) + " months";
+  else if (minutes < 1051200)
+    d = "about 1 year";
+  else
+    d = "over " + std::to_string(detail::round_half_even(minutes, 525600)) + " years";
+  return static_cast<double>(when) < now ? d + " ago" : "in " + d;
+}
+
+// An output paid to a request's script, with its transaction's place: height as the Electrum
+// protocol gives it (0 or -1 in the mempool), confirmations 0 until mined.
+struct ReceivedOutput {
+  Txid txid;
+  std::int64_t value = 0;
+  int height = 0;
+  int confirmations = 0;
+};
+
+// What the chain says of a request (Electrum's _is_onchain_invoice_paid).
+struct RequestPayment {
+  bool paid = false;
+  std::optional<int> confirmations;  // the fewest among the outputs that pay it
+  std::vector<Txid> tx_hashes;       // every transaction that paid the script, first seen first
+  std::int64_t received = 0;         // their outputs to it, summed (Bitcart's sent_amount)
+};
+
+// Electrum's rule: outputs mined at or below the height the request was made at do not count
+// (an old payment to a reused address); the others, the most confirmed first (the larger first
+// among equals), must reach the amount; a request of no amount needs one output.
+inline RequestPayment request_payment(const PaymentRequest& r, std::span<const ReceivedOutput> received) {
+  RequestPayment p;
+  std::vector<std::pair<int, std::int64_t>> counted;
+  for (const ReceivedOutput& o : received) {
+    if (std::find(p.tx_hashes.begin(), p.tx_hashes.end(), o.txid) == p.tx_hashes.end()) p.tx_hashes.push_back(o.txid);
+    p.received += o.value;
+    if (o.height > 0 && o.height <= r.height) continue;
+    counted.emplace_back(o.confirmations, o.value);
+  }
+  std::sort(counted.begin(), counted.end(), std::greater<>());
+  std::int64_t sum = 0;
+  for (const auto& [confirmations, value] : counted) {
+    sum += value;
+    if (sum >= r.amount) {
+      p.paid = true;
+      p.confirmations = confirmations;
+      break;
+    }
+  }
+  return p;
+}
+
+// Electrum's get_invoice_status: unpaid, unconfirmed (paid in the mempool), paid (mined), or
+// expired (unpaid past its expiration).
+inline RequestStatus request_status(const PaymentRequest& r, const RequestPayment& p, double now) {
+  RequestStatus s = !p.paid                 ? RequestStatus::unpaid
+                    : *p.confirmations == 0 ? RequestStatus::unconfirmed
+                                            : RequestStatus::paid;
+  return s == RequestStatus::unpaid && r.expired_at(now) ? RequestStatus::expired : s;
+}
+
+// Electrum's status_str: pr_tooltips, and for an unpaid request that expires, when it does.
+inline std::string request_status_text(RequestStatus status, const PaymentRequest& r, double now) {
+  switch (status) {
+    case RequestStatus::unpaid: return r.expiry ? "Expires " + electrum_age(r.expiration(), now) : "Unpaid";
+    case RequestStatus::expired: return "Expired";
+    case RequestStatus::paid: return "Paid";
+    case RequestStatus::unconfirmed: return "Unconfirmed";
+    case RequestStatus::unknown: break;
+  }
+  return "Unknown";
+}
+
+}  // namespace coinkit::wallet
