@@ -119,12 +119,9 @@ class ElectrumWallet {
   // request's view of the chain).
   std::vector<ReceivedOutput> received(std::uint32_t slot, int local_height) const {
     std::vector<ReceivedOutput> out;
-    const auto script = address(slot).script();
-    for (const HistoryItem& item : history_.history(slot))
-      if (const WalletTx* t = history_.transaction(item.txid))
-        for (const TxOut& o : t->tx.outputs())
-          if (std::ranges::equal(o.script_pubkey, script))
-            out.push_back({item.txid, o.value, t->height, confirmations(*t, local_height)});
+    for (const WalletCoin& c : coins(slot))  // spent or not: every payment counts
+      if (const WalletTx* t = history_.transaction(c.outpoint.txid))
+        out.push_back({c.outpoint.txid, c.value, t->height, confirmations(*t, local_height)});
     return out;
   }
 

@@ -24,6 +24,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace coinkit::daemon {
 
@@ -97,32 +98,25 @@ class PaymentRequests {
   template <class Wallet>
   std::optional<std::uint32_t> unused_receiving(const Wallet& w) {
     if (w.requests().empty()) return w.first_unused_receiving();
+    // Electrum's get_request_by_addr: an address stays taken while a request on it is not
+    // expired. Each request is looked at once, not once per address.
     const double now = clock_now();
-    return w.first_unused_receiving([&](std::uint32_t s) { return reserved(w, s, now); });
+    std::vector<std::uint32_t> taken;
+    for (const auto& e : w.requests().entries())
+      if (status_of(w, e, now) != wallet::RequestStatus::expired) taken.push_back(e.slot);
+    return w.first_unused_receiving([&](std::uint32_t s) { return std::ranges::find(taken, s) != taken.end(); });
   }
 
   // What the daemon calls after a wallet's history moved (its key) or the chain did (null): each
   // request whose status changed is announced once, with Bitcart's new_payment.
   void check_requests(const std::string* key) {
     const double now = clock_now();
-    for (const auto& [k, ptr] : self().wallets()) {
-      if (key && k != *key) continue;
-      auto& w = *ptr;
-      for (auto& e : w.requests().entries()) {
-        const auto payment = wallet::request_payment(e.request, w.received(e.slot, self().local_height()));
-        const auto status = wallet::request_status(e.request, payment, now);
-        if (status == e.announced) continue;
-        e.announced = status;
-        boost::json::array hashes;
-        for (const Txid& t : payment.tx_hashes) hashes.emplace_back(t.to_hex());
-        self().notify(k, boost::json::object{{"event", "new_payment"},
-                                             {"address", e.id},  // Bitcart's BTC daemon: the request's id
-                                             {"status", static_cast<int>(status)},
-                                             {"status_str", wallet::request_status_text(status, e.request, now)},
-                                             {"tx_hashes", std::move(hashes)},
-                                             {"sent_amount", decimal(payment.received)}});
-      }
+    if (key) {
+      if (auto it = self().wallets().find(*key); it != self().wallets().end()) announce(it->first, *it->second, now);
+      return;
     }
+    for (const auto& [k, ptr] : self().wallets())
+      if (!ptr->requests().empty()) announce(k, *ptr, now);
   }
 
   static constexpr auto rpc_methods() {
@@ -155,17 +149,34 @@ class PaymentRequests {
   }
 
   template <class Wallet>
+  wallet::RequestPayment payment_of(const Wallet& w, const wallet::RequestBook::Entry& e) {
+    return wallet::request_payment(e.request, w.received(e.slot, self().local_height()));
+  }
+  template <class Wallet>
   wallet::RequestStatus status_of(const Wallet& w, const wallet::RequestBook::Entry& e, double now) {
-    return wallet::request_status(e.request,
-                                  wallet::request_payment(e.request, w.received(e.slot, self().local_height())), now);
+    return wallet::request_status(e.request, payment_of(w, e), now);
+  }
+  static boost::json::array hashes_json(const wallet::RequestPayment& p) {
+    boost::json::array out;
+    for (const Txid& t : p.tx_hashes) out.emplace_back(t.to_hex());
+    return out;
   }
 
-  // Electrum's get_request_by_addr: an address stays taken while a request on it is not expired.
+  // Each request of the wallet whose status changed, announced once.
   template <class Wallet>
-  bool reserved(const Wallet& w, std::uint32_t slot, double now) {
-    for (const auto& e : w.requests().entries())
-      if (e.slot == slot && status_of(w, e, now) != wallet::RequestStatus::expired) return true;
-    return false;
+  void announce(const std::string& key, Wallet& w, double now) {
+    for (auto& e : w.requests().entries()) {
+      const auto payment = payment_of(w, e);
+      const auto status = wallet::request_status(e.request, payment, now);
+      if (status == e.announced) continue;
+      e.announced = status;
+      self().notify(key, boost::json::object{{"event", "new_payment"},
+                                             {"address", e.id},  // Bitcart's BTC daemon: the request's id
+                                             {"status", static_cast<int>(status)},
+                                             {"status_str", wallet::request_status_text(status, e.request, now)},
+                                             {"tx_hashes", hashes_json(payment)},
+                                             {"sent_amount", decimal(payment.received)}});
+    }
   }
 
   // Electrum's export_request, keys in its order; get_request adds Bitcart's sent_amount.
@@ -173,10 +184,8 @@ class PaymentRequests {
   boost::json::object export_request(const Wallet& w, const wallet::RequestBook::Entry& e, double now,
                                      bool sent_amount) {
     const auto& r = e.request;
-    const auto payment = wallet::request_payment(r, w.received(e.slot, self().local_height()));
+    const auto payment = payment_of(w, e);
     const auto status = wallet::request_status(r, payment, now);
-    boost::json::array hashes;
-    for (const Txid& t : payment.tx_hashes) hashes.emplace_back(t.to_hex());
     boost::json::object out{
         {"is_lightning", false},
         {"amount_BTC", format_amount(r.amount, static_cast<unsigned>(Self::Coin::decimals), amount_style::satoshis)},
@@ -186,7 +195,7 @@ class PaymentRequests {
         {"status", static_cast<int>(status)},
         {"status_str", wallet::request_status_text(status, r, now)},
         {"request_id", e.id},
-        {"tx_hashes", std::move(hashes)},
+        {"tx_hashes", hashes_json(payment)},
         {"amount_sat", r.amount},
         {"address", r.address},
         {"URI", wallet::request_uri(r, uri_scheme(), static_cast<unsigned>(Self::Coin::decimals))}};
