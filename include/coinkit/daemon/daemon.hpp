@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace coinkit {
 
@@ -125,13 +126,27 @@ class BasicDaemon : public BaseDaemon<Derived>,
     sync_.remove(it->second);
     this->server().updates().close(key);
     wallets_.erase(it);
+    diskless_.erase(key);
     return true;
+  }
+
+  // The payment requests of a wallet on disk follow its book (a diskless wallet's stay in memory).
+  result<void> save_request(const std::string& key, const wallet::RequestBook::Entry& e) {
+    if (diskless_.contains(key)) return {};
+    auto r = store_.save_request(key, e);
+    if (!r) log("request " + e.id + " could not be saved: " + r.error().message());
+    return r;
+  }
+  // One request, or all of the wallet's (nullopt).
+  result<void> erase_requests(const std::string& key, std::optional<std::string_view> request_id) {
+    if (diskless_.contains(key)) return {};
+    return request_id ? store_.erase_request(key, *request_id) : store_.clear_requests(key);
   }
   // New addresses of a wallet, to be followed; a wallet on disk keeps them (the call fails
   // when they could not be written).
   void watch_new_addresses(const rpc::Call& call, const std::vector<std::uint32_t>& slots) {
     sync_.added_slots(wallet_ptr(call), slots);
-    if (!call.wallet().diskless()) save(call.wallet().key(), wallet(call));
+    if (!diskless_.contains(call.wallet().key())) save(call.wallet().key(), wallet(call));
   }
 
   // ---- hooks -------------------------------------------------------------------------------
@@ -148,16 +163,19 @@ class BasicDaemon : public BaseDaemon<Derived>,
     } catch (const system_error& e) {
       throw rpc::fault_error("Exception: " + e.code().message());
     }
-    // A wallet seen before comes back as it was; a new one is written before it is used (a
-    // diskless one never).
-    if (!selector.diskless()) {
-      if (auto stored = store_.find(key))
-        w->extend_to(stored->receiving, stored->change);
-      else
-        save(key, *w);
+    // A wallet seen before comes back as it was, with its payment requests; a new one is
+    // written before it is used (a diskless one never).
+    if (selector.diskless()) {
+      diskless_.insert(key);
+    } else if (auto stored = store_.find(key)) {
+      w->extend_to(stored->receiving, stored->change);
+      restore_requests(key, *w);
+    } else {
+      save(key, *w);
     }
     auto [it, inserted] = wallets_.emplace(key, w);
     sync_.add(it->first, w);  // the map's node keeps the key where it is
+    if (!w->requests().empty()) this->requests_restored(key, *w);
   }
 
   boost::asio::awaitable<void> rpc_prepare(const rpc::Call& call) {
@@ -216,11 +234,26 @@ class BasicDaemon : public BaseDaemon<Derived>,
     if (!r) throw rpc::fault_error("Exception: the wallet could not be saved: " + r.error().message());
   }
 
+  // A request is kept by its address slot; one whose slot no longer holds its address (a store
+  // from another wallet version) is left out rather than shown with the wrong script.
+  void restore_requests(const std::string& key, Wallet& w) {
+    auto entries = store_.requests_of(key);
+    std::erase_if(entries, [&](const wallet::RequestBook::Entry& e) {
+      return e.slot >= w.slot_count() || w.address_text(e.slot) != e.request.address;
+    });
+    for (auto& e : entries) {
+      const auto script = w.address(e.slot).script();
+      e.request.script.assign(script.begin(), script.end());
+    }
+    w.requests().restore(std::move(entries));
+  }
+
   const Network& net_;
   wallet::WalletStore store_;
   Source source_;
   wallet::Synchronizer<Coin, Wallet, Source> sync_;
   std::unordered_map<std::string, WalletPtr> wallets_;  // nodes: the Synchronizer points at the keys
+  std::unordered_set<std::string> diskless_;            // loaded with diskless: nothing of them is written
   bool stopping_ = false;
 };
 

@@ -10,6 +10,7 @@
 #include <coinkit/core/sha256.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -50,19 +51,43 @@ inline std::string request_id(const PaymentRequest& r) {
 namespace detail {
 
 // Python's urllib.parse.quote: letters, digits, "_.-~" and "/" as they are, every other byte
-// of the UTF-8 text as %XX.
-inline std::string url_quote(std::string_view text) {
+// of the UTF-8 text as %XX. With `plus` it is quote_plus: "/" quoted too, a space as "+".
+inline std::string url_quote(std::string_view text, bool plus = false) {
   static constexpr char digits[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : text) {
     const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                       c == '.' || c == '-' || c == '~' || c == '/';
+                       c == '.' || c == '-' || c == '~' || (c == '/' && !plus);
     if (plain) {
       out += static_cast<char>(c);
+    } else if (c == ' ' && plus) {
+      out += '+';
     } else {
       out += '%';
       out += digits[c >> 4];
       out += digits[c & 15];
+    }
+  }
+  return out;
+}
+
+// Python's unquote_plus: "+" as a space, each valid %XX as its byte.
+inline std::string url_unquote_plus(std::string_view text) {
+  auto hex = [](char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
     }
   }
   return out;
@@ -93,6 +118,78 @@ inline std::string request_uri(const PaymentRequest& r, std::string_view scheme,
   std::string uri = std::string(scheme) + ":" + r.address;
   if (!query.empty()) uri += "?" + query;
   return uri;
+}
+
+// Bitcart's modify_payment_url: `uri` with the query parameter `key` set to `value`, as Python's
+// urlparse, dict(parse_qsl(query)) and urlencode rewrite it: the scheme in lower case, blank and
+// valueless parameters dropped, a repeated one kept once (its last value, its first place), and
+// every parameter quoted again with quote_plus.
+inline std::string with_uri_param(std::string_view uri, std::string_view key, std::string_view value) {
+  std::string_view fragment;
+  if (auto hash = uri.find('#'); hash != std::string_view::npos) fragment = uri.substr(hash), uri = uri.substr(0, hash);
+  std::string_view query;
+  if (auto q = uri.find('?'); q != std::string_view::npos) query = uri.substr(q + 1), uri = uri.substr(0, q);
+  std::string base(uri);
+  // urlsplit: a scheme is a letter, then letters, digits, "+-.", before the first ":".
+  if (auto colon = base.find(':');
+      colon != std::string::npos && colon > 0 && std::isalpha(static_cast<unsigned char>(base[0])) &&
+      std::all_of(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+      }))
+    std::transform(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(colon), base.begin(),
+                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::vector<std::pair<std::string, std::string>> params;
+  auto set = [&](std::string k, std::string v) {
+    auto it = std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.first == k; });
+    if (it != params.end())
+      it->second = std::move(v);
+    else
+      params.emplace_back(std::move(k), std::move(v));
+  };
+  for (std::size_t pos = 0; pos <= query.size();) {
+    const std::size_t end = std::min(query.find('&', pos), query.size());
+    const std::string_view field = query.substr(pos, end - pos);
+    pos = end + 1;
+    const auto eq = field.find('=');
+    if (eq == std::string_view::npos || eq + 1 == field.size()) continue;  // no value: dropped
+    set(detail::url_unquote_plus(field.substr(0, eq)), detail::url_unquote_plus(field.substr(eq + 1)));
+  }
+  set(std::string(key), std::string(value));
+  std::string out = base + '?';
+  for (std::size_t i = 0; i < params.size(); ++i)
+    out += (i ? "&" : "") + detail::url_quote(params[i].first, true) + '=' + detail::url_quote(params[i].second, true);
+  return out + std::string(fragment);
+}
+
+// Whether Python's Decimal(text) is zero; nullopt when it is no decimal at all.
+inline std::optional<bool> decimal_is_zero(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  if (!text.empty() && (text[0] == '+' || text[0] == '-')) text.remove_prefix(1);
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "inf" || lower == "infinity" || lower == "nan" || lower == "snan") return false;
+  std::string_view mantissa = text;
+  if (auto e = lower.find('e'); e != std::string::npos) {
+    std::string_view exponent = text.substr(e + 1);
+    mantissa = text.substr(0, e);
+    if (!exponent.empty() && (exponent[0] == '+' || exponent[0] == '-')) exponent.remove_prefix(1);
+    if (exponent.empty() || !std::all_of(exponent.begin(), exponent.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return std::nullopt;
+  }
+  bool digit = false, nonzero = false, point = false;
+  for (char c : mantissa) {
+    if (c == '.' && !point) {
+      point = true;
+    } else if (c >= '0' && c <= '9') {
+      digit = true;
+      nonzero |= c != '0';
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!digit) return std::nullopt;
+  return !nonzero;
 }
 
 // Electrum 4.3's util.age(when, include_seconds=True) seen at `now`: "in 5 minutes",

@@ -20,12 +20,20 @@ class RequestBook {
     PaymentRequest request;
     std::uint32_t slot = 0;  // the wallet's address slot it pays to
     RequestStatus announced = RequestStatus::unpaid;
+    std::uint64_t seq = 0;  // its place in creation order (kept on disk, where keys sort by id)
   };
 
-  // A request of an id the book has (the same output and second) replaces it, as in Electrum.
+  // A request of an id the book has (the same output and second) replaces it in its place, as
+  // in Electrum's dict.
   Entry& add(std::string id, PaymentRequest r, std::uint32_t slot) {
-    if (Entry* e = find(id)) return *e = Entry{std::move(id), std::move(r), slot};
-    return entries_.emplace_back(Entry{std::move(id), std::move(r), slot});
+    if (Entry* e = find(id)) return *e = Entry{std::move(id), std::move(r), slot, RequestStatus::unpaid, e->seq};
+    return entries_.emplace_back(Entry{std::move(id), std::move(r), slot, RequestStatus::unpaid, next_seq_++});
+  }
+  // The entries read back from disk, put in creation order.
+  void restore(std::vector<Entry> entries) {
+    std::ranges::sort(entries, {}, &Entry::seq);
+    entries_ = std::move(entries);
+    next_seq_ = entries_.empty() ? 0 : entries_.back().seq + 1;
   }
   Entry* find(std::string_view id) {
     auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.id == id; });
@@ -41,6 +49,7 @@ class RequestBook {
 
  private:
   std::vector<Entry> entries_;  // in creation order (Electrum sorts by time; ties keep this order)
+  std::uint64_t next_seq_ = 0;
 };
 
 }  // namespace coinkit::wallet

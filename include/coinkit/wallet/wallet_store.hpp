@@ -1,12 +1,16 @@
 // WalletStore: a daemon's wallets on disk, in one LMDB environment: what each wallet is made of
-// (its key text, how far its address chains reach), each change one atomic commit. The files
+// (its key text, how far its address chains reach) and its payment requests, each change one
+// atomic commit. The files
 // are the owner's alone (0600 in a 0700 directory) and nothing in a file name comes from a key.
 #pragma once
 
 #include <coinkit/core/bytes.hpp>
 #include <coinkit/core/endian.hpp>
+#include <coinkit/core/reader.hpp>
 #include <coinkit/core/sha256.hpp>
+#include <coinkit/core/writer.hpp>
 #include <coinkit/indexer/storage/lmdb_storage.hpp>
+#include <coinkit/wallet/request_book.hpp>
 
 #include <strings.h>  // explicit_bzero
 
@@ -17,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace coinkit::wallet {
 
@@ -59,15 +64,96 @@ class WalletStore {
     return r;
   }
 
+  // Forgets the wallet and its requests.
   result<void> erase(std::string_view key) {
     const auto key_id = id(key);
-    return db_.write([&](indexer::LmdbStorage::WriteTxn& txn) { txn.erase(wallets, key_id); });
+    return db_.write([&](indexer::LmdbStorage::WriteTxn& txn) {
+      txn.erase(wallets, key_id);
+      erase_requests(txn, key_id);
+    });
+  }
+
+  // ---- payment requests: (wallet digest, request id) -> the request --------------------------
+
+  // Saves (replaces) one request of the wallet, durably; errors as save().
+  result<void> save_request(std::string_view key, const RequestBook::Entry& e) {
+    const Bytes k = request_key(id(key), e.id);
+    Bytes value;
+    BytesSink sink{value};
+    ByteWriter<BytesSink> w(sink);
+    w.u8(format);
+    w.le64(e.seq);
+    w.le32(e.slot);
+    w.u8(static_cast<std::uint8_t>(e.announced));
+    w.le64(static_cast<std::uint64_t>(e.request.amount));
+    w.le64(static_cast<std::uint64_t>(e.request.time));
+    w.le64(static_cast<std::uint64_t>(e.request.expiry));
+    w.le32(static_cast<std::uint32_t>(e.request.height));
+    w.var_bytes(as_bytes(e.request.address));
+    w.var_bytes(as_bytes(e.request.message));
+    return db_.write([&](indexer::LmdbStorage::WriteTxn& txn) { txn.put(requests, k, value); });
+  }
+  result<void> erase_request(std::string_view key, std::string_view request_id) {
+    const Bytes k = request_key(id(key), request_id);
+    return db_.write([&](indexer::LmdbStorage::WriteTxn& txn) { txn.erase(requests, k); });
+  }
+  result<void> clear_requests(std::string_view key) {
+    const auto key_id = id(key);
+    return db_.write([&](indexer::LmdbStorage::WriteTxn& txn) { erase_requests(txn, key_id); });
+  }
+
+  // The wallet's requests as saved, in no particular order (RequestBook::restore orders them);
+  // the script of each is the caller's to fill in from its slot. A record this version cannot
+  // read is skipped, not guessed at.
+  std::vector<RequestBook::Entry> requests_of(std::string_view key) const {
+    std::vector<RequestBook::Entry> out;
+    const auto key_id = id(key);
+    auto txn = db_.read();
+    auto c = txn.cursor(requests);
+    for (bool ok = c.seek(key_id); ok && of_wallet(c.key(), key_id); ok = c.next()) {
+      ByteReader r(c.value());
+      if (r.u8() != format) continue;
+      RequestBook::Entry e;
+      const ByteSpan rid = c.key().subspan(key_id.size());
+      e.id.assign(reinterpret_cast<const char*>(rid.data()), rid.size());
+      e.seq = r.le64();
+      e.slot = r.le32();
+      e.announced = static_cast<RequestStatus>(r.u8());
+      e.request.amount = r.le64s();
+      e.request.time = r.le64s();
+      e.request.expiry = r.le64s();
+      e.request.height = r.le32s();
+      const ByteSpan address = r.var_bytes(), message = r.var_bytes();
+      r.expect_end();
+      if (!r.ok()) continue;
+      e.request.address.assign(reinterpret_cast<const char*>(address.data()), address.size());
+      e.request.message.assign(reinterpret_cast<const char*>(message.data()), message.size());
+      out.push_back(std::move(e));
+    }
+    return out;
   }
 
  private:
   static constexpr std::uint8_t format = 1;
-  static constexpr indexer::TableSpec tables[] = {{"wallets", 0}};
+  static constexpr indexer::TableSpec tables[] = {{"wallets", 0}, {"requests", 0}};
   static constexpr indexer::TableId wallets = 0;
+  static constexpr indexer::TableId requests = 1;
+
+  static Bytes request_key(const std::array<std::uint8_t, 32>& wallet_id, std::string_view request_id) {
+    Bytes k(wallet_id.begin(), wallet_id.end());
+    append(k, as_bytes(request_id));
+    return k;
+  }
+  static bool of_wallet(ByteSpan request_key, const std::array<std::uint8_t, 32>& wallet_id) {
+    return request_key.size() > wallet_id.size() && std::ranges::equal(request_key.first(wallet_id.size()), wallet_id);
+  }
+  static void erase_requests(indexer::LmdbStorage::WriteTxn& txn, const std::array<std::uint8_t, 32>& key_id) {
+    std::vector<Bytes> keys;
+    auto c = txn.cursor(requests);
+    for (bool ok = c.seek(key_id); ok && of_wallet(c.key(), key_id); ok = c.next())
+      keys.emplace_back(c.key().begin(), c.key().end());
+    for (const Bytes& k : keys) txn.erase(requests, k);
+  }
 
   // A wallet's record is found by a digest of its key: the key is stored only inside the record.
   static std::array<std::uint8_t, 32> id(std::string_view key) { return sha256(as_bytes(key)).array(); }

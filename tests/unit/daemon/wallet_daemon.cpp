@@ -294,6 +294,107 @@ BOOST_AUTO_TEST_CASE(a_payment_request_is_paid_in_two_parts_and_another_expires)
   BOOST_TEST(s.wallet("list_requests", xpub).as_array().empty());
 }
 
+// Requests are on disk with their wallet: a restarted daemon lists them in the same order with
+// the same fields, announces once what was paid while it was down (and nothing else), follows
+// payments as before, and expires on time a request made before the restart.
+BOOST_AUTO_TEST_CASE(payment_requests_survive_a_restart) {
+  WalletStack<> s;
+  const std::string xpub = recorded_vpub;
+  auto make = [&](json::object params) { return s.wallet("add_request", xpub, std::move(params)).as_object(); };
+  const json::object partly = make({{"amount", "0.01"}, {"memo", "partly paid"}});
+  const json::object idle = make({{"amount", 0}, {"memo", "any amount"}, {"expiration", 0}});
+  const json::object offline = make({{"amount", "0.002"}});
+  // Expires after the restart (which takes about a second): only the restored timer can say so.
+  const json::object brief = make({{"amount", "0.02"}, {"expiration", 6}});
+  auto id_of = [](const json::object& r) { return std::string(r.at("request_id").as_string()); };
+  auto address_of_request = [](const json::object& r) { return std::string(r.at("address").as_string()); };
+  s.node.send_to_address(address_of_request(partly), 400'000).value();
+  s.wait_indexed();
+  BOOST_TEST_REQUIRE(eventually([&] {
+    return s.try_wallet("get_request", xpub, {{"request_id", id_of(partly)}}).at("sent_amount") == json::value("0.004");
+  }));
+  (void)s.wallet("get_updates", xpub);  // what came before the restart
+
+  auto ids = [&] {
+    std::vector<std::string> out;
+    const json::value list = s.wallet("list_requests", xpub);
+    for (const auto& r : list.as_array()) out.emplace_back(r.at("request_id").as_string());
+    return out;
+  };
+  const std::vector<std::string> before = ids();
+  BOOST_TEST((before == std::vector<std::string>{id_of(partly), id_of(idle), id_of(offline), id_of(brief)}));
+
+  // Paid in full while the daemon is down.
+  s.restart_daemon([&] {
+    s.node.send_to_address(address_of_request(offline), 200'000).value();
+    s.wait_indexed();
+  });
+  BOOST_TEST((ids() == before));
+  const json::value again = s.wallet("get_request", xpub, {{"request_id", id_of(partly)}});
+  for (const char* key : {"amount_BTC", "amount_sat", "message", "timestamp", "expiration", "address", "URI", "status"})
+    BOOST_TEST(again.at(key) == partly.at(key), key);
+  BOOST_TEST(again.at("sent_amount") == json::value("0.004"));
+  BOOST_TEST(s.wallet("get_request", xpub, {{"request_id", id_of(idle)}}).at("URI") == idle.at("URI"));
+  // An address with an open request is still taken.
+  const json::value unused = s.wallet("getunusedaddress", xpub);
+  for (const auto* r : {&partly, &idle, &offline, &brief}) BOOST_TEST(unused != r->at("address"));
+
+  // After the restart: the rest of the partial payment, and the brief request's expiry.
+  s.node.send_to_address(address_of_request(partly), 600'000).value();
+  s.wait_indexed();
+  std::vector<std::pair<std::string, std::int64_t>> payments;
+  const std::vector<std::pair<std::string, std::int64_t>> expected{
+      {id_of(offline), 7}, {id_of(partly), 7}, {id_of(brief), 1}};
+  BOOST_TEST_REQUIRE(eventually(
+      [&] {
+        return s.try_wallet("get_request", xpub, {{"request_id", id_of(brief)}}).at("status") == json::value(1);
+      },
+      std::chrono::seconds(15)));
+  BOOST_TEST_REQUIRE(eventually([&] {
+    const json::value updates = s.wallet("get_updates", xpub);
+    for (const auto& e : updates.as_array())
+      if (e.at("event") == json::value("new_payment"))
+        payments.emplace_back(std::string(e.at("address").as_string()), e.at("status").as_int64());
+    return payments.size() >= expected.size();
+  }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const json::value later = s.wallet("get_updates", xpub);
+  for (const auto& e : later.as_array()) BOOST_TEST(e.at("event") != json::value("new_payment"));
+  std::ranges::sort(payments);  // the expiry's moment against the payment's is the clock's
+  auto sorted = expected;
+  std::ranges::sort(sorted);
+  BOOST_TEST((payments == sorted));
+
+  // A deletion is on disk too.
+  BOOST_TEST(s.wallet("delete_request", xpub, {{"request_id", id_of(idle)}}) == json::value(true));
+  s.restart_daemon();
+  BOOST_TEST((ids() == std::vector<std::string>{id_of(partly), id_of(offline), id_of(brief)}));
+  BOOST_TEST(s.wallet("clear_requests", xpub) == json::value(true));
+  s.restart_daemon();
+  BOOST_TEST(ids().empty());
+}
+
+// get_invoice is get_request without sent_amount; modifypaymenturl sets a URI's amount.
+BOOST_AUTO_TEST_CASE(get_invoice_and_modifypaymenturl) {
+  WalletStack<> s;
+  const std::string xpub = recorded_vpub;
+  json::object made = s.wallet("add_request", xpub, {{"amount", "0.01"}}).as_object();
+  const json::value invoice = s.wallet("get_invoice", xpub, {{"key", made.at("request_id")}});
+  made.erase("status_str");  // "Expires in ..." may have moved on by a second
+  json::object shown = invoice.as_object();
+  shown.erase("status_str");
+  BOOST_TEST(json::value(shown) == json::value(made));
+  const json::value missing = s.call("get_invoice", json::array{"0000000000", json::object{{"xpub", xpub}}});
+  BOOST_TEST(missing.at("error") == json::parse(R"({"code": -32012, "message": "Exception: Invoice not found"})"));
+  const std::string uri(made.at("URI").as_string());
+  const json::value changed = s.result("modifypaymenturl", json::array{uri, "0.5"});
+  BOOST_TEST(
+      changed.as_string().starts_with("bitcoin:" + std::string(made.at("address").as_string()) + "?amount=0.5&"));
+  BOOST_TEST(s.result("modifypaymenturl", json::array{uri, 0}) == json::value(uri));
+  const json::value bad = s.call("modifypaymenturl", json::array{uri, "abc"});
+  BOOST_TEST(bad.at("error").at("code") == json::value(-32603));
+}
+
 BOOST_AUTO_TEST_CASE(bad_input_gets_bitcarts_errors) {
   WalletStack<> s;
   auto error_of = [&](const std::string& method, json::value params) {

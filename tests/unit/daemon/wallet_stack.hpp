@@ -68,36 +68,41 @@ class WalletStack {
       make_electrum();
     else if (start_server)
       start_electrum();
-    Environment env;
-    env.set(std::string(Coin::ticker) + "_PORT", "0")
+    env_.set(std::string(Coin::ticker) + "_PORT", "0")
         .set(std::string(Coin::ticker) + "_NETWORK", "regtest")
         .set(std::string(Coin::ticker) + "_SERVER",
              "127.0.0.1:" + std::to_string(daemon_server_port) + (tls ? ":s" : ":t"))
         .set(std::string(Coin::ticker) + "_DATA_PATH", data_.path.string());
     if constexpr (InProcess) {
-      daemon = std::make_unique<Daemon>(load_daemon_config<Coin>(env), DaemonServerOptions{},
+      daemon = std::make_unique<Daemon>(load_daemon_config<Coin>(env_), DaemonServerOptions{},
                                         server_->indexer().index(), server_->indexer().node());
       server_->on_chain_event(daemon->source().chain_listener());
       run_electrum();
     } else {
-      daemon = std::make_unique<Daemon>(load_daemon_config<Coin>(env));
+      daemon = std::make_unique<Daemon>(load_daemon_config<Coin>(env_));
     }
-    daemon->sync_timeout = std::chrono::seconds(20);
-    daemon->start();
-    daemon_thread_ = std::thread([this] { daemon->io_context().run(); });
-    http = std::make_unique<net::HttpClient>(daemon->local_endpoint().port());
+    run_daemon();
   }
 
   ~WalletStack() {
-    http.reset();
     if (InProcess) stop_electrum();  // its notifications go to the daemon's executor: it stops first
-    daemon->stop();
-    daemon_thread_.join();
-    daemon.reset();
+    stop_daemon();
     stop_electrum();
     rpc_io_.stop();
     rpc_thread_.join();
     rpc_->stop();
+  }
+
+  // Stops the daemon and starts another on the same data directory (a new port), as an
+  // operator's restart does.
+  // `while_down` runs between the two.
+  template <class F = void (*)()>
+  void restart_daemon(F while_down = [] {}) {
+    static_assert(!InProcess, "the in-process source stays registered with the server");
+    stop_daemon();
+    while_down();
+    daemon = std::make_unique<Daemon>(load_daemon_config<Coin>(env_));
+    run_daemon();
   }
 
   void start_electrum() {
@@ -175,6 +180,20 @@ class WalletStack {
   std::unique_ptr<net::HttpClient> http;
 
  private:
+  void run_daemon() {
+    daemon->sync_timeout = std::chrono::seconds(20);
+    daemon->start();
+    daemon_thread_ = std::thread([this] { daemon->io_context().run(); });
+    http = std::make_unique<net::HttpClient>(daemon->local_endpoint().port());
+  }
+  void stop_daemon() {
+    http.reset();
+    daemon->stop();
+    daemon_thread_.join();
+    daemon.reset();
+  }
+
+  Environment env_;
   boost::asio::io_context rpc_io_;
   std::unique_ptr<regtest::RpcServer> rpc_;
   std::thread rpc_thread_, daemon_thread_;

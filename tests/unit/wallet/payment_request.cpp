@@ -192,3 +192,42 @@ BOOST_AUTO_TEST_CASE(expiry_and_the_other_statuses) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Bitcart's modifypaymenturl is Python's urllib rewriting the query: held against that code run
+// by Python itself, on URIs with every kind of parameter Electrum and wallets write.
+BOOST_AUTO_TEST_SUITE(payment_url)
+
+BOOST_AUTO_TEST_CASE(the_amount_is_set_as_bitcarts_python_sets_it) {
+  const std::string urls[] = {
+      "bitcoin:bcrt1qxs5nctwlxvcsqk0qavpq7kf0ayxf6fmgnwfwky?amount=0.01",
+      "bitcoin:bcrt1qxs5nctwlxvcsqk0qavpq7kf0ayxf6fmgnwfwky",
+      "BitCoin:1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2?message=order%2042&time=1700000000&exp=3600&amount=2",
+      "bitcoin:1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2?label=caf%C3%A9+%26+tea&empty=&flag&amount=1&amount=3#frag",
+      "litecoin:ltc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq?message=a/b%3Fc%3Dd%25&r=https%3A%2F%2Fx.example%2Fi",
+      "bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a?amount=0.5&bad=%zz&pct=100%",
+  };
+  const std::string amounts[] = {"0.5", "0", "0.000", "1e-8", "-1", "21000000", "abc", "", "1.2.3", " 2 ", "NaN"};
+  json::array in;
+  std::vector<std::pair<std::string, std::string>> cases;
+  for (const auto& url : urls)
+    for (const auto& amount : amounts) {
+      in.push_back(json::object{{"url", url}, {"amount", amount}});
+      cases.emplace_back(url, amount);
+    }
+  const json::array reference = test::electrum_reference("bitcart_payment_url.py", in);
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const auto& [url, amount] = cases[i];
+    const auto zero = decimal_is_zero(amount);
+    BOOST_TEST_CONTEXT(url << " with " << amount) {
+      if (reference[i].as_object().contains("error")) {
+        BOOST_TEST(!zero.has_value());
+        continue;
+      }
+      BOOST_TEST_REQUIRE(zero.has_value());
+      const std::string ours = *zero ? url : with_uri_param(url, "amount", amount);
+      BOOST_TEST(ours == std::string(reference[i].at("url").as_string()));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

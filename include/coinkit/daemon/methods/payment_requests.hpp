@@ -1,12 +1,14 @@
 // A wallet daemon's payment requests: add_request, get_request (and Bitcart's getrequest),
-// list_requests, delete_request and clear_requests as Electrum 4.3 answers them, with Bitcart's
-// sent_amount; and the new_payment event each time a request's status changes, driven by the
-// wallet's history, new blocks and a timer at each expiration (never by polling).
+// get_invoice, list_requests, delete_request, clear_requests and modifypaymenturl as Electrum 4.3
+// and Bitcart answer them, with Bitcart's sent_amount; and the new_payment event each time a
+// request's status changes, driven by the wallet's history, new blocks and a timer at each
+// expiration (never by polling). Each change is on disk before the call returns.
 #pragma once
 
 #include <coinkit/core/amount.hpp>
 #include <coinkit/rpc/bitcart.hpp>
 #include <coinkit/rpc/method.hpp>
+#include <coinkit/rpc/python.hpp>
 #include <coinkit/wallet/payment_request.hpp>
 #include <coinkit/wallet/request_book.hpp>
 
@@ -29,7 +31,7 @@
 namespace coinkit::daemon {
 
 // Self: the daemon (wallet(call), wallets(), local_height(), watch_new_addresses, notify,
-// io_context()); Self::Coin.
+// io_context(), and save_request/erase_requests that keep the book on disk); Self::Coin.
 template <class Self>
 class PaymentRequests {
  public:
@@ -55,8 +57,15 @@ class PaymentRequests {
     r.time = static_cast<std::int64_t>(now);
     r.expiry = expiration > 0 ? expiration : 0;
     r.height = self().local_height();
-    auto& entry = w.requests().add(wallet::request_id(r), std::move(r), *slot);
-    if (entry.request.expiry) expire_later(call.wallet().key(), entry.request.expiration());
+    const std::string& key = call.wallet().key();
+    const std::string id = wallet::request_id(r);
+    const bool replaces = w.requests().find(id) != nullptr;
+    auto& entry = w.requests().add(id, std::move(r), *slot);
+    if (auto saved = self().save_request(key, entry); !saved) {
+      if (!replaces) w.requests().remove(id);  // not on disk: not made
+      throw rpc::fault_error("Exception: the request could not be saved: " + saved.error().message());
+    }
+    if (entry.request.expiry) expire_later(key, entry.request.expiration());
     return export_request(w, entry, now, false);
   }
 
@@ -66,6 +75,24 @@ class PaymentRequests {
     const auto* entry = w.requests().find(request_id);
     if (!entry) throw rpc::fault_error("Exception: Request not found");
     return export_request(w, *entry, clock_now(), true);
+  }
+
+  // Bitcart's get_invoice: Electrum's get_formatted_request (no sent_amount); -32012 when unknown.
+  boost::json::object get_invoice(const rpc::Call& call, std::string key) {
+    auto& w = self().wallet(call);
+    const auto* entry = w.requests().find(key);
+    if (!entry) throw rpc::fault_error("Exception: Invoice not found");
+    return export_request(w, *entry, clock_now(), false);
+  }
+
+  // Bitcart's modify_payment_url: the URI with its `amount` set (Python's urlparse, parse_qsl
+  // and urlencode), unchanged for an amount of zero.
+  std::string modifypaymenturl(std::string url, boost::json::value amount, boost::json::value divisibility) {
+    (void)divisibility;  // for tokens' units; an on-chain URI's amount is in coins
+    const std::string text = rpc::python_str(amount);
+    const auto zero = wallet::decimal_is_zero(text);
+    if (!zero) throw rpc::fault_error("Exception: [<class 'decimal.ConversionSyntax'>]");
+    return *zero ? url : wallet::with_uri_param(url, "amount", text);
   }
 
   // Electrum's: every request in creation order, or those of one status.
@@ -86,11 +113,23 @@ class PaymentRequests {
   }
 
   bool delete_request(const rpc::Call& call, std::string request_id) {
-    return self().wallet(call).requests().remove(request_id);
+    auto& book = self().wallet(call).requests();
+    if (!book.find(request_id)) return false;
+    stored(self().erase_requests(call.wallet().key(), request_id));
+    return book.remove(request_id);
   }
   bool clear_requests(const rpc::Call& call) {
+    stored(self().erase_requests(call.wallet().key(), std::nullopt));
     self().wallet(call).requests().clear();
     return true;
+  }
+
+  // A wallet came back from disk with its requests: those still open expire on time again.
+  template <class Wallet>
+  void requests_restored(const std::string& key, const Wallet& w) {
+    const double now = clock_now();
+    for (const auto& e : w.requests().entries())
+      if (e.request.expiry && !e.request.expired_at(now)) expire_later(key, e.request.expiration());
   }
 
   // Electrum's get_unused_address: the first receiving address with no history and no open
@@ -130,6 +169,10 @@ class PaymentRequests {
                                      rpc::arg("request_id")),
         rpc::method<&S::get_request>("getrequest", rpc::requires_wallet, "Return a payment request (get_request).",
                                      rpc::arg("request_id")),
+        rpc::method<&S::get_invoice>("get_invoice", rpc::requires_wallet, "Return a payment request by its key.",
+                                     rpc::arg("key")),
+        rpc::method<&S::modifypaymenturl>("modifypaymenturl", rpc::no_flags, "Set the amount of a payment URI.",
+                                          rpc::arg("url"), rpc::arg("amount"), rpc::arg("divisibility", nullptr)),
         rpc::method<&S::list_requests>("list_requests", rpc::requires_wallet, "List the payment requests you made.",
                                        rpc::arg("pending", false), rpc::arg("expired", false), rpc::arg("paid", false)),
         rpc::method<&S::delete_request>("delete_request", rpc::requires_wallet, "Remove an incoming payment request.",
@@ -142,6 +185,9 @@ class PaymentRequests {
 
   static double clock_now() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  }
+  static void stored(const result<void>& r) {
+    if (!r) throw rpc::fault_error("Exception: the requests could not be saved: " + r.error().message());
   }
   static boost::json::string decimal(std::int64_t units) {
     return boost::json::string(
@@ -170,6 +216,9 @@ class PaymentRequests {
       const auto status = wallet::request_status(e.request, payment, now);
       if (status == e.announced) continue;
       e.announced = status;
+      // Kept, so that a restarted daemon announces only what changed while it was down (a
+      // failed write is logged by the daemon: the event still goes out).
+      (void)self().save_request(key, e);
       self().notify(key, boost::json::object{{"event", "new_payment"},
                                              {"address", e.id},  // Bitcart's BTC daemon: the request's id
                                              {"status", static_cast<int>(status)},
@@ -188,7 +237,7 @@ class PaymentRequests {
     const auto status = wallet::request_status(r, payment, now);
     boost::json::object out{
         {"is_lightning", false},
-        {"amount_BTC", format_amount(r.amount, static_cast<unsigned>(Self::Coin::decimals), amount_style::satoshis)},
+        {amount_key(), format_amount(r.amount, static_cast<unsigned>(Self::Coin::decimals), amount_style::satoshis)},
         {"message", r.message},
         {"timestamp", r.time},
         {"expiration", r.expiration()},
@@ -203,6 +252,9 @@ class PaymentRequests {
     if (sent_amount) out.emplace("sent_amount", decimal(payment.received));
     return out;
   }
+
+  // Electrum's "amount_BTC"; its forks name their coin ("amount_LTC").
+  static std::string amount_key() { return std::string("amount_") + std::string(Self::Coin::ticker); }
 
   static std::string_view uri_scheme() {
     if constexpr (requires { Self::Coin::uri_scheme; })
