@@ -8,10 +8,12 @@
 #include <coinkit/daemon/daemon_server.hpp>
 #include <coinkit/daemon/error.hpp>
 #include <coinkit/daemon/methods/addresses.hpp>
+#include <coinkit/daemon/methods/arguments.hpp>
 #include <coinkit/daemon/methods/balances.hpp>
 #include <coinkit/daemon/methods/chain_queries.hpp>
 #include <coinkit/daemon/methods/daemon_info.hpp>
 #include <coinkit/daemon/methods/electrum_tx_json.hpp>
 #include <coinkit/daemon/methods/key_tools.hpp>
 #include <coinkit/daemon/methods/payment_requests.hpp>
+#include <coinkit/daemon/methods/payouts.hpp>
 #include <coinkit/daemon/wallet_updates.hpp>

@@ -5,6 +5,7 @@
 
 #include <coinkit/wallet/address_chains.hpp>
 #include <coinkit/wallet/chain_source.hpp>
+#include <coinkit/wallet/coin_selection.hpp>
 #include <coinkit/wallet/electrum_source.hpp>
 #include <coinkit/wallet/electrum_wallet.hpp>
 #include <coinkit/wallet/error.hpp>
@@ -15,6 +16,7 @@
 #include <coinkit/wallet/payment_request.hpp>
 #include <coinkit/wallet/request_book.hpp>
 #include <coinkit/wallet/restore.hpp>
+#include <coinkit/wallet/sign_input.hpp>
 #include <coinkit/wallet/synchronizer.hpp>
 #include <coinkit/wallet/verbose_transaction.hpp>
 #include <coinkit/wallet/wallet_history.hpp>

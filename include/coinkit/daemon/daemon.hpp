@@ -13,6 +13,7 @@
 #include <coinkit/daemon/methods/daemon_info.hpp>
 #include <coinkit/daemon/methods/key_tools.hpp>
 #include <coinkit/daemon/methods/payment_requests.hpp>
+#include <coinkit/daemon/methods/payouts.hpp>
 #include <coinkit/wallet/electrum_source.hpp>
 #include <coinkit/wallet/electrum_wallet.hpp>
 #include <coinkit/wallet/synchronizer.hpp>
@@ -66,7 +67,8 @@ class BasicDaemon : public BaseDaemon<Derived>,
                     public daemon::BalanceMethods<Derived>,
                     public daemon::ChainQueries<Derived>,
                     public daemon::DaemonInfo<Derived>,
-                    public daemon::PaymentRequests<Derived> {
+                    public daemon::PaymentRequests<Derived>,
+                    public daemon::Payouts<Derived> {
   using Base = BaseDaemon<Derived>;
 
  public:
@@ -193,7 +195,7 @@ class BasicDaemon : public BaseDaemon<Derived>,
     return rpc::combine(Base::rpc_methods(), daemon::KeyTools<Derived>::rpc_methods(),
                         daemon::AddressMethods<Derived>::rpc_methods(), daemon::BalanceMethods<Derived>::rpc_methods(),
                         daemon::ChainQueries<Derived>::rpc_methods(), daemon::DaemonInfo<Derived>::rpc_methods(),
-                        daemon::PaymentRequests<Derived>::rpc_methods());
+                        daemon::PaymentRequests<Derived>::rpc_methods(), daemon::Payouts<Derived>::rpc_methods());
   }
 
   // How long a call waits for its wallet's first synchronization.

@@ -12,6 +12,8 @@
 #include <coinkit/wallet/restore.hpp>
 #include <coinkit/wallet/wallet_history.hpp>
 
+#include <boost/unordered/unordered_flat_set.hpp>
+
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -125,6 +127,54 @@ class ElectrumWallet {
     return out;
   }
 
+  // ---- spending ------------------------------------------------------------------------------
+
+  // Electrum's local transactions: made or added here and not yet in the server's history.
+  // Their inputs are not offered again; the server's history, once it lists one, takes over.
+  bool add_local(Transaction tx) {
+    if (history_.transaction(tx.txid()) || local_transaction(tx.txid())) return false;
+    local_.push_back(std::move(tx));
+    return true;
+  }
+  bool remove_local(const Txid& id) {
+    return std::erase_if(local_, [&](const Transaction& t) { return t.txid() == id; }) > 0;
+  }
+  const Transaction* local_transaction(const Txid& id) const {
+    auto it = std::ranges::find_if(local_, [&](const Transaction& t) { return t.txid() == id; });
+    return it == local_.end() ? nullptr : &*it;
+  }
+  const std::vector<Transaction>& local_transactions() const noexcept { return local_; }
+
+  // The coins a new transaction may spend: unspent, mature, not spent by a local transaction.
+  std::vector<WalletCoin> spendable_coins(int local_height) {
+    std::erase_if(local_, [&](const Transaction& t) { return history_.transaction(t.txid()) != nullptr; });
+    boost::unordered_flat_set<OutPoint, std::hash<OutPoint>> spent;
+    for (const Transaction& t : local_)
+      for (const TxIn& in : t.inputs()) spent.insert(in.prevout);
+    std::vector<WalletCoin> out = coins();
+    std::erase_if(out, [&](const WalletCoin& c) {
+      const bool immature = c.coinbase && (c.height <= 0 || local_height - c.height + 1 < coinbase_maturity);
+      return c.spent_by || immature || spent.contains(c.outpoint);
+    });
+    return out;
+  }
+
+  // Electrum's get_change_addresses_for_new_transaction: the first change address without
+  // history that no local transaction pays; an imported wallet's change goes back to `fallback`
+  // (the address of a coin it spends).
+  std::uint32_t change_slot(std::uint32_t fallback) const {
+    if (!is_deterministic(keys_)) return fallback;
+    auto paid_locally = [&](std::uint32_t slot) {
+      for (const Transaction& t : local_)
+        for (const TxOut& o : t.outputs())
+          if (std::ranges::equal(o.script_pubkey, address(slot).script())) return true;
+      return false;
+    };
+    for (std::uint32_t slot : change_slots_)
+      if (!history_.is_used(slot) && !paid_locally(slot)) return slot;
+    return change_slots_.empty() ? fallback : change_slots_.front();
+  }
+
   RequestBook& requests() noexcept { return requests_; }
   const RequestBook& requests() const noexcept { return requests_; }
 
@@ -182,6 +232,7 @@ class ElectrumWallet {
   AddressChains chains_;
   WalletHistory history_;
   RequestBook requests_;
+  std::vector<Transaction> local_;
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> receiving_slots_, change_slots_;  // the slot of each chain's addresses
   int in_flight_ = 0;

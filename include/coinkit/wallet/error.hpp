@@ -24,6 +24,9 @@ enum class error {
   header_below_checkpoint,  // it would replace a header the wallet trusts without checking
   header_gap,               // it is above the tip with headers missing between
   merkle_branch_wrong,      // a transaction's branch does not lead to its block's merkle root
+  // spending
+  watching_only,    // the wallet holds no private keys
+  not_enough_funds  // the coins do not cover the outputs and the fee
 };
 
 constexpr const char* error_category_name(error) noexcept { return "coinkit.wallet"; }
@@ -43,6 +46,8 @@ constexpr const char* error_message(error e) noexcept {
     case error::header_below_checkpoint: return "header would replace the checkpoint or below";
     case error::header_gap: return "header above the tip with headers missing";
     case error::merkle_branch_wrong: return "merkle branch does not lead to the block's merkle root";
+    case error::watching_only: return "This is a watching-only wallet";
+    case error::not_enough_funds: return "Insufficient funds";
   }
   return "unknown wallet error";
 }

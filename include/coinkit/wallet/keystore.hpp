@@ -1,15 +1,19 @@
 // Keystore: the keys of one wallet, as Electrum keeps them: a BIP32 account, an Electrum 1.x
-// master key, imported private keys, or watched addresses; and the public key of each address.
+// master key, imported private keys, or watched addresses; the public key of each address, and
+// the private key that signs for it.
 #pragma once
 
 #include <coinkit/core/hex.hpp>
 #include <coinkit/keys/derivation_path.hpp>
 #include <coinkit/keys/electrum_seed.hpp>
 #include <coinkit/keys/ext_key.hpp>
+#include <coinkit/keys/private_key.hpp>
 #include <coinkit/keys/public_key.hpp>
 #include <coinkit/keys/wif.hpp>
 #include <coinkit/wallet/error.hpp>
+#include <coinkit/wallet/key_script.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -96,6 +100,34 @@ inline result<PublicKey> derive_public_key(const Keystore& k, bool change, std::
   }
   if (const auto* o = std::get_if<OldKeys>(&k)) return electrum_seed::try_old_public_key(o->mpk, change, index);
   return error::key_not_recognized;  // imported keys have no chains
+}
+
+// The key that signs for one of the wallet's addresses, and the script type it signs as.
+struct SigningKey {
+  PrivateKey key;
+  TxinType type;
+};
+
+// The private key of a deterministic keystore's address (change, index), or of an imported key
+// whose script is `script_pubkey`; error::watching_only when the keystore holds no private keys.
+inline result<SigningKey> signing_key(const Keystore& k, bool change, std::uint32_t index, ByteSpan script_pubkey) {
+  if (is_watching_only(k)) return error::watching_only;
+  if (const auto* b = std::get_if<Bip32Keys>(&k)) {
+    auto branch = b->xprv->try_derive(change ? 1 : 0);
+    if (!branch) return branch.error();
+    auto child = branch->try_derive(index);
+    if (!child) return child.error();
+    return SigningKey{child->key(), b->txin_type};
+  }
+  if (const auto* o = std::get_if<OldKeys>(&k)) {
+    auto key = electrum_seed::try_old_private_key(*o->master, change, index);
+    if (!key) return key.error();
+    return SigningKey{*key, TxinType::p2pkh};
+  }
+  for (const ElectrumWif& w : std::get<ImportedKeys>(k).keys)
+    if (auto script = key_script(w.txin_type, w.key.public_key()); script && std::ranges::equal(*script, script_pubkey))
+      return SigningKey{w.key, w.txin_type};
+  return error::key_not_recognized;
 }
 
 }  // namespace coinkit::wallet

@@ -12,6 +12,8 @@
 #include <coinkit/keys/random.hpp>
 #include <coinkit/keys/wif.hpp>
 #include <coinkit/wallet/address_chains.hpp>
+#include <coinkit/wallet/coin_selection.hpp>
+#include <coinkit/wallet/key_script.hpp>
 #include <coinkit/wallet/restore.hpp>
 
 #include <boost/json/parse.hpp>
@@ -393,6 +395,172 @@ BOOST_AUTO_TEST_CASE(get_invoice_and_modifypaymenturl) {
   BOOST_TEST(s.result("modifypaymenturl", json::array{uri, 0}) == json::value(uri));
   const json::value bad = s.call("modifypaymenturl", json::array{uri, "abc"});
   BOOST_TEST(bad.at("error").at("code") == json::value(-32603));
+}
+
+// Payouts from wallets of every spend type coinkit signs: p2wpkh and p2pkh seeds, an old
+// (uncompressed) seed, a p2wpkh-p2sh master key and imported keys of the three types. Each pays
+// out twice in a row (the second must not spend the first's coins again), both accepted by the
+// node's mempool (which checks every script) and mined, then spends everything; the receivers
+// get exactly what was sent and the wallet's coins are what the node's blocks say.
+BOOST_AUTO_TEST_CASE(payouts_of_every_spend_type_are_accepted_and_mined) {
+  WalletStack<> s;
+  const Network& net = *find_network<BtcPolicy>(NetworkId::regtest);
+  std::array<std::uint8_t, 32> seed;
+  secure_random(seed);
+  const ExtPrivKey master = ExtPrivKey::from_seed(seed);
+  const PrivateKey a = PrivateKey::generate(), b = PrivateKey::generate(), c = PrivateKey::generate(false);
+  const std::vector<std::string> texts = {
+      electrum_seed::make(ElectrumSeedType::segwit),
+      electrum_seed::make(ElectrumSeedType::standard),
+      "powerful random nobody notice nothing important anyway look away hidden message over",
+      master.to_base58(net.ext_key_versions, TxinType::p2wpkh_p2sh).value(),
+      "p2wpkh:" + encode_wif(a, net.wif_prefix) + " p2wpkh-p2sh:" + encode_wif(b, net.wif_prefix) + " " +
+          encode_wif(c, net.wif_prefix),
+  };
+  auto receiver = [&] {
+    return to_address(wallet::key_script(TxinType::p2wpkh, PrivateKey::generate().public_key()).value(), net.address)
+        .value();
+  };
+  auto received = [&](const std::string& address) {
+    return s.result("getaddressbalance", json::array{json::string(address)}).at("confirmed");
+  };
+  auto scripts_of = [&](const std::string& text) {  // receiving, then change (imported keys have one list)
+    const wallet::Keystore keys = wallet::restore_keystore(text, net).value();
+    const wallet::AddressChains chains(keys, net);
+    std::vector<Bytes> out;
+    for (const auto& w : chains.receiving()) out.emplace_back(w.script().begin(), w.script().end());
+    if (wallet::is_deterministic(keys))
+      for (const auto& w : chains.change()) out.emplace_back(w.script().begin(), w.script().end());
+    return out;
+  };
+  for (const auto& text : texts) BOOST_TEST_CONTEXT(text) {
+      const auto scripts = scripts_of(text);
+      const std::size_t spread = std::min<std::size_t>(scripts.size(), 3);  // the imported list has 3 addresses
+      for (std::size_t i = 0; i < spread; ++i) s.node.send_to_address(address_of(scripts[i]), 50'000'000).value();
+      s.mine();
+      BOOST_TEST_REQUIRE(eventually([&] {
+        return s.try_wallet("getbalance", text) == json::value(expected_balance(expected_coins(s.node, scripts)));
+      }));
+      const std::string to1 = receiver(), to2 = receiver(), to3 = receiver();
+      const json::value first = s.wallet("payto", text, {{"destination", to1}, {"amount", "0.3"}});
+      const json::value txid1 = s.wallet("broadcast", text, {{"tx", first}});
+      const json::value second = s.wallet(
+          "paytomany", text,
+          {{"outputs", json::array{json::array{json::string(to2), "0.1"}, json::array{json::string(to3), 0.05}}},
+           {"feerate", 2}});
+      const json::value txid2 = s.wallet("broadcast", text, {{"tx", second}});
+      BOOST_TEST(txid1.as_string().size() == 64u);
+      std::set<std::string> in_mempool;
+      for (const auto& e : s.node.mempool_entries()) in_mempool.insert(e.txid.to_hex());
+      BOOST_TEST(in_mempool.count(std::string(txid1.as_string())) == 1u);
+      BOOST_TEST(in_mempool.count(std::string(txid2.as_string())) == 1u);
+      const Transaction tx2 = Transaction::parse(from_hex(second.as_string()));
+      for (const TxIn& in : tx2.inputs()) BOOST_TEST(in.sequence == 0xfffffffdu);  // RBF, as Electrum
+      BOOST_TEST(tx2.lock_time() == static_cast<std::uint32_t>(s.node.height()));
+      s.mine();
+      BOOST_TEST(received(to1) == json::value("0.3"));
+      BOOST_TEST(received(to2) == json::value("0.1"));
+      BOOST_TEST(received(to3) == json::value("0.05"));
+      BOOST_TEST_REQUIRE(eventually([&] {
+        const auto expected = expected_coins(s.node, scripts);
+        return s.try_wallet("getbalance", text) == json::value(expected_balance(expected)) &&
+               same(unspent_of(s.try_wallet("listunspent", text)), expected);
+      }));
+      // Everything that is left, to one address.
+      const std::string to_all = receiver();
+      const json::value all = s.wallet("payto", text, {{"destination", to_all}, {"amount", "!"}, {"feerate", 1}});
+      (void)s.wallet("broadcast", text, {{"tx", all}});
+      s.mine();
+      BOOST_TEST_REQUIRE(
+          eventually([&] { return s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "0"})"); }));
+      BOOST_TEST(expected_coins(s.node, scripts).empty());
+      BOOST_TEST(received(to_all) != json::value("0"));
+    }
+}
+
+// What a payout refuses, each with its error and nothing spent: more than the wallet has, an
+// invalid or other network's address, an amount below dust, a fee far above any rate, fee and
+// feerate together, a watch-only wallet, a transaction the node rejects, and a double spend.
+BOOST_AUTO_TEST_CASE(payouts_refuse_bad_input_and_spend_nothing) {
+  WalletStack<> s;
+  const Network& net = *find_network<BtcPolicy>(NetworkId::regtest);
+  const std::string text = electrum_seed::make(ElectrumSeedType::segwit);
+  const auto scripts = wallet_scripts(text);
+  s.node.send_to_address(address_of(scripts[0]), 100'000'000).value();
+  s.mine();
+  BOOST_TEST_REQUIRE(
+      eventually([&] { return s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "1"})"); }));
+  const std::string to =
+      to_address(wallet::key_script(TxinType::p2wpkh, PrivateKey::generate().public_key()).value(), net.address)
+          .value();
+  auto error_of = [&](const std::string& method, json::object params) {
+    params["xpub"] = text;
+    const json::value reply = s.call(method, std::move(params));
+    BOOST_TEST_REQUIRE(reply.as_object().contains("error"), method << ": " << json::serialize(reply));
+    return reply.at("error").as_object();
+  };
+  auto code_of = [&](const std::string& method, json::object params) {
+    return error_of(method, std::move(params)).at("code").as_int64();
+  };
+  BOOST_TEST(code_of("payto", {{"destination", to}, {"amount", "2"}}) == -32006);
+  BOOST_TEST(error_of("payto", {{"destination", to}, {"amount", "2"}}).at("message") ==
+             json::value("electrum.util.NotEnoughFunds: Insufficient funds"));
+  BOOST_TEST(code_of("payto", {{"destination", "notanaddress"}, {"amount", "0.1"}}) == -32004);
+  BOOST_TEST(code_of("payto", {{"destination", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"}, {"amount", "0.1"}}) ==
+             -32004);
+  BOOST_TEST(code_of("paytomany",
+                     {{"outputs", json::array{json::array{json::string(to), "0.1"},
+                                              json::array{"1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "0.1"}}}}) == -32004);
+  const auto dust = error_of("payto", {{"destination", to}, {"amount", "0.000001"}});
+  BOOST_TEST(std::string(dust.at("message").as_string()).find("dust") != std::string::npos);
+  const auto absurd = error_of("payto", {{"destination", to}, {"amount", "0.1"}, {"fee", "0.5"}});
+  BOOST_TEST(std::string(absurd.at("message").as_string()).find("above the maximum rate") != std::string::npos);
+  BOOST_TEST(std::string(error_of("payto", {{"destination", to}, {"amount", "0.1"}, {"fee", "0.001"}, {"feerate", 2}})
+                             .at("message")
+                             .as_string())
+                 .find("Cannot specify both") != std::string::npos);
+  BOOST_TEST(code_of("payto", {{"destination", to}, {"amount", "!"}, {"from_coins", "00:0"}}) == -32006);
+  // A watch-only wallet of the same coins cannot sign.
+  const std::string vpub(s.wallet("getmpk", text).as_string());
+  BOOST_TEST_REQUIRE(
+      eventually([&] { return s.try_wallet("getbalance", vpub) == json::parse(R"({"confirmed": "1"})"); }));
+  {
+    json::object p{{"destination", to}, {"amount", "0.1"}, {"xpub", vpub}};
+    const json::value reply = s.call("payto", std::move(p));
+    BOOST_TEST(reply.at("error").at("message") == json::value("Exception: This is a watching-only wallet"));
+  }
+  // Two payouts of the same coin, made before either is sent: the node takes the first and
+  // refuses the second.
+  const std::string good(s.wallet("payto", text, {{"destination", to}, {"amount", "0.1"}, {"rbf", false}}).as_string());
+  const Transaction parsed = Transaction::parse(from_hex(good));
+  const std::string outpoint =
+      parsed.inputs()[0].prevout.txid.to_hex() + ":" + std::to_string(parsed.inputs()[0].prevout.index);
+  const std::string again(
+      s.wallet("payto", text, {{"destination", to}, {"amount", "0.2"}, {"from_coins", outpoint}, {"rbf", false}})
+          .as_string());
+  BOOST_TEST((Transaction::parse(from_hex(again)).inputs()[0].prevout == parsed.inputs()[0].prevout));
+  // A transaction with a broken signature: the node's reason comes back, nothing changes.
+  MutableTransaction broken;
+  broken.version = parsed.version();
+  broken.inputs = parsed.inputs();
+  broken.outputs = parsed.outputs();
+  broken.lock_time = parsed.lock_time();
+  broken.inputs[0].witness[0][10] ^= 1;
+  const auto rejected = error_of("broadcast", {{"tx", to_hex(Transaction(broken).serialize())}});
+  BOOST_TEST(std::string(rejected.at("message").as_string()).find("refused") != std::string::npos);
+  BOOST_TEST(s.node.mempool_entries().empty());
+  (void)s.wallet("broadcast", text, {{"tx", good}});
+  const auto doubled = error_of("broadcast", {{"tx", again}});
+  BOOST_TEST(std::string(doubled.at("message").as_string()).find("refused") != std::string::npos);
+  BOOST_TEST(s.node.mempool_entries().size() == 1u);
+  s.mine();
+  const auto expected = expected_coins(s.node, scripts);
+  BOOST_TEST_REQUIRE(
+      eventually([&] { return s.try_wallet("getbalance", text) == json::value(expected_balance(expected)); }));
+  // get_default_fee: 150 sat/vbyte on regtest (Electrum's static fallback).
+  BOOST_TEST(s.result("get_default_fee", json::array{200}) == json::value("0.0003"));
+  BOOST_TEST(s.result("get_default_fee", json::array{json::string(good)}) ==
+             json::value(format_amount(wallet::fee_for_vsize(150'000, parsed.vsize()), 8, amount_style::decimal)));
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_gets_bitcarts_errors) {

@@ -9,6 +9,7 @@
 #include <coinkit/coins/network.hpp>
 #include <coinkit/core/amount.hpp>
 #include <coinkit/core/hex.hpp>
+#include <coinkit/daemon/methods/arguments.hpp>
 #include <coinkit/daemon/methods/electrum_tx_json.hpp>
 #include <coinkit/rpc/bitcart.hpp>
 #include <coinkit/rpc/method.hpp>
@@ -107,15 +108,15 @@ class ChainQueries {
   // Electrum's, in the shape Bitcart's Electrum gives it: the fee policy (its default, "eta:2")
   // and its rate in sat/kvB: the server's estimate for 2 blocks, held between Electrum's bounds
   // (1,000 and 1,500,000); 150,000 on regtest, as Electrum fixes it there; null without an estimate.
-  boost::asio::awaitable<boost::json::object> getfeerate() {
-    std::optional<std::int64_t> rate;
-    if (self().network().id == NetworkId::regtest) {
-      rate = 150'000;
-    } else {
-      auto r = co_await self().source().estimate_fee(2);
-      if (r && *r) rate = std::clamp<std::int64_t>(**r, 1'000, 1'500'000);
-    }
-    co_return fee_policy_json(rate);
+  boost::asio::awaitable<boost::json::object> getfeerate() { co_return fee_policy_json(co_await fee_per_kvb()); }
+
+  // The fee rate of the daemon's policy (getfeerate's, and what payto pays without `fee` or
+  // `feerate`), sat/kvB; none without an estimate.
+  boost::asio::awaitable<std::optional<std::int64_t>> fee_per_kvb() {
+    if (self().network().id == NetworkId::regtest) co_return std::int64_t{150'000};
+    auto r = co_await self().source().estimate_fee(2);
+    if (!r || !*r) co_return std::nullopt;
+    co_return std::clamp<std::int64_t>(**r, 1'000, 1'500'000);
   }
 
   static constexpr auto rpc_methods() {
@@ -173,24 +174,10 @@ class ChainQueries {
   }
 
   ScriptHash script_hash(const std::string& address) {
-    auto script = to_script_pubkey(address, self().network().address);
-    if (!script) throw rpc::fault_error("electrum.util.BitcoinException: invalid bitcoin address: " + address);
-    return electrum_scripthash(*script);
+    return electrum_scripthash(address_argument(address, self().network()));
   }
-
-  static Txid txid_of(const std::string& text) {
-    auto id = Txid::try_from_hex(text);
-    if (!id) throw rpc::fault_error("Exception: '" + text + "' is not a txid");
-    return *id;
-  }
-
-  static Transaction parse(const std::string& hex) {
-    auto raw = try_from_hex(hex);
-    if (!raw) throw rpc::fault_error("ValueError: the transaction is not hex");
-    auto tx = Transaction::try_parse(*raw);
-    if (!tx) throw rpc::fault_error("electrum.transaction.SerializationError: " + tx.error().message());
-    return std::move(*tx);
-  }
+  static Txid txid_of(const std::string& text) { return txid_argument(text); }
+  static Transaction parse(const std::string& hex) { return transaction_argument(hex); }
 };
 
 }  // namespace coinkit::daemon

@@ -1,0 +1,36 @@
+// What a wallet daemon makes of its arguments that name chain things: an address, a txid, a raw
+// transaction; each refused with the error Electrum gives (an invalid address is -32004).
+#pragma once
+
+#include <coinkit/address/address.hpp>
+#include <coinkit/chain/transaction.hpp>
+#include <coinkit/coins/network.hpp>
+#include <coinkit/core/hex.hpp>
+#include <coinkit/rpc/fault.hpp>
+
+#include <string>
+
+namespace coinkit::daemon {
+
+// The scriptPubKey an address of this network pays to.
+inline Bytes address_argument(const std::string& address, const Network& net) {
+  auto script = to_script_pubkey(address, net.address);
+  if (!script) throw rpc::fault_error("electrum.util.BitcoinException: invalid bitcoin address: " + address);
+  return std::move(*script);
+}
+
+inline Txid txid_argument(const std::string& text) {
+  auto id = Txid::try_from_hex(text);
+  if (!id) throw rpc::fault_error("Exception: '" + text + "' is not a txid");
+  return *id;
+}
+
+inline Transaction transaction_argument(const std::string& hex) {
+  auto raw = try_from_hex(hex);
+  if (!raw) throw rpc::fault_error("ValueError: the transaction is not hex");
+  auto tx = Transaction::try_parse(*raw);
+  if (!tx) throw rpc::fault_error("electrum.transaction.SerializationError: " + tx.error().message());
+  return std::move(*tx);
+}
+
+}  // namespace coinkit::daemon

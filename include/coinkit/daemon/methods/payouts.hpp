@@ -1,0 +1,377 @@
+// A wallet daemon's payouts: payto and paytomany as Electrum 4.3 makes the transaction (its
+// arguments, BIP69 order, RBF sequences, the local height as lock time, change to a fresh change
+// address, change below the dust threshold left to the fee), signed by the wallet's keys;
+// broadcast through the chain source; get_default_fee, addtransaction and removelocaltx.
+#pragma once
+
+#include <coinkit/chain/sighash.hpp>
+#include <coinkit/chain/transaction.hpp>
+#include <coinkit/core/amount.hpp>
+#include <coinkit/core/hex.hpp>
+#include <coinkit/daemon/methods/arguments.hpp>
+#include <coinkit/rpc/bitcart.hpp>
+#include <coinkit/rpc/method.hpp>
+#include <coinkit/rpc/python.hpp>
+#include <coinkit/wallet/coin_selection.hpp>
+#include <coinkit/wallet/keystore.hpp>
+#include <coinkit/wallet/sign_input.hpp>
+#include <coinkit/wallet/wallet_history.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace coinkit::daemon {
+
+// What payto and paytomany take besides their outputs (Electrum's names).
+struct PaymentOptions {
+  std::optional<std::int64_t> fee;        // the whole fee, in the coin's smallest unit
+  std::optional<double> feerate;          // sat/vbyte
+  std::optional<std::string> from_addr;   // spend only from these addresses (comma-separated)
+  std::optional<std::string> from_coins;  // spend only these coins ("txid:n", comma-separated)
+  std::optional<std::string> change_addr;
+  bool unsigned_ = false;
+  bool rbf = true;
+  std::optional<std::int64_t> locktime;
+};
+
+// Core's default -maxfeerate of sendrawtransaction (0.1 coin per kvB): a payout above it is
+// refused here, before any node could be asked to relay it.
+inline constexpr std::int64_t max_fee_per_kvb = 10'000'000;
+
+// Self: the daemon (wallet(call), network(), local_height(), source(), fee_per_kvb()); Self::Coin.
+template <class Self>
+class Payouts {
+ public:
+  boost::asio::awaitable<std::string> payto(const rpc::Call& call, std::string destination, boost::json::value amount,
+                                            std::optional<Amount> fee, std::optional<double> feerate,
+                                            std::optional<std::string> from_addr, std::optional<std::string> from_coins,
+                                            std::optional<std::string> change_addr, bool nocheck, bool unsigned_tx,
+                                            std::optional<bool> rbf, std::optional<std::int64_t> locktime,
+                                            bool addtransaction) {
+    (void)nocheck;  // an OpenAlias check; coinkit resolves no aliases
+    boost::json::array outputs{boost::json::array{boost::json::string(destination), amount}};
+    const auto options = payment_options(fee, feerate, from_addr, from_coins, change_addr, unsigned_tx, rbf, locktime);
+    std::optional<std::int64_t> rate;
+    if (!fee && !feerate) rate = co_await self().fee_per_kvb();
+    co_return make_payment(call, outputs, options, rate, addtransaction);
+  }
+
+  boost::asio::awaitable<std::string> paytomany(const rpc::Call& call, boost::json::array outputs,
+                                                std::optional<Amount> fee, std::optional<double> feerate,
+                                                std::optional<std::string> from_addr,
+                                                std::optional<std::string> from_coins,
+                                                std::optional<std::string> change_addr, bool nocheck, bool unsigned_tx,
+                                                std::optional<bool> rbf, std::optional<std::int64_t> locktime,
+                                                bool addtransaction) {
+    (void)nocheck;
+    const auto options = payment_options(fee, feerate, from_addr, from_coins, change_addr, unsigned_tx, rbf, locktime);
+    std::optional<std::int64_t> rate;
+    if (!fee && !feerate) rate = co_await self().fee_per_kvb();
+    co_return make_payment(call, outputs, options, rate, addtransaction);
+  }
+
+  // Electrum's broadcast: the txid, once the server (and its node) accepted the transaction. A
+  // call that names a wallet keeps the transaction as one of its local ones until the server
+  // lists it, so that the next payto does not spend the same coins again.
+  boost::asio::awaitable<std::string> broadcast(const rpc::Call& call, std::string tx) {
+    const Transaction parsed = transaction_argument(tx);
+    auto r = co_await self().source().broadcast(parsed.serialize());
+    if (!r) throw rpc::fault_error("Exception: the server refused the transaction: " + r.error().message);
+    if (call.wallet().present()) self().wallet(call).add_local(parsed);
+    co_return r->to_hex();
+  }
+
+  // Electrum's addtransaction: the transaction as a local one of the wallet; false when the
+  // wallet has it already.
+  boost::json::value addtransaction(const rpc::Call& call, std::string tx) {
+    Transaction parsed = transaction_argument(tx);
+    const std::string id = parsed.txid().to_hex();
+    if (!self().wallet(call).add_local(std::move(parsed))) return false;
+    return boost::json::string(id);
+  }
+
+  // Electrum's removelocaltx: forgets a local transaction (its coins can be spent again).
+  bool removelocaltx(const rpc::Call& call, std::string txid) {
+    if (!self().wallet(call).remove_local(txid_argument(txid)))
+      throw rpc::fault_error("Exception: Transaction not in wallet: " + txid);
+    return true;
+  }
+
+  // Bitcart's: the fee the policy asks for a transaction of this size (a raw transaction, or its
+  // size in vbytes), as a decimal amount.
+  boost::asio::awaitable<std::string> get_default_fee(boost::json::value tx) {
+    std::size_t vsize = 0;
+    if (tx.is_int64() && tx.get_int64() >= 0)
+      vsize = static_cast<std::size_t>(tx.get_int64());
+    else if (tx.is_string())
+      vsize = transaction_argument(std::string(tx.get_string())).vsize();
+    else
+      throw rpc::fault_error("TypeError: tx must be a raw transaction or a size, not " +
+                             std::string(rpc::python_type(tx)));
+    const auto rate = co_await self().fee_per_kvb();
+    if (!rate) throw rpc::fault_error("Exception: Dynamic fee estimates not available");
+    co_return decimal(wallet::fee_for_vsize(*rate, vsize));
+  }
+
+  static constexpr auto rpc_methods() {
+    using S = Payouts;
+    // (Written out for each: GCC 12 does not instantiate member pointers named in a generic lambda.)
+    return rpc::methods(
+        rpc::method<&S::payto>("payto", rpc::requires_wallet | rpc::requires_network, "Create a transaction.",
+                               rpc::arg("destination"), rpc::arg("amount"), rpc::arg("fee", std::nullopt),
+                               rpc::arg("feerate", std::nullopt), rpc::arg("from_addr", std::nullopt),
+                               rpc::arg("from_coins", std::nullopt), rpc::arg("change_addr", std::nullopt),
+                               rpc::arg("nocheck", false), rpc::arg("unsigned", false), rpc::arg("rbf", std::nullopt),
+                               rpc::arg("locktime", std::nullopt), rpc::arg("addtransaction", false)),
+        rpc::method<&S::paytomany>(
+            "paytomany", rpc::requires_wallet | rpc::requires_network, "Create a multi-output transaction.",
+            rpc::arg("outputs"), rpc::arg("fee", std::nullopt), rpc::arg("feerate", std::nullopt),
+            rpc::arg("from_addr", std::nullopt), rpc::arg("from_coins", std::nullopt),
+            rpc::arg("change_addr", std::nullopt), rpc::arg("nocheck", false), rpc::arg("unsigned", false),
+            rpc::arg("rbf", std::nullopt), rpc::arg("locktime", std::nullopt), rpc::arg("addtransaction", false)),
+        rpc::method<&S::broadcast>("broadcast", rpc::requires_network, "Broadcast a transaction to the network.",
+                                   rpc::arg("tx")),
+        rpc::method<&S::addtransaction>("addtransaction", rpc::requires_wallet,
+                                        "Add a transaction to the wallet history.", rpc::arg("tx")),
+        rpc::method<&S::removelocaltx>("removelocaltx", rpc::requires_wallet,
+                                       "Remove a 'local' transaction from the wallet, and its dependent transactions.",
+                                       rpc::arg("txid")),
+        rpc::method<&S::get_default_fee>("get_default_fee", rpc::requires_network,
+                                         "The fee of the fee policy for a transaction or a size in vbytes.",
+                                         rpc::arg("tx")));
+  }
+
+ private:
+  Self& self() noexcept { return static_cast<Self&>(*this); }
+
+  static constexpr unsigned decimals = static_cast<unsigned>(Self::Coin::decimals);
+  static std::string decimal(std::int64_t units) { return format_amount(units, decimals, amount_style::decimal); }
+
+  static PaymentOptions payment_options(std::optional<Amount> fee, std::optional<double> feerate,
+                                        std::optional<std::string> from_addr, std::optional<std::string> from_coins,
+                                        std::optional<std::string> change_addr, bool unsigned_tx,
+                                        std::optional<bool> rbf, std::optional<std::int64_t> locktime) {
+    if (fee && feerate) throw rpc::fault_error("Exception: Cannot specify both 'fee' and 'feerate' at the same time!");
+    if (feerate && !(*feerate >= 0))
+      throw rpc::fault_error("Exception: feerate must be a rate in sat/vbyte, not negative");
+    if (fee && fee->units < 0) throw rpc::fault_error("Exception: fee must not be negative");
+    if (locktime && (*locktime < 0 || *locktime > 0xffffffff))
+      throw rpc::fault_error("Exception: locktime must be between 0 and 4294967295");
+    PaymentOptions o;
+    if (fee) o.fee = fee->units;
+    o.feerate = feerate, o.from_addr = std::move(from_addr), o.from_coins = std::move(from_coins);
+    o.change_addr = std::move(change_addr), o.unsigned_ = unsigned_tx, o.rbf = rbf.value_or(true);
+    o.locktime = locktime;
+    return o;
+  }
+
+  // An output's amount: a decimal (text or number) in coins, or "!" for everything left.
+  static std::optional<std::int64_t> amount_or_max(const boost::json::value& v) {
+    if (v.is_string() && v.get_string() == "!") return std::nullopt;
+    if (!v.is_string() && !v.is_number()) throw rpc::fault_error("Exception: an amount must be a number or '!'");
+    auto units = try_parse_amount(rpc::python_str(v), decimals);
+    if (!units || *units < 0) throw rpc::fault_error("Exception: invalid amount: " + rpc::python_str(v));
+    return *units;
+  }
+
+  static std::vector<std::string_view> comma_list(std::string_view text) {
+    std::vector<std::string_view> out;
+    for (std::size_t pos = 0; pos <= text.size();) {
+      const std::size_t end = std::min(text.find(',', pos), text.size());
+      out.push_back(text.substr(pos, end - pos));
+      pos = end + 1;
+    }
+    return out;
+  }
+
+  // Builds, checks and signs the transaction; its hex (nothing is broadcast here).
+  std::string make_payment(const rpc::Call& call, const boost::json::array& requested, const PaymentOptions& o,
+                           std::optional<std::int64_t> policy_rate, bool add_to_wallet) {
+    auto& w = self().wallet(call);
+    const Network& net = self().network();
+    if (o.unsigned_)
+      throw rpc::fault_error("Exception: unsigned transactions (PSBT) are not supported yet: ask for a signed one");
+    if (wallet::is_watching_only(w.keys())) throw rpc::fault_error("Exception: This is a watching-only wallet");
+    if (!o.fee && !o.feerate && !policy_rate) throw rpc::fault_error("Exception: Dynamic fee estimates not available");
+
+    // The outputs, with at most one taking "everything else".
+    std::vector<TxOut> outputs;
+    std::optional<std::size_t> max_output;
+    std::int64_t target = 0;
+    if (requested.empty()) throw rpc::fault_error("Exception: no outputs");
+    for (const auto& entry : requested) {
+      const auto* pair = entry.if_array();
+      if (!pair || pair->size() != 2 || !(*pair)[0].is_string())
+        throw rpc::fault_error("Exception: each output must be [address, amount]");
+      TxOut out;
+      out.script_pubkey = address_argument(std::string((*pair)[0].get_string()), net);
+      const auto value = amount_or_max((*pair)[1]);
+      if (!value) {
+        if (max_output) throw rpc::fault_error("Exception: only one output can spend the maximum ('!')");
+        max_output = outputs.size();
+      } else {
+        out.value = *value;
+        target += *value;
+        if (out.value < wallet::dust_threshold(out.script_pubkey))
+          throw rpc::fault_error("Exception: the amount " + decimal(out.value) + " is below the dust threshold of " +
+                                 decimal(wallet::dust_threshold(out.script_pubkey)) + " for its address");
+      }
+      outputs.push_back(std::move(out));
+    }
+
+    // The coins it may spend, as SpendableCoins with the weight of their signed inputs.
+    const int height = self().local_height();
+    std::vector<wallet::WalletCoin> coins = w.spendable_coins(height);
+    if (o.from_addr) {
+      std::vector<std::uint32_t> slots;
+      for (auto a : comma_list(*o.from_addr)) {
+        const std::string text(a);
+        (void)address_argument(text, net);  // an invalid address is an error, not an empty domain
+        if (auto slot = w.slot_of(text)) slots.push_back(*slot);
+      }
+      std::erase_if(coins,
+                    [&](const wallet::WalletCoin& c) { return std::ranges::find(slots, c.slot) == slots.end(); });
+    }
+    if (o.from_coins) {
+      const auto wanted = comma_list(*o.from_coins);
+      std::erase_if(coins, [&](const wallet::WalletCoin& c) {
+        const std::string name = c.outpoint.txid.to_hex() + ":" + std::to_string(c.outpoint.index);
+        return std::ranges::find(wanted, std::string_view(name)) == wanted.end();
+      });
+    }
+    std::vector<wallet::SpendableCoin> spendable;
+    spendable.reserve(coins.size());
+    for (const auto& c : coins) {
+      const auto type = input_type(w, c.slot);
+      spendable.push_back({c.outpoint, c.value, c.height, wallet::signed_input_weight(type, compressed_key(w, c.slot)),
+                           type != TxinType::p2pkh});
+    }
+
+    // Where change goes.
+    Bytes change_script;
+    if (o.change_addr) {
+      change_script = address_argument(*o.change_addr, net);
+    } else {
+      const std::uint32_t fallback = coins.empty() ? 0 : coins.front().slot;
+      const auto s = w.address(w.change_slot(fallback)).script();
+      change_script.assign(s.begin(), s.end());
+    }
+
+    wallet::SpendShape shape;
+    shape.output_count = outputs.size();
+    for (const TxOut& out : outputs)
+      shape.outputs_size += 8 + compact_size_length(out.script_pubkey.size()) + out.script_pubkey.size();
+    shape.change_output_size = 8 + compact_size_length(change_script.size()) + change_script.size();
+    if (o.fee)
+      shape.fixed_fee = *o.fee;
+    else
+      shape.sat_per_kvb = o.feerate ? static_cast<std::int64_t>(*o.feerate * 1000 + 0.5) : *policy_rate;
+
+    result<wallet::CoinSelection> chosen = error_code{};
+    if (max_output) {
+      std::int64_t rest = 0;
+      chosen = wallet::select_all(spendable, target, shape, rest);
+      if (chosen) {
+        outputs[*max_output].value = rest;
+        if (rest < wallet::dust_threshold(outputs[*max_output].script_pubkey)) chosen = wallet::error::not_enough_funds;
+      }
+    } else {
+      chosen = wallet::select_coins(spendable, target, shape);
+    }
+    if (!chosen) throw rpc::fault_error("electrum.util.NotEnoughFunds: Insufficient funds");
+
+    // The transaction, in BIP69 order, as Electrum orders a new one.
+    MutableTransaction m;
+    m.version = 2;
+    m.lock_time = static_cast<std::uint32_t>(o.locktime ? *o.locktime : std::max(height, 0));
+    std::vector<std::pair<wallet::WalletCoin, TxOut>> spent;
+    for (std::size_t i : chosen->inputs) {
+      const auto& c = coins[i];
+      const auto s = w.address(c.slot).script();
+      spent.push_back({c, TxOut{c.value, Bytes(s.begin(), s.end())}});
+    }
+    std::ranges::sort(spent, [](const auto& a, const auto& b) {
+      const auto& x = a.first.outpoint;
+      const auto& y = b.first.outpoint;
+      const std::string hx = x.txid.to_hex(), hy = y.txid.to_hex();  // BIP69: the txid as shown
+      return hx != hy ? hx < hy : x.index < y.index;
+    });
+    for (const auto& [c, out] : spent) {
+      TxIn in;
+      in.prevout = c.outpoint;
+      in.sequence = o.rbf ? 0xfffffffd : 0xfffffffe;
+      m.inputs.push_back(std::move(in));
+    }
+    if (chosen->change > 0) outputs.push_back(TxOut{chosen->change, change_script});
+    std::ranges::sort(outputs, [](const TxOut& a, const TxOut& b) {
+      return a.value != b.value ? a.value < b.value
+                                : std::ranges::lexicographical_compare(a.script_pubkey, b.script_pubkey);
+    });
+    m.outputs = std::move(outputs);
+
+    // The fee actually paid, against the node's limit (a typo in `fee` would burn the coins).
+    std::int64_t in_sum = 0, out_sum = 0;
+    for (const auto& [c, out] : spent) in_sum += c.value;
+    for (const TxOut& out : m.outputs) out_sum += out.value;
+    const std::int64_t fee = in_sum - out_sum;
+    std::size_t weight = 0;
+    bool segwit = false;
+    for (std::size_t i : chosen->inputs) weight += spendable[i].input_weight, segwit |= spendable[i].segwit;
+    shape.output_count = m.outputs.size() - (chosen->change > 0);
+    const std::size_t vsize = (shape.weight(m.inputs.size(), weight, segwit, chosen->change > 0) + 3) / 4;
+    if (fee > wallet::fee_for_vsize(max_fee_per_kvb, vsize))
+      throw rpc::fault_error("Exception: the fee of " + decimal(fee) + " is above the maximum rate of " +
+                             std::to_string(max_fee_per_kvb / 1000) + " sat/vbyte: refused");
+
+    // Signed by the wallet's keys.
+    const Transaction unsigned_tx(m);
+    const PrecomputedTxData pre(unsigned_tx);
+    for (std::size_t i = 0; i < spent.size(); ++i) {
+      const auto& [c, out] = spent[i];
+      const auto& a = w.address(c.slot);
+      auto key = wallet::signing_key(w.keys(), a.change, a.index, a.script());
+      if (!key)
+        throw rpc::fault_error("Exception: cannot sign for " + w.address_text(c.slot) + ": " + key.error().message());
+      wallet::sign_input(m, unsigned_tx, pre, i, out, key->key, key->type, fork_id());
+    }
+    Transaction signed_tx(std::move(m));
+    std::string hex = to_hex(signed_tx.serialize());
+    if (add_to_wallet) w.add_local(std::move(signed_tx));
+    return hex;
+  }
+
+  static constexpr std::optional<std::uint32_t> fork_id() {
+    if (Self::Coin::sighash == SighashScheme::forkid) return Self::Coin::fork_id;
+    return std::nullopt;
+  }
+
+  // The script type an input spending the slot's address signs as.
+  template <class Wallet>
+  static TxinType input_type(const Wallet& w, std::uint32_t slot) {
+    const ByteSpan script = w.address(slot).script();
+    if (script.size() == 22 && script[0] == 0) return TxinType::p2wpkh;
+    if (script.size() == 23 && script[0] == 0xa9) return TxinType::p2wpkh_p2sh;
+    return TxinType::p2pkh;
+  }
+  // Whether the slot's key is compressed: an Electrum 1.x wallet's are not, an imported key says
+  // (uncompressed p2pkh inputs are 32 bytes larger).
+  template <class Wallet>
+  static bool compressed_key(const Wallet& w, std::uint32_t slot) {
+    if (std::holds_alternative<wallet::OldKeys>(w.keys())) return false;
+    if (!std::holds_alternative<wallet::ImportedKeys>(w.keys())) return true;
+    const auto& a = w.address(slot);
+    auto key = wallet::signing_key(w.keys(), a.change, a.index, a.script());
+    return !key || key->key.compressed();
+  }
+};
+
+}  // namespace coinkit::daemon
