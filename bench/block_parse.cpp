@@ -21,7 +21,8 @@ const std::vector<Bytes>& blocks() {
     std::vector<std::filesystem::path> files;
     for (const auto& e : std::filesystem::directory_iterator(root / "contig_831328-831335")) files.push_back(e.path());
     for (const auto& e : std::filesystem::directory_iterator(root))
-      if (e.path().filename().string().starts_with("block") && e.path().extension() == ".raw") files.push_back(e.path());
+      if (e.path().filename().string().starts_with("block") && e.path().extension() == ".raw")
+        files.push_back(e.path());
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
       std::ifstream in(f, std::ios::binary);

@@ -7,8 +7,13 @@
 //   - getbalance on a loaded wallet: requests per second with 1 and 10 keep-alive clients;
 //   - `wallets` wallets loaded (16 clients at a time): the time, and the daemon's memory before
 //     and after (RssAnon: its heap; VmRSS adds the store's mapped pages), per wallet.
+// With `payments` instead, on one wallet of a fresh seed:
+//   - add_request: 1,000 one after another (the first 20 on the gap limit's addresses, the rest
+//     past it with `force`, each a new address), then 10 clients for `seconds`;
+//   - get_request on one request, 1 and 10 clients;
+//   - payto from the wallet holding 10,000 coins: p50, p99 over 200 payouts (signed, not sent).
 //
-//   bench-wallet_daemon [wallets=10000] [seconds-per-run=3] [in-process]
+//   bench-wallet_daemon [wallets=10000] [seconds-per-run=3] [in-process | payments]
 #include "http_load.hpp"
 #include "support/free_port.hpp"
 
@@ -16,6 +21,7 @@
 #include <coinkit/daemon/daemon.hpp>
 #include <coinkit/electrum/server.hpp>
 #include <coinkit/indexer/storage/lmdb_storage.hpp>
+#include <coinkit/keys/electrum_seed.hpp>
 #include <coinkit/keys/ext_key.hpp>
 #include <coinkit/keys/random.hpp>
 #include <coinkit/regtest/node.hpp>
@@ -24,6 +30,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/json/parse.hpp>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -102,6 +109,82 @@ std::size_t load_all(tcp::endpoint ep, const std::vector<std::string>& keys, int
   return failed;
 }
 
+struct Done {};
+
+std::string call_json(const std::string& method, const std::string& xpub, const std::string& params) {
+  return R"({"jsonrpc":"2.0","id":1,"method":")" + method + R"(","params":{"xpub":")" + xpub + "\"" +
+         (params.empty() ? "" : "," + params) + "}}";
+}
+
+void print_latencies(const char* what, std::vector<double> ms) {
+  std::sort(ms.begin(), ms.end());
+  double total = 0;
+  for (double m : ms) total += m;
+  std::printf("%s (%zu, one at a time): %.0f req/s   p50 %.2f ms   p99 %.2f ms   max %.2f ms\n", what, ms.size(),
+              1000.0 * static_cast<double>(ms.size()) / total, ms[ms.size() / 2], ms[ms.size() * 99 / 100], ms.back());
+}
+
+// add_request, get_request and payto on one wallet of a fresh seed (see the top of the file).
+void bench_payments(tcp::endpoint ep, regtest::Node<BtcPolicy>& node, double seconds) {
+  const std::string seed = electrum_seed::make(ElectrumSeedType::segwit);
+  Client client(ep);
+  auto ok = [](const std::string& reply) { return reply.find("\"result\"") != std::string::npos; };
+  if (!ok(client.post(call_json("getbalance", seed, "")))) throw std::runtime_error("the wallet did not load");
+
+  std::vector<double> ms;
+  std::string first_id;
+  for (int i = 0; i < 1000; ++i) {
+    const auto t0 = Clock::now();
+    const std::string reply =
+        client.post(call_json("add_request", seed, R"("amount":"0.001","memo":"order","expiration":0,"force":true)"));
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    if (reply.find("\"request_id\"") == std::string::npos) throw std::runtime_error("add_request answered " + reply);
+    if (first_id.empty()) first_id = boost::json::parse(reply).at("result").at("request_id").as_string().c_str();
+  }
+  print_latencies("add_request", ms);
+  bench::run_http(ep, 10, seconds,
+                  call_json("add_request", seed, R"("amount":"0.001","memo":"order","expiration":0,"force":true)"),
+                  bench::ReplyCheck([](const std::string& r) { return r.find("\"request_id\"") != std::string::npos; }),
+                  "add_request");
+
+  const std::string get = call_json("get_request", seed, R"("request_id":")" + first_id + "\"");
+  const std::string expected = client.post(get);
+  if (!ok(expected)) throw std::runtime_error("get_request answered " + expected);
+  for (int clients : {1, 10}) bench::run_http(ep, clients, seconds, get, expected, "get_request");
+
+  // 10,000 coins: ten transactions of 1,000 outputs (a standard transaction's size allows no
+  // more) paying the wallet's first 20 receiving addresses in turn.
+  const boost::json::value addresses =
+      boost::json::parse(client.post(call_json("listaddresses", seed, R"("receiving":true)")));
+  const auto& net = *find_network<BtcPolicy>(NetworkId::regtest);
+  const auto& list = addresses.at("result").as_array();
+  for (int t = 0; t < 10; ++t) {
+    std::vector<regtest::Payment> outputs;
+    for (int i = 0; i < 1'000; ++i) {
+      const std::string address(list[static_cast<std::size_t>(i) % 20].as_string());
+      outputs.push_back({to_script_pubkey(address, net.address).value(), 100'000});
+    }
+    node.send(outputs).value();
+  }
+  node.generate(1);
+  const std::string balance = call_json("getbalance", seed, "");
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (client.post(balance).find("\"confirmed\": \"10\"") == std::string::npos)
+    if (Clock::now() > deadline)
+      throw std::runtime_error("the 10,000 coins did not arrive: " + client.post(balance));
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const std::string to = to_address(p2wpkh_script(PrivateKey::generate().public_key().key_id()), net.address).value();
+  ms.clear();
+  for (int i = 0; i < 200; ++i) {
+    const auto t0 = Clock::now();
+    const std::string reply = client.post(call_json("payto", seed, R"("destination":")" + to + R"(","amount":"0.5")"));
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    if (!ok(reply)) throw std::runtime_error("payto answered " + reply);
+  }
+  print_latencies("payto from 10,000 coins", ms);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -109,6 +192,7 @@ int main(int argc, char** argv) {
   const std::size_t many = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 10'000;
   const double seconds = argc > 2 ? std::atof(argv[2]) : 3.0;
   const bool in_process = argc > 3 && std::string_view(argv[3]) == "in-process";
+  const bool payments = argc > 3 && std::string_view(argv[3]) == "payments";
   const auto dir = std::filesystem::temp_directory_path() / ("coinkit-bench-wallets-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
 
@@ -179,6 +263,10 @@ int main(int argc, char** argv) {
 
   int status = 0;
   try {
+    if (payments) {
+      bench_payments(ep, node, seconds);
+      throw Done{};
+    }
     // First loads, one at a time.
     Client client(ep);
     std::vector<double> ms;
@@ -212,6 +300,7 @@ int main(int argc, char** argv) {
         many, secs, static_cast<double>(many) / secs, failed, anon0, anon1, rss0, rss1,
         static_cast<double>(anon1 - anon0) / static_cast<double>(many));
     bench::run_http(ep, 10, seconds, getbalance(first), zero_balance, "getbalance");
+  } catch (const Done&) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench failed: %s\n", e.what());
     status = 1;

@@ -9,6 +9,7 @@
 #include <coinkit/wallet/electrum_source.hpp>
 #include <coinkit/wallet/electrum_wallet.hpp>
 #include <coinkit/wallet/error.hpp>
+#include <coinkit/wallet/group_commit.hpp>
 #include <coinkit/wallet/header_chain.hpp>
 #include <coinkit/wallet/index_source.hpp>
 #include <coinkit/wallet/key_script.hpp>

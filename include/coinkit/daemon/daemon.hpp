@@ -16,6 +16,7 @@
 #include <coinkit/daemon/methods/payouts.hpp>
 #include <coinkit/wallet/electrum_source.hpp>
 #include <coinkit/wallet/electrum_wallet.hpp>
+#include <coinkit/wallet/group_commit.hpp>
 #include <coinkit/wallet/synchronizer.hpp>
 #include <coinkit/wallet/wallet_store.hpp>
 
@@ -132,23 +133,42 @@ class BasicDaemon : public BaseDaemon<Derived>,
     return true;
   }
 
-  // The payment requests of a wallet on disk follow its book (a diskless wallet's stay in memory).
-  result<void> save_request(const std::string& key, const wallet::RequestBook::Entry& e) {
-    if (diskless_.contains(key)) return {};
-    auto r = store_.save_request(key, e);
-    if (!r) log("request " + e.id + " could not be saved: " + r.error().message());
-    return r;
+  // The payment requests of a wallet on disk follow its book (a diskless wallet's stay in
+  // memory). A new request resumes its call once on disk, in a group commit with the requests of
+  // other calls; with `grown`, the wallet's record goes with it (its chains grew for it).
+  boost::asio::awaitable<result<void>> store_request(const std::string& key, const wallet::RequestBook::Entry& e,
+                                                     bool grown) {
+    if (diskless_.contains(key)) return written();
+    wallet::WalletStore::Batch b;
+    if (grown) b.save(stored_record(key, *wallets_.at(key)));
+    b.save_request(key, e);
+    return writes_.async_commit(std::move(b), this->io_context().get_executor());
   }
-  // One request, or all of the wallet's (nullopt).
+  // A request's new status, kept without waiting (a failure is logged).
+  void update_request(const std::string& key, const wallet::RequestBook::Entry& e) {
+    if (diskless_.contains(key)) return;
+    wallet::WalletStore::Batch b;
+    b.save_request(key, e);
+    writes_.post(std::move(b), [this, id = e.id](const result<void>& r) {
+      if (!r) log("request " + id + " could not be saved: " + r.error().message());
+    });
+  }
+  // One request, or all of the wallet's (nullopt), before it returns.
   result<void> erase_requests(const std::string& key, std::optional<std::string_view> request_id) {
     if (diskless_.contains(key)) return {};
-    return request_id ? store_.erase_request(key, *request_id) : store_.clear_requests(key);
+    wallet::WalletStore::Batch b;
+    if (request_id)
+      b.erase_request(key, *request_id);
+    else
+      b.clear_requests(key);
+    return writes_.commit(std::move(b));
   }
   // New addresses of a wallet, to be followed; a wallet on disk keeps them (the call fails
   // when they could not be written).
-  void watch_new_addresses(const rpc::Call& call, const std::vector<std::uint32_t>& slots) {
+  // (`store` false: the caller writes the wallet's record itself, in a commit of its own.)
+  void watch_new_addresses(const rpc::Call& call, const std::vector<std::uint32_t>& slots, bool store = true) {
     sync_.added_slots(wallet_ptr(call), slots);
-    if (!diskless_.contains(call.wallet().key())) save(call.wallet().key(), wallet(call));
+    if (store && !diskless_.contains(call.wallet().key())) save(call.wallet().key(), wallet(call));
   }
 
   // ---- hooks -------------------------------------------------------------------------------
@@ -230,9 +250,17 @@ class BasicDaemon : public BaseDaemon<Derived>,
 
   void log(const std::string& line) { std::cerr << Coin::ticker << " daemon: " << line << std::endl; }
 
+  static wallet::StoredWallet stored_record(const std::string& key, const Wallet& w) {
+    return {key, static_cast<std::uint32_t>(w.chains().receiving().size()),
+            static_cast<std::uint32_t>(w.chains().change().size())};
+  }
+  static boost::asio::awaitable<result<void>> written() { co_return result<void>{}; }
+  // Every write goes through writes_, in order (a wallet's record must not be overtaken by an
+  // older one still queued).
   void save(const std::string& key, const Wallet& w) {
-    const auto r = store_.save({key, static_cast<std::uint32_t>(w.chains().receiving().size()),
-                                static_cast<std::uint32_t>(w.chains().change().size())});
+    wallet::WalletStore::Batch b;
+    b.save(stored_record(key, w));
+    const auto r = writes_.commit(std::move(b));
     if (!r) throw rpc::fault_error("Exception: the wallet could not be saved: " + r.error().message());
   }
 
@@ -252,6 +280,7 @@ class BasicDaemon : public BaseDaemon<Derived>,
 
   const Network& net_;
   wallet::WalletStore store_;
+  wallet::GroupCommit writes_{store_};  // every write to store_
   Source source_;
   wallet::Synchronizer<Coin, Wallet, Source> sync_;
   std::unordered_map<std::string, WalletPtr> wallets_;  // nodes: the Synchronizer points at the keys

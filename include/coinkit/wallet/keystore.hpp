@@ -108,26 +108,51 @@ struct SigningKey {
   TxinType type;
 };
 
-// The private key of a deterministic keystore's address (change, index), or of an imported key
-// whose script is `script_pubkey`; error::watching_only when the keystore holds no private keys.
+// The private keys of a keystore's addresses: of a deterministic keystore's address (change,
+// index), or of an imported key whose script is `script_pubkey`; error::watching_only when the
+// keystore holds no private keys. Each chain's branch key is derived once, not once per address
+// (a payout from many coins signs hundreds of inputs).
+class SigningKeys {
+ public:
+  explicit SigningKeys(const Keystore& k) noexcept : keys_(&k) {}
+
+  result<SigningKey> key(bool change, std::uint32_t index, ByteSpan script_pubkey) {
+    if (is_watching_only(*keys_)) return error::watching_only;
+    if (const auto* b = std::get_if<Bip32Keys>(keys_)) {
+      auto& branch = branches_[change];
+      if (!branch) {
+        auto derived = b->xprv->try_derive(change ? 1 : 0);
+        if (!derived) return derived.error();
+        branch.emplace(Branch{*derived, derived->public_key()});
+      }
+      auto child = branch->key.try_derive(index, branch->public_key);
+      if (!child) return child.error();
+      return SigningKey{child->key(), b->txin_type};
+    }
+    if (const auto* o = std::get_if<OldKeys>(keys_)) {
+      auto key = electrum_seed::try_old_private_key(*o->master, change, index);
+      if (!key) return key.error();
+      return SigningKey{*key, TxinType::p2pkh};
+    }
+    for (const ElectrumWif& w : std::get<ImportedKeys>(*keys_).keys)
+      if (auto script = key_script(w.txin_type, w.key.public_key());
+          script && std::ranges::equal(*script, script_pubkey))
+        return SigningKey{w.key, w.txin_type};
+    return error::key_not_recognized;
+  }
+
+ private:
+  struct Branch {
+    ExtPrivKey key;
+    PublicKey public_key;
+  };
+  const Keystore* keys_;
+  std::optional<Branch> branches_[2];  // receiving, change
+};
+
+// One address's key (SigningKeys for a single use).
 inline result<SigningKey> signing_key(const Keystore& k, bool change, std::uint32_t index, ByteSpan script_pubkey) {
-  if (is_watching_only(k)) return error::watching_only;
-  if (const auto* b = std::get_if<Bip32Keys>(&k)) {
-    auto branch = b->xprv->try_derive(change ? 1 : 0);
-    if (!branch) return branch.error();
-    auto child = branch->try_derive(index);
-    if (!child) return child.error();
-    return SigningKey{child->key(), b->txin_type};
-  }
-  if (const auto* o = std::get_if<OldKeys>(&k)) {
-    auto key = electrum_seed::try_old_private_key(*o->master, change, index);
-    if (!key) return key.error();
-    return SigningKey{*key, TxinType::p2pkh};
-  }
-  for (const ElectrumWif& w : std::get<ImportedKeys>(k).keys)
-    if (auto script = key_script(w.txin_type, w.key.public_key()); script && std::ranges::equal(*script, script_pubkey))
-      return SigningKey{w.key, w.txin_type};
-  return error::key_not_recognized;
+  return SigningKeys(k).key(change, index, script_pubkey);
 }
 
 }  // namespace coinkit::wallet

@@ -1,11 +1,15 @@
 // RequestBook: a wallet's payment requests in the order they were made, each with the status
-// it was last announced in (a new_payment event goes out when that changes).
+// it was last announced in (a new_payment event goes out when that changes); found by id, and
+// which addresses they hold, in constant time.
 #pragma once
 
 #include <coinkit/wallet/payment_request.hpp>
 
+#include <boost/unordered/unordered_flat_map.hpp>
+
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,29 +30,81 @@ class RequestBook {
   // A request of an id the book has (the same output and second) replaces it in its place, as
   // in Electrum's dict.
   Entry& add(std::string id, PaymentRequest r, std::uint32_t slot) {
-    if (Entry* e = find(id)) return *e = Entry{std::move(id), std::move(r), slot, RequestStatus::unpaid, e->seq};
-    return entries_.emplace_back(Entry{std::move(id), std::move(r), slot, RequestStatus::unpaid, next_seq_++});
+    if (Entry* e = find(id)) {
+      *e = Entry{std::move(id), std::move(r), slot, RequestStatus::unpaid, e->seq};
+      reindex();  // the replaced request may have held another address
+      return *e;
+    }
+    by_id_.emplace(id, entries_.size());
+    Entry& e = entries_.emplace_back(Entry{std::move(id), std::move(r), slot, RequestStatus::unpaid, next_seq_++});
+    hold(e);
+    return e;
   }
   // The entries read back from disk, put in creation order.
   void restore(std::vector<Entry> entries) {
     std::ranges::sort(entries, {}, &Entry::seq);
     entries_ = std::move(entries);
     next_seq_ = entries_.empty() ? 0 : entries_.back().seq + 1;
+    reindex();
   }
   Entry* find(std::string_view id) {
-    auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.id == id; });
-    return it == entries_.end() ? nullptr : &*it;
+    auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : &entries_[it->second];
   }
+  const Entry* find(std::string_view id) const { return const_cast<RequestBook*>(this)->find(id); }
   bool remove(std::string_view id) {
-    return std::erase_if(entries_, [&](const Entry& e) { return e.id == id; }) > 0;
+    auto it = by_id_.find(id);
+    if (it == by_id_.end()) return false;
+    entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(it->second));
+    reindex();
+    return true;
   }
-  void clear() { entries_.clear(); }
+  void clear() {
+    entries_.clear();
+    reindex();
+  }
   bool empty() const noexcept { return entries_.empty(); }
+  std::size_t size() const noexcept { return entries_.size(); }
   std::vector<Entry>& entries() noexcept { return entries_; }
   const std::vector<Entry>& entries() const noexcept { return entries_; }
 
+  // Electrum's get_request_by_addr as get_unused_address uses it: whether a request holds the
+  // slot's address at `now`, i.e. one on it has not expired. (A paid request's address has
+  // history, which keeps it from being handed out on its own.)
+  bool holds(std::uint32_t slot, double now) const {
+    auto it = held_until_.find(slot);
+    return it != held_until_.end() && !(static_cast<double>(it->second) < now);
+  }
+
  private:
+  static constexpr std::int64_t never = std::numeric_limits<std::int64_t>::max();
+
+  void hold(const Entry& e) {
+    const std::int64_t until = e.request.expiry ? e.request.expiration() : never;
+    auto [it, inserted] = held_until_.try_emplace(e.slot, until);
+    if (!inserted) it->second = std::max(it->second, until);
+  }
+  void reindex() {
+    by_id_.clear();
+    held_until_.clear();
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      by_id_.emplace(entries_[i].id, i);
+      hold(entries_[i]);
+    }
+  }
+
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return boost::hash<std::string_view>()(s); }
+  };
+  struct Equal {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+  };
+
   std::vector<Entry> entries_;  // in creation order (Electrum sorts by time; ties keep this order)
+  boost::unordered_flat_map<std::string, std::size_t, Hash, Equal> by_id_;  // id -> place in entries_
+  boost::unordered_flat_map<std::uint32_t, std::int64_t> held_until_;       // slot -> last expiration
   std::uint64_t next_seq_ = 0;
 };
 

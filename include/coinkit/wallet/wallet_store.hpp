@@ -50,57 +50,94 @@ class WalletStore {
     return w;
   }
 
-  // Saves (replaces) the record, durably, before it returns: disk_full, map_full or
-  // storage_failure when it could not, and then nothing changed.
-  result<void> save(const StoredWallet& w) {
-    Bytes value(9 + w.key.size());
-    value[0] = format;
-    store_le<std::uint32_t>(value.data() + 1, w.receiving);
-    store_le<std::uint32_t>(value.data() + 5, w.change);
-    std::copy(w.key.begin(), w.key.end(), value.begin() + 9);
-    const auto key_id = id(w.key);
-    auto r = db_.write([&](indexer::LmdbStorage::WriteTxn& txn) { txn.put(wallets, key_id, value); });
-    explicit_bzero(value.data(), value.size());
-    return r;
-  }
+  // Changes committed together, all or none: each is encoded when it is added (the state of
+  // that moment), and applied in the order added.
+  class Batch {
+   public:
+    Batch() = default;
+    Batch(Batch&&) noexcept = default;
+    Batch& operator=(Batch&&) noexcept = default;
+    ~Batch() {
+      for (Op& op : ops_) explicit_bzero(op.value.data(), op.value.size());  // records hold key text
+    }
 
-  // Forgets the wallet and its requests.
-  result<void> erase(std::string_view key) {
-    const auto key_id = id(key);
+    // Saves (replaces) the wallet's record.
+    Batch& save(const StoredWallet& w) {
+      Bytes value(9 + w.key.size());
+      value[0] = format;
+      store_le<std::uint32_t>(value.data() + 1, w.receiving);
+      store_le<std::uint32_t>(value.data() + 5, w.change);
+      std::copy(w.key.begin(), w.key.end(), value.begin() + 9);
+      ops_.push_back({Op::put, wallets, as_vector(id(w.key)), std::move(value)});
+      return *this;
+    }
+    // Forgets the wallet and its requests.
+    Batch& erase(std::string_view key) {
+      ops_.push_back({Op::erase, wallets, as_vector(id(key)), {}});
+      return clear_requests(key);
+    }
+    // Saves (replaces) one request of the wallet.
+    Batch& save_request(std::string_view key, const RequestBook::Entry& e) {
+      Bytes value;
+      BytesSink sink{value};
+      ByteWriter<BytesSink> w(sink);
+      w.u8(format);
+      w.le64(e.seq);
+      w.le32(e.slot);
+      w.u8(static_cast<std::uint8_t>(e.announced));
+      w.le64(static_cast<std::uint64_t>(e.request.amount));
+      w.le64(static_cast<std::uint64_t>(e.request.time));
+      w.le64(static_cast<std::uint64_t>(e.request.expiry));
+      w.le32(static_cast<std::uint32_t>(e.request.height));
+      w.var_bytes(as_bytes(e.request.address));
+      w.var_bytes(as_bytes(e.request.message));
+      ops_.push_back({Op::put, requests, request_key(id(key), e.id), std::move(value)});
+      return *this;
+    }
+    Batch& erase_request(std::string_view key, std::string_view request_id) {
+      ops_.push_back({Op::erase, requests, request_key(id(key), request_id), {}});
+      return *this;
+    }
+    Batch& clear_requests(std::string_view key) {
+      ops_.push_back({Op::erase_requests, requests, as_vector(id(key)), {}});
+      return *this;
+    }
+    // `other`'s changes after these.
+    Batch& append(Batch&& other) {
+      for (Op& op : other.ops_) ops_.push_back(std::move(op));
+      other.ops_.clear();
+      return *this;
+    }
+    bool empty() const noexcept { return ops_.empty(); }
+
+   private:
+    friend class WalletStore;
+    struct Op {
+      enum Kind : std::uint8_t { put, erase, erase_requests } kind;
+      indexer::TableId table;
+      Bytes key, value;
+    };
+    static Bytes as_vector(const std::array<std::uint8_t, 32>& a) { return Bytes(a.begin(), a.end()); }
+    std::vector<Op> ops_;
+  };
+
+  // Writes the batch, durably, before it returns: disk_full, map_full or storage_failure when it
+  // could not, and then nothing of it was written.
+  result<void> commit(const Batch& b) {
     return db_.write([&](indexer::LmdbStorage::WriteTxn& txn) {
-      txn.erase(wallets, key_id);
-      erase_requests(txn, key_id);
+      for (const Batch::Op& op : b.ops_) {
+        switch (op.kind) {
+          case Batch::Op::put: txn.put(op.table, op.key, op.value); break;
+          case Batch::Op::erase: txn.erase(op.table, op.key); break;
+          case Batch::Op::erase_requests: erase_requests(txn, op.key); break;
+        }
+      }
     });
   }
 
-  // ---- payment requests: (wallet digest, request id) -> the request --------------------------
-
-  // Saves (replaces) one request of the wallet, durably; errors as save().
-  result<void> save_request(std::string_view key, const RequestBook::Entry& e) {
-    const Bytes k = request_key(id(key), e.id);
-    Bytes value;
-    BytesSink sink{value};
-    ByteWriter<BytesSink> w(sink);
-    w.u8(format);
-    w.le64(e.seq);
-    w.le32(e.slot);
-    w.u8(static_cast<std::uint8_t>(e.announced));
-    w.le64(static_cast<std::uint64_t>(e.request.amount));
-    w.le64(static_cast<std::uint64_t>(e.request.time));
-    w.le64(static_cast<std::uint64_t>(e.request.expiry));
-    w.le32(static_cast<std::uint32_t>(e.request.height));
-    w.var_bytes(as_bytes(e.request.address));
-    w.var_bytes(as_bytes(e.request.message));
-    return db_.write([&](indexer::LmdbStorage::WriteTxn& txn) { txn.put(requests, k, value); });
-  }
-  result<void> erase_request(std::string_view key, std::string_view request_id) {
-    const Bytes k = request_key(id(key), request_id);
-    return db_.write([&](indexer::LmdbStorage::WriteTxn& txn) { txn.erase(requests, k); });
-  }
-  result<void> clear_requests(std::string_view key) {
-    const auto key_id = id(key);
-    return db_.write([&](indexer::LmdbStorage::WriteTxn& txn) { erase_requests(txn, key_id); });
-  }
+  // One change, committed alone.
+  result<void> save(const StoredWallet& w) { return commit(Batch().save(w)); }
+  result<void> erase(std::string_view key) { return commit(Batch().erase(key)); }
 
   // The wallet's requests as saved, in no particular order (RequestBook::restore orders them);
   // the script of each is the caller's to fill in from its slot. A record this version cannot
@@ -144,10 +181,10 @@ class WalletStore {
     append(k, as_bytes(request_id));
     return k;
   }
-  static bool of_wallet(ByteSpan request_key, const std::array<std::uint8_t, 32>& wallet_id) {
+  static bool of_wallet(ByteSpan request_key, ByteSpan wallet_id) {
     return request_key.size() > wallet_id.size() && std::ranges::equal(request_key.first(wallet_id.size()), wallet_id);
   }
-  static void erase_requests(indexer::LmdbStorage::WriteTxn& txn, const std::array<std::uint8_t, 32>& key_id) {
+  static void erase_requests(indexer::LmdbStorage::WriteTxn& txn, ByteSpan key_id) {
     std::vector<Bytes> keys;
     auto c = txn.cursor(requests);
     for (bool ok = c.seek(key_id); ok && of_wallet(c.key(), key_id); ok = c.next())

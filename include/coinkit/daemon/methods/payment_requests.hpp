@@ -12,6 +12,7 @@
 #include <coinkit/wallet/payment_request.hpp>
 #include <coinkit/wallet/request_book.hpp>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -37,16 +38,18 @@ class PaymentRequests {
  public:
   // Electrum's: a request on the first unused receiving address without an open request (past
   // the gap limit with `force`; false without it when none is left). `expiration` in seconds,
-  // 0 for never.
-  boost::json::value add_request(const rpc::Call& call, Amount amount, std::string memo, std::int64_t expiration,
-                                 bool force) {
+  // 0 for never. The reply waits until the request is on disk. (Not a coroutine: the request is
+  // made at the call, and GCC 12 mishandles a coroutine's std::string parameter.)
+  boost::asio::awaitable<boost::json::value> add_request(const rpc::Call& call, Amount amount, std::string memo,
+                                                         std::int64_t expiration, bool force) {
     auto& w = self().wallet(call);
     const double now = clock_now();
     auto slot = unused_receiving(w);
+    const bool grown = !slot;
     if (!slot) {
-      if (!force) return false;
+      if (!force) return refused();
       slot = w.create_new_address();
-      self().watch_new_addresses(call, {*slot});
+      self().watch_new_addresses(call, {*slot}, false);  // stored with the request
     }
     wallet::PaymentRequest r;
     r.address = w.address_text(*slot);
@@ -57,16 +60,15 @@ class PaymentRequests {
     r.time = static_cast<std::int64_t>(now);
     r.expiry = expiration > 0 ? expiration : 0;
     r.height = self().local_height();
-    const std::string& key = call.wallet().key();
-    const std::string id = wallet::request_id(r);
-    const bool replaces = w.requests().find(id) != nullptr;
-    auto& entry = w.requests().add(id, std::move(r), *slot);
-    if (auto saved = self().save_request(key, entry); !saved) {
-      if (!replaces) w.requests().remove(id);  // not on disk: not made
-      throw rpc::fault_error("Exception: the request could not be saved: " + saved.error().message());
-    }
-    if (entry.request.expiry) expire_later(key, entry.request.expiration());
-    return export_request(w, entry, now, false);
+    auto made = std::make_shared<Made>();
+    made->key = call.wallet().key();
+    made->id = wallet::request_id(r);
+    made->replaces = w.requests().find(made->id) != nullptr;
+    auto& entry = w.requests().add(made->id, std::move(r), *slot);
+    if (entry.request.expiry) expire_later(made->key, entry.request.expiration());
+    made->reply = export_request(w, entry, now, false);
+    auto write = self().store_request(made->key, entry, grown);
+    return stored(std::move(write), std::move(made));
   }
 
   // Electrum's get_request plus Bitcart's sent_amount; -32003 for an unknown id.
@@ -137,13 +139,8 @@ class PaymentRequests {
   template <class Wallet>
   std::optional<std::uint32_t> unused_receiving(const Wallet& w) {
     if (w.requests().empty()) return w.first_unused_receiving();
-    // Electrum's get_request_by_addr: an address stays taken while a request on it is not
-    // expired. Each request is looked at once, not once per address.
     const double now = clock_now();
-    std::vector<std::uint32_t> taken;
-    for (const auto& e : w.requests().entries())
-      if (status_of(w, e, now) != wallet::RequestStatus::expired) taken.push_back(e.slot);
-    return w.first_unused_receiving([&](std::uint32_t s) { return std::ranges::find(taken, s) != taken.end(); });
+    return w.first_unused_receiving([&](std::uint32_t slot) { return w.requests().holds(slot, now); });
   }
 
   // What the daemon calls after a wallet's history moved (its key) or the chain did (null): each
@@ -183,6 +180,25 @@ class PaymentRequests {
  private:
   Self& self() noexcept { return static_cast<Self&>(*this); }
 
+  // A request made, waiting for the disk.
+  struct Made {
+    std::string key, id;
+    bool replaces = false;
+    boost::json::object reply;
+  };
+  static boost::asio::awaitable<boost::json::value> refused() { co_return false; }
+  boost::asio::awaitable<boost::json::value> stored(boost::asio::awaitable<result<void>> write,
+                                                    std::shared_ptr<Made> made) {
+    const result<void> r = co_await std::move(write);
+    if (!r) {
+      // Not on disk: not made (unless it replaced one that is).
+      if (auto it = self().wallets().find(made->key); it != self().wallets().end() && !made->replaces)
+        it->second->requests().remove(made->id);
+      throw rpc::fault_error("Exception: the request could not be saved: " + r.error().message());
+    }
+    co_return std::move(made->reply);
+  }
+
   static double clock_now() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   }
@@ -218,7 +234,7 @@ class PaymentRequests {
       e.announced = status;
       // Kept, so that a restarted daemon announces only what changed while it was down (a
       // failed write is logged by the daemon: the event still goes out).
-      (void)self().save_request(key, e);
+      self().update_request(key, e);
       self().notify(key, boost::json::object{{"event", "new_payment"},
                                              {"address", e.id},  // Bitcart's BTC daemon: the request's id
                                              {"status", static_cast<int>(status)},

@@ -335,10 +335,11 @@ class Payouts {
     // Signed by the wallet's keys.
     const Transaction unsigned_tx(m);
     const PrecomputedTxData pre(unsigned_tx);
+    wallet::SigningKeys keys(w.keys());
     for (std::size_t i = 0; i < spent.size(); ++i) {
       const auto& [c, out] = spent[i];
       const auto& a = w.address(c.slot);
-      auto key = wallet::signing_key(w.keys(), a.change, a.index, a.script());
+      auto key = keys.key(a.change, a.index, a.script());
       if (!key)
         throw rpc::fault_error("Exception: cannot sign for " + w.address_text(c.slot) + ": " + key.error().message());
       wallet::sign_input(m, unsigned_tx, pre, i, out, key->key, key->type, fork_id());

@@ -1,0 +1,133 @@
+// WalletStore and GroupCommit: wallets and their requests written in batches and read back (in
+// another store opened on the same files, as a restarted daemon would), each wallet's requests
+// apart from the others'; writes from many coroutines at once all on disk, in the order made;
+// what was queued before stop() written, what comes after refused.
+#include <coinkit/wallet/group_commit.hpp>
+#include <coinkit/wallet/wallet_store.hpp>
+
+#include <support/temp_dir.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace coinkit;
+using namespace coinkit::wallet;
+
+namespace {
+
+WalletStore::Batch saving(const std::string& key, const RequestBook::Entry& e) {
+  WalletStore::Batch b;
+  b.save_request(key, e);
+  return b;
+}
+
+RequestBook::Entry entry(const std::string& id, std::uint64_t seq, std::string message = "order") {
+  RequestBook::Entry e;
+  e.id = id;
+  e.seq = seq;
+  e.slot = static_cast<std::uint32_t>(seq % 7);
+  e.announced = RequestStatus::unconfirmed;
+  e.request.address = "bcrt1q40rrgjq3wnss5zcn68njnrawtjmqggr9pfhkx6";
+  e.request.amount = 1'000'000 + static_cast<std::int64_t>(seq);
+  e.request.message = std::move(message);
+  e.request.time = 1'700'000'000 + static_cast<std::int64_t>(seq);
+  e.request.expiry = 3600;
+  e.request.height = 101;
+  return e;
+}
+
+std::set<std::string> ids_of(const WalletStore& store, const std::string& key) {
+  std::set<std::string> out;
+  for (const auto& e : store.requests_of(key)) out.insert(e.id);
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(wallet_store)
+
+BOOST_AUTO_TEST_CASE(batches_are_read_back_by_another_store) {
+  test::TempDir dir;
+  const StoredWallet a{"key a", 25, 10}, b{"key b", 20, 12};
+  {
+    WalletStore store(dir.path);
+    WalletStore::Batch batch;
+    batch.save(a)
+        .save(b)
+        .save_request(a.key, entry("aaaa000001", 0, "café ☕"))
+        .save_request(a.key, entry("aaaa000002", 1));
+    batch.save_request(b.key, entry("bbbb000001", 0));
+    BOOST_TEST_REQUIRE(store.commit(batch).has_value());
+  }
+  WalletStore store(dir.path);
+  BOOST_TEST((store.find(a.key) == a));
+  BOOST_TEST((store.find(b.key) == b));
+  const auto read = store.requests_of(a.key);
+  BOOST_TEST_REQUIRE(read.size() == 2u);
+  const auto& first = *std::ranges::find(read, std::string("aaaa000001"), &RequestBook::Entry::id);
+  const auto expected = entry("aaaa000001", 0, "café ☕");
+  BOOST_TEST(first.request.message == expected.request.message);
+  BOOST_TEST(first.request.amount == expected.request.amount);
+  BOOST_TEST(first.request.time == expected.request.time);
+  BOOST_TEST(first.request.expiry == expected.request.expiry);
+  BOOST_TEST(first.request.height == expected.request.height);
+  BOOST_TEST(first.request.address == expected.request.address);
+  BOOST_TEST(first.slot == expected.slot);
+  BOOST_TEST(first.seq == expected.seq);
+  BOOST_TEST((first.announced == RequestStatus::unconfirmed));
+  // One wallet's requests cleared, the other's kept; a wallet erased takes its requests along.
+  BOOST_TEST_REQUIRE(store.commit(WalletStore::Batch().clear_requests(a.key)).has_value());
+  BOOST_TEST(ids_of(store, a.key).empty());
+  BOOST_TEST((ids_of(store, b.key) == std::set<std::string>{"bbbb000001"}));
+  BOOST_TEST_REQUIRE(store.erase(b.key).has_value());
+  BOOST_TEST(!store.find(b.key).has_value());
+  BOOST_TEST(ids_of(store, b.key).empty());
+  BOOST_TEST(store.find(a.key).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(writes_from_many_callers_are_all_on_disk_in_their_order) {
+  test::TempDir dir;
+  WalletStore store(dir.path);
+  boost::asio::io_context io;
+  std::vector<std::string> failed;
+  {
+    GroupCommit writes(store);
+    // 200 coroutines, each saving a request and waiting for the disk.
+    int done = 0;
+    for (int i = 0; i < 200; ++i) {
+      boost::asio::co_spawn(
+          io,
+          writes.async_commit(saving("wallet", entry("id" + std::to_string(1000 + i), static_cast<std::uint64_t>(i))),
+                              io.get_executor()),
+          [&, i](std::exception_ptr e, result<void> r) {
+            if (e || !r) failed.push_back(std::to_string(i));
+            ++done;
+          });
+    }
+    // A request saved and then deleted, queued in that order: deleted.
+    writes.post(saving("wallet", entry("gone000001", 500)), {});
+    WalletStore::Batch erase;
+    erase.erase_request("wallet", "gone000001");
+    BOOST_TEST(writes.commit(std::move(erase)).has_value());
+    io.run();
+    BOOST_TEST(done == 200);
+    // Queued before stop(): written. After: refused.
+    for (int i = 0; i < 50; ++i) writes.post(saving("late", entry("late" + std::to_string(100 + i), 0)), {});
+    writes.stop();
+    const auto refused = writes.commit(saving("late", entry("refused001", 0)));
+    BOOST_TEST(!refused.has_value());
+  }
+  BOOST_TEST(failed.empty());
+  const auto ids = ids_of(store, "wallet");
+  BOOST_TEST(ids.size() == 200u);
+  BOOST_TEST(!ids.contains("gone000001"));
+  BOOST_TEST(ids_of(store, "late").size() == 50u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
