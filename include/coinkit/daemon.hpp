@@ -16,4 +16,5 @@
 #include <coinkit/daemon/methods/key_tools.hpp>
 #include <coinkit/daemon/methods/payment_requests.hpp>
 #include <coinkit/daemon/methods/payouts.hpp>
+#include <coinkit/daemon/methods/wallet_keys.hpp>
 #include <coinkit/daemon/wallet_updates.hpp>

@@ -18,6 +18,7 @@
 #include <coinkit/wallet/request_book.hpp>
 #include <coinkit/wallet/restore.hpp>
 #include <coinkit/wallet/sign_input.hpp>
+#include <coinkit/wallet/signed_message.hpp>
 #include <coinkit/wallet/synchronizer.hpp>
 #include <coinkit/wallet/verbose_transaction.hpp>
 #include <coinkit/wallet/wallet_history.hpp>

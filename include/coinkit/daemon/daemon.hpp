@@ -14,6 +14,7 @@
 #include <coinkit/daemon/methods/key_tools.hpp>
 #include <coinkit/daemon/methods/payment_requests.hpp>
 #include <coinkit/daemon/methods/payouts.hpp>
+#include <coinkit/daemon/methods/wallet_keys.hpp>
 #include <coinkit/wallet/electrum_source.hpp>
 #include <coinkit/wallet/electrum_wallet.hpp>
 #include <coinkit/wallet/group_commit.hpp>
@@ -69,7 +70,8 @@ class BasicDaemon : public BaseDaemon<Derived>,
                     public daemon::ChainQueries<Derived>,
                     public daemon::DaemonInfo<Derived>,
                     public daemon::PaymentRequests<Derived>,
-                    public daemon::Payouts<Derived> {
+                    public daemon::Payouts<Derived>,
+                    public daemon::WalletKeys<Derived> {
   using Base = BaseDaemon<Derived>;
 
  public:
@@ -215,7 +217,8 @@ class BasicDaemon : public BaseDaemon<Derived>,
     return rpc::combine(Base::rpc_methods(), daemon::KeyTools<Derived>::rpc_methods(),
                         daemon::AddressMethods<Derived>::rpc_methods(), daemon::BalanceMethods<Derived>::rpc_methods(),
                         daemon::ChainQueries<Derived>::rpc_methods(), daemon::DaemonInfo<Derived>::rpc_methods(),
-                        daemon::PaymentRequests<Derived>::rpc_methods(), daemon::Payouts<Derived>::rpc_methods());
+                        daemon::PaymentRequests<Derived>::rpc_methods(), daemon::Payouts<Derived>::rpc_methods(),
+                        daemon::WalletKeys<Derived>::rpc_methods());
   }
 
   // How long a call waits for its wallet's first synchronization.

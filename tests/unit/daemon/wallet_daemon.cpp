@@ -563,6 +563,50 @@ BOOST_AUTO_TEST_CASE(payouts_refuse_bad_input_and_spend_nothing) {
              json::value(format_amount(wallet::fee_for_vsize(150'000, parsed.vsize()), 8, amount_style::decimal)));
 }
 
+// The wallet's own keys: getseed gives the words back, getprivatekeys each address's key in
+// Electrum's "<type>:<WIF>" (the key makes that very address), signmessage signs what
+// verifymessage accepts (and nothing else); a watch-only wallet and foreign addresses refused.
+BOOST_AUTO_TEST_CASE(the_wallets_keys_sign_and_are_exported) {
+  WalletStack<> s;
+  const Network& net = *find_network<BtcPolicy>(NetworkId::regtest);
+  const std::string seed = electrum_seed::make(ElectrumSeedType::segwit);
+  BOOST_TEST(s.wallet("getseed", seed) == json::value(seed));
+  const auto scripts = wallet_scripts(seed);
+  const std::string first = address_of(scripts[0]), change = address_of(scripts[20]);
+  const json::value keys =
+      s.wallet("getprivatekeys", seed, {{"address", json::array{json::string(first), json::string(change)}}});
+  BOOST_TEST_REQUIRE(keys.as_array().size() == 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const std::string text(keys.as_array()[i].as_string());
+    BOOST_TEST_REQUIRE(text.starts_with("p2wpkh:"));
+    const ElectrumWif wif = decode_electrum_wif(text.substr(7), net.wif_prefix).value();
+    BOOST_TEST(address_of(wallet::key_script(TxinType::p2wpkh, wif.key.public_key()).value()) == (i ? change : first));
+  }
+  BOOST_TEST(s.wallet("getprivatekeys", seed, {{"address", first}}) == keys.as_array()[0]);
+  const json::value sig = s.wallet("signmessage", seed, {{"address", first}, {"message", "invoice 42"}});
+  auto verify = [&](const std::string& address, const json::value& signature, const std::string& message) {
+    return s.result("verifymessage", json::array{json::string(address), signature, json::string(message)});
+  };
+  BOOST_TEST(verify(first, sig, "invoice 42") == json::value(true));
+  BOOST_TEST(verify(first, sig, "invoice 43") == json::value(false));
+  BOOST_TEST(verify(change, sig, "invoice 42") == json::value(false));
+  BOOST_TEST(s.call("verifymessage", json::array{first, "not base64!", "x"}).as_object().contains("error"));
+  // Refused: an address not of the wallet, one of another network, a watch-only wallet's keys.
+  const std::string stranger =
+      address_of(wallet::key_script(TxinType::p2wpkh, PrivateKey::generate().public_key()).value());
+  const json::value foreign =
+      s.call("signmessage", json::object{{"address", stranger}, {"message", "x"}, {"xpub", seed}});
+  BOOST_TEST(foreign.at("error").at("message") == json::value("Exception: Address not in wallet. " + stranger));
+  const json::value mainnet =
+      s.call("getprivatekeys", json::object{{"address", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"}, {"xpub", seed}});
+  BOOST_TEST(mainnet.at("error").at("code") == json::value(-32004));
+  const std::string vpub(s.wallet("getmpk", seed).as_string());
+  const json::value watching = s.call("getprivatekeys", json::object{{"address", first}, {"xpub", vpub}});
+  BOOST_TEST(watching.at("error").at("message") == json::value("Exception: This is a watching-only wallet"));
+  BOOST_TEST(s.call("getseed", json::object{{"xpub", vpub}}).at("error").at("message") ==
+             json::value("Exception: This wallet has no seed words"));
+}
+
 BOOST_AUTO_TEST_CASE(bad_input_gets_bitcarts_errors) {
   WalletStack<> s;
   auto error_of = [&](const std::string& method, json::value params) {

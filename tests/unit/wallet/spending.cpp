@@ -1,11 +1,14 @@
-// Spending, below the daemon: sign_input held against Debian's Electrum 4.3.4 signing the same
+// Spending and signing, below the daemon: sign_input held against Debian's Electrum 4.3.4 signing the same
 // transactions (tests/reference/electrum_sign.py; both sign deterministically with low R, so the
 // transactions must be equal byte for byte), and coin selection's rules as invariants over random
 // wallets, with the dust thresholds Electrum's bitcoin.py names.
 #include <coinkit/wallet/coin_selection.hpp>
 #include <coinkit/wallet/sign_input.hpp>
+#include <coinkit/wallet/signed_message.hpp>
 
 #include <coinkit/address/address.hpp>
+#include <coinkit/coins/btc.hpp>
+#include <coinkit/core/base64.hpp>
 #include <coinkit/core/hex.hpp>
 #include <coinkit/keys/private_key.hpp>
 
@@ -16,6 +19,7 @@
 
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace coinkit;
@@ -196,6 +200,65 @@ BOOST_AUTO_TEST_CASE(spending_everything_leaves_the_fee_only) {
   BOOST_TEST(!select_all({}, 0, shape, rest).has_value());
   shape.fixed_fee = 40'000;
   BOOST_TEST(!select_all(coins, 0, shape, rest).has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Signed messages against Electrum 4.3.4 (tests/reference/electrum_message.py): ours equal its
+// signatures byte for byte (both RFC 6979 with low R), and its verifier and ours agree on
+// signatures good and bad: another message, another address, another type's address, BIP137
+// segwit headers, a broken header, a flipped bit.
+BOOST_AUTO_TEST_SUITE(signed_messages_vs_electrum)
+
+BOOST_AUTO_TEST_CASE(signatures_and_verdicts_are_electrums) {
+  const Network& net = *find_network<BtcPolicy>(NetworkId::regtest);
+  std::mt19937_64 rng(42);
+  const std::string messages[] = {"", "hello", "Bitcart invoice #42: café ☕", std::string(300, 'x')};
+  json::array signing;
+  std::vector<std::pair<PrivateKey, std::string>> made;
+  for (int n = 0; n < 24; ++n) {
+    const PrivateKey key = PrivateKey::generate(n % 3 != 0);
+    const std::string& message = messages[static_cast<std::size_t>(n) % std::size(messages)];
+    made.emplace_back(key, message);
+    signing.push_back(json::object{
+        {"sign",
+         json::object{{"secret", to_hex(key.span())}, {"compressed", key.compressed()}, {"message", message}}}});
+  }
+  const json::array signed_by_electrum = test::electrum_reference("electrum_message.py", signing);
+  json::array verifying;
+  std::vector<bool> ours;
+  for (std::size_t n = 0; n < made.size(); ++n) {
+    const auto& [key, message] = made[n];
+    const std::string sig = sign_message(key, message);
+    BOOST_TEST(sig == std::string(signed_by_electrum[n].at("signature").as_string()), "case " << n);
+    const Bytes raw = base64_decode(sig).value();
+    const TxinType type = key.compressed() ? (n % 2 ? TxinType::p2wpkh : TxinType::p2wpkh_p2sh) : TxinType::p2pkh;
+    const std::string address = to_address(key_script(type, key.public_key()).value(), net.address).value();
+    const std::string other =
+        to_address(key_script(TxinType::p2pkh, PrivateKey::generate().public_key()).value(), net.address).value();
+    Bytes bip137 = raw, broken = raw, flipped = raw, wrong_type = raw;
+    if (key.compressed()) bip137[0] = static_cast<std::uint8_t>(raw[0] + (type == TxinType::p2wpkh ? 8 : 4));
+    broken[0] = 43;
+    flipped[10] ^= 1;
+    wrong_type[0] = static_cast<std::uint8_t>(raw[0] + (type == TxinType::p2wpkh ? 4 : 8));  // names the other type
+    const std::vector<std::tuple<std::string, Bytes, std::string>> checks{
+        {address, raw, message},       {address, raw, message + "!"}, {other, raw, message},
+        {address, bip137, message},    {address, broken, message},    {address, flipped, message},
+        {address, wrong_type, message}};
+    for (const auto& [a, s, m] : checks) {
+      verifying.push_back(json::object{
+          {"verify",
+           json::object{{"network", "regtest"}, {"address", a}, {"signature", base64_encode(s)}, {"message", m}}}});
+      ours.push_back(verify_message(a, s, m, net.address));
+    }
+  }
+  const json::array verdicts = test::electrum_reference("electrum_message.py", verifying);
+  std::size_t valid = 0;
+  for (std::size_t i = 0; i < ours.size(); ++i) {
+    BOOST_TEST(ours[i] == verdicts[i].at("valid").as_bool(), "check " << i);
+    valid += ours[i];
+  }
+  BOOST_TEST(valid >= made.size());  // at least every untouched signature
 }
 
 BOOST_AUTO_TEST_SUITE_END()
