@@ -180,9 +180,10 @@ class BasicNode {
   struct Options {
     std::filesystem::path datadir;                  // empty: in memory only; else blocks persist in datadir/blocks.dat
     std::int64_t min_relay_fee_sat_per_kvb = 1000;  // -minrelaytxfee (bitcoind's default)
-    std::int64_t max_fee_rate_sat_per_kvb = 10'000'000;  // sendrawtransaction's default maxfeerate (0.10/kvB)
-    std::int64_t faucet_fee_rate_sat_per_kvb = 2000;     // the wallet's fee rate (-fallbackfee)
-    std::string faucet_seed = "coinkit regtest faucet";  // BIP32 seed text; same seed, same keys
+    std::int64_t incremental_relay_fee_sat_per_kvb = 1000;  // -incrementalrelayfee: a replacement's extra fee
+    std::int64_t max_fee_rate_sat_per_kvb = 10'000'000;     // sendrawtransaction's default maxfeerate (0.10/kvB)
+    std::int64_t faucet_fee_rate_sat_per_kvb = 2000;        // the wallet's fee rate (-fallbackfee)
+    std::string faucet_seed = "coinkit regtest faucet";     // BIP32 seed text; same seed, same keys
     // Verify the signatures of the faucet's own transactions too (false: they are trusted, which
     // the bulk generators rely on; everything submitted from outside is always verified).
     bool verify_own_transactions = false;

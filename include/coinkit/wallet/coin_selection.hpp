@@ -75,11 +75,13 @@ struct CoinSelection {
 };
 
 // Coins for outputs worth `target`: not_enough_funds when all of them do not cover it and the fee.
+// The first `required` coins are spent whatever the rest (a transaction being replaced keeps its
+// inputs).
 inline result<CoinSelection> select_coins(std::span<const SpendableCoin> coins, std::int64_t target,
-                                          const SpendShape& shape) {
+                                          const SpendShape& shape, std::size_t required = 0) {
   std::vector<std::size_t> order(coins.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::ranges::sort(order, [&](std::size_t a, std::size_t b) {
+  std::sort(order.begin() + static_cast<std::ptrdiff_t>(required), order.end(), [&](std::size_t a, std::size_t b) {
     const bool ca = coins[a].height > 0, cb = coins[b].height > 0;
     if (ca != cb) return ca;
     return coins[a].value > coins[b].value;
@@ -93,6 +95,7 @@ inline result<CoinSelection> select_coins(std::span<const SpendableCoin> coins, 
     sum += coins[i].value;
     weight += coins[i].input_weight;
     segwit |= coins[i].segwit;
+    if (s.inputs.size() < required) continue;
     const std::int64_t fee_without = shape.fee(shape.weight(s.inputs.size(), weight, segwit, false));
     if (sum < target + fee_without) continue;
     const std::int64_t fee_with = shape.fee(shape.weight(s.inputs.size(), weight, segwit, true));

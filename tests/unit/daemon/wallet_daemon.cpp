@@ -478,6 +478,56 @@ BOOST_AUTO_TEST_CASE(payouts_of_every_spend_type_are_accepted_and_mined) {
     }
 }
 
+// bumpfee: a payout in the node's mempool replaced by the same payment at a higher rate (BIP125),
+// the replacement mined and the first gone; refused for a final transaction and a lower rate.
+BOOST_AUTO_TEST_CASE(bumpfee_replaces_a_payout_in_the_mempool) {
+  WalletStack<> s;
+  const Network& net = *find_network<BtcPolicy>(NetworkId::regtest);
+  const std::string text = electrum_seed::make(ElectrumSeedType::segwit);
+  const auto scripts = wallet_scripts(text);
+  s.node.send_to_address(address_of(scripts[0]), 100'000'000).value();
+  s.node.send_to_address(address_of(scripts[1]), 1'000'000).value();
+  s.mine();
+  BOOST_TEST_REQUIRE(
+      eventually([&] { return s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "1.01"})"); }));
+  const std::string to =
+      to_address(wallet::key_script(TxinType::p2wpkh, PrivateKey::generate().public_key()).value(), net.address)
+          .value();
+  const json::value first = s.wallet("payto", text, {{"destination", to}, {"amount", "0.3"}, {"feerate", 2}});
+  const json::value txid1 = s.wallet("broadcast", text, {{"tx", first}});
+  const json::value second = s.wallet("bumpfee", text, {{"tx", first}, {"new_fee_rate", 25}});
+  const Transaction a = Transaction::parse(from_hex(first.as_string())),
+                    b = Transaction::parse(from_hex(second.as_string()));
+  std::int64_t fee_a = 0, fee_b = 0;
+  for (const TxOut& o : a.outputs()) fee_a -= o.value;
+  for (const TxOut& o : b.outputs()) fee_b -= o.value;
+  fee_a += 100'000'000;  // the coin payto chose (the largest)
+  for (const TxIn& in : b.inputs()) fee_b += in.prevout == a.inputs()[0].prevout ? 100'000'000 : 1'000'000;
+  BOOST_TEST(fee_b >= 25 * static_cast<std::int64_t>(b.vsize()));
+  BOOST_TEST(fee_b > fee_a + static_cast<std::int64_t>(b.vsize()));
+  BOOST_TEST(
+      std::ranges::any_of(b.outputs(), [&](const TxOut& o) { return o.value == 30'000'000; }));  // the payment kept
+  const json::value txid2 = s.wallet("broadcast", text, {{"tx", second}});
+  std::set<std::string> in_mempool;
+  for (const auto& e : s.node.mempool_entries()) in_mempool.insert(e.txid.to_hex());
+  BOOST_TEST(in_mempool.count(std::string(txid2.as_string())) == 1u);
+  BOOST_TEST(in_mempool.count(std::string(txid1.as_string())) == 0u);
+  s.mine();
+  BOOST_TEST(s.result("getaddressbalance", json::array{json::string(to)}).at("confirmed") == json::value("0.3"));
+  BOOST_TEST_REQUIRE(eventually([&] {
+    return s.try_wallet("getbalance", text) == json::value(expected_balance(expected_coins(s.node, scripts)));
+  }));
+  // A final transaction, and a rate no higher than the old one's.
+  const json::value final_tx = s.wallet("payto", text, {{"destination", to}, {"amount", "0.1"}, {"rbf", false}});
+  const json::value refused = s.call("bumpfee", json::object{{"tx", final_tx}, {"new_fee_rate", 50}, {"xpub", text}});
+  BOOST_TEST(refused.at("error").at("message") ==
+             json::value("electrum.wallet.CannotBumpFee: Cannot bump fee: Transaction is final"));
+  const json::value cheap = s.wallet("payto", text, {{"destination", to}, {"amount", "0.1"}, {"feerate", 10}});
+  const json::value lower = s.call("bumpfee", json::object{{"tx", cheap}, {"new_fee_rate", 5}, {"xpub", text}});
+  BOOST_TEST(std::string(lower.at("error").at("message").as_string()).find("higher than the old fee rate") !=
+             std::string::npos);
+}
+
 // What a payout refuses, each with its error and nothing spent: more than the wallet has, an
 // invalid or other network's address, an amount below dust, a fee far above any rate, fee and
 // feerate together, a watch-only wallet, a transaction the node rejects, and a double spend.

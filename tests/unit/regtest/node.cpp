@@ -335,13 +335,14 @@ BOOST_AUTO_TEST_CASE(mempool_rejections) {
     BOOST_TEST(!t.allowed);
     BOOST_TEST(t.error.reject_reason == "txn-already-in-mempool");
   }
-  // Double spend of the same coin with another transaction.
+  // Double spend of the same coin with another transaction at a lower fee rate: the faucet's
+  // transactions signal BIP125, so this is a replacement, and one that pays less.
   {
     SendOptions o = no_submit;
-    o.fee_rate_sat_per_kvb = 5000;
+    o.fee_rate_sat_per_kvb = 1500;
     const Transaction rival = build(o);
     BOOST_TEST(rival.txid() != good.txid());
-    check_reject(node.send_transaction(rival), rpc_error::verify_rejected, "txn-mempool-conflict");
+    check_reject(node.send_transaction(rival), rpc_error::verify_rejected, "insufficient fee");
   }
   // Missing inputs.
   {

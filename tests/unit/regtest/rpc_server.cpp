@@ -278,10 +278,13 @@ BOOST_AUTO_TEST_CASE(bad_transactions_get_bitcoinds_codes) {
   BOOST_TEST(str(f.call("sendrawtransaction", {hex1})) == tx1.txid().to_hex());  // already there: its txid
   const RpcFailure conflict = f.fail("sendrawtransaction", {hex_of(tx2)});
   BOOST_TEST(conflict.code == -26);
-  BOOST_TEST(conflict.message.rfind("txn-mempool-conflict", 0) == 0u, conflict.message);
+  // (tx1 signals BIP125: tx2 is a replacement paying no higher a rate, which Core refuses so.)
+  BOOST_TEST(conflict.message.rfind("insufficient fee, rejecting replacement " + tx2.txid().to_hex() + "; new feerate ",
+                                    0) == 0u,
+             conflict.message);
   const json::object rejected = f.call("testmempoolaccept", {json::array{hex_of(tx2)}}).as_array().at(0).as_object();
   BOOST_TEST(rejected.at("allowed") == json::value(false));
-  BOOST_TEST(str(rejected.at("reject-reason")) == "txn-mempool-conflict");
+  BOOST_TEST(str(rejected.at("reject-reason")) == "insufficient fee");
 
   // Once tx1 is mined: its input is gone, and tx1 itself is in the UTXO set.
   f.call("generatetoaddress", {1, str(f.call("getnewaddress"))});

@@ -1,7 +1,7 @@
 // A wallet daemon's payouts: payto and paytomany as Electrum 4.3 makes the transaction (its
 // arguments, BIP69 order, RBF sequences, the local height as lock time, change to a fresh change
 // address, change below the dust threshold left to the fee), signed by the wallet's keys;
-// broadcast through the chain source; get_default_fee, addtransaction and removelocaltx.
+// bumpfee; broadcast through the chain source; get_default_fee, addtransaction, removelocaltx.
 #pragma once
 
 #include <coinkit/chain/sighash.hpp>
@@ -79,6 +79,82 @@ class Payouts {
     co_return make_payment(call, outputs, options, rate, addtransaction);
   }
 
+  // Electrum's bumpfee: the transaction again, paying `new_fee_rate` (sat/vbyte) instead: its
+  // inputs and payments kept, its outputs to the wallet (change) made anew, more of the wallet's
+  // coins added when the change does not cover the new fee. It must signal RBF (BIP125); the new
+  // fee exceeds the old by at least 1 sat/vbyte of the new size, as the node's rule 4 asks.
+  std::string bumpfee(const rpc::Call& call, std::string tx, double new_fee_rate, std::optional<std::string> from_coins,
+                      bool decrease_payment, bool unsigned_tx) {
+    auto& w = self().wallet(call);
+    if (unsigned_tx)
+      throw rpc::fault_error("Exception: unsigned transactions (PSBT) are not supported yet: ask for a signed one");
+    if (decrease_payment) throw rpc::fault_error("Exception: decrease_payment is not supported yet");
+    if (wallet::is_watching_only(w.keys())) throw rpc::fault_error("Exception: This is a watching-only wallet");
+    const Transaction old = transaction_argument(tx);
+    auto cannot = [](const std::string& why) {
+      return rpc::fault_error("electrum.wallet.CannotBumpFee: Cannot bump fee: " + why);
+    };
+    if (std::ranges::none_of(old.inputs(), [](const TxIn& in) { return in.sequence < 0xfffffffe; }))
+      throw cannot("Transaction is final");
+    if (!(new_fee_rate > 0)) throw cannot("the new fee rate must be a positive rate in sat/vbyte");
+
+    // Its inputs must be the wallet's coins: those go first, then what else may be spent.
+    std::vector<wallet::WalletCoin> all = w.coins(), coins;
+    std::int64_t in_sum = 0;
+    for (const TxIn& in : old.inputs()) {
+      auto it = std::ranges::find(all, in.prevout, &wallet::WalletCoin::outpoint);
+      if (it == all.end()) throw cannot("an input is not one of the wallet's coins");
+      coins.push_back(*it);
+      in_sum += it->value;
+    }
+    std::int64_t out_sum = 0;
+    std::vector<TxOut> payments;
+    std::optional<std::uint32_t> old_change;
+    for (const TxOut& out : old.outputs()) {
+      out_sum += out.value;
+      if (auto slot = slot_of_script(w, out.script_pubkey))
+        old_change = old_change.value_or(*slot);
+      else
+        payments.push_back(out);
+    }
+    const std::int64_t old_fee = in_sum - out_sum;
+    if (new_fee_rate * static_cast<double>(old.vsize()) <= static_cast<double>(old_fee))
+      throw cannot("The new fee rate needs to be higher than the old fee rate.");
+    const std::size_t required = coins.size();
+    std::vector<wallet::WalletCoin> more = w.spendable_coins(self().local_height());
+    std::erase_if(more, [&](const wallet::WalletCoin& c) { return c.outpoint.txid == old.txid(); });  // its own change
+    if (from_coins) {
+      const auto wanted = comma_list(*from_coins);
+      std::erase_if(more, [&](const wallet::WalletCoin& c) {
+        const std::string name = c.outpoint.txid.to_hex() + ":" + std::to_string(c.outpoint.index);
+        return std::ranges::find(wanted, std::string_view(name)) == wanted.end();
+      });
+    }
+    for (const auto& c : more)
+      if (std::ranges::find(coins, c.outpoint, &wallet::WalletCoin::outpoint) == coins.end()) coins.push_back(c);
+
+    const auto change = w.address(old_change ? *old_change : w.change_slot(coins.front().slot)).script();
+    const Bytes change_script(change.begin(), change.end());
+    wallet::SpendShape shape = shape_of(payments, change_script);
+    shape.sat_per_kvb = static_cast<std::int64_t>(new_fee_rate * 1000 + 0.5);
+    std::int64_t target = 0;
+    for (const TxOut& p : payments) target += p.value;
+    const std::vector<wallet::SpendableCoin> spendable = spendable_of(w, coins);
+    auto chosen = wallet::select_coins(spendable, target, shape, required);
+    if (!chosen) throw rpc::fault_error("electrum.util.NotEnoughFunds: Insufficient funds");
+    // BIP125 rule 4: the new fee pays for the new transaction's relay on top of the old fee.
+    std::size_t weight = 0;
+    bool segwit = false;
+    for (std::size_t i : chosen->inputs) weight += spendable[i].input_weight, segwit |= spendable[i].segwit;
+    const std::size_t vsize = (shape.weight(chosen->inputs.size(), weight, segwit, chosen->change > 0) + 3) / 4;
+    if (chosen->fee < old_fee + static_cast<std::int64_t>(vsize))
+      throw cannot("the new fee must exceed the old by 1 sat/vbyte of the new size (" +
+                   std::to_string(old_fee + static_cast<std::int64_t>(vsize)) + " sat): ask for a higher rate");
+    w.remove_local(old.txid());  // replaced
+    return finish(w, coins, spendable, *chosen, std::move(payments), change_script, shape, old.lock_time(), true,
+                  false);
+  }
+
   // Electrum's broadcast: the txid, once the server (and its node) accepted the transaction. A
   // call that names a wallet keeps the transaction as one of its local ones until the server
   // lists it, so that the next payto does not spend the same coins again.
@@ -138,6 +214,9 @@ class Payouts {
             rpc::arg("from_addr", std::nullopt), rpc::arg("from_coins", std::nullopt),
             rpc::arg("change_addr", std::nullopt), rpc::arg("nocheck", false), rpc::arg("unsigned", false),
             rpc::arg("rbf", std::nullopt), rpc::arg("locktime", std::nullopt), rpc::arg("addtransaction", false)),
+        rpc::method<&S::bumpfee>("bumpfee", rpc::requires_wallet, "Bump the Fee for an unconfirmed Transaction",
+                                 rpc::arg("tx"), rpc::arg("new_fee_rate"), rpc::arg("from_coins", std::nullopt),
+                                 rpc::arg("decrease_payment", false), rpc::arg("unsigned", false)),
         rpc::method<&S::broadcast>("broadcast", rpc::requires_network, "Broadcast a transaction to the network.",
                                    rpc::arg("tx")),
         rpc::method<&S::addtransaction>("addtransaction", rpc::requires_wallet,
@@ -248,13 +327,7 @@ class Payouts {
         return std::ranges::find(wanted, std::string_view(name)) == wanted.end();
       });
     }
-    std::vector<wallet::SpendableCoin> spendable;
-    spendable.reserve(coins.size());
-    for (const auto& c : coins) {
-      const auto type = input_type(w, c.slot);
-      spendable.push_back({c.outpoint, c.value, c.height, wallet::signed_input_weight(type, compressed_key(w, c.slot)),
-                           type != TxinType::p2pkh});
-    }
+    const std::vector<wallet::SpendableCoin> spendable = spendable_of(w, coins);
 
     // Where change goes.
     Bytes change_script;
@@ -266,11 +339,7 @@ class Payouts {
       change_script.assign(s.begin(), s.end());
     }
 
-    wallet::SpendShape shape;
-    shape.output_count = outputs.size();
-    for (const TxOut& out : outputs)
-      shape.outputs_size += 8 + compact_size_length(out.script_pubkey.size()) + out.script_pubkey.size();
-    shape.change_output_size = 8 + compact_size_length(change_script.size()) + change_script.size();
+    wallet::SpendShape shape = shape_of(outputs, change_script);
     if (o.fee)
       shape.fixed_fee = *o.fee;
     else
@@ -289,12 +358,25 @@ class Payouts {
     }
     if (!chosen) throw rpc::fault_error("electrum.util.NotEnoughFunds: Insufficient funds");
 
-    // The transaction, in BIP69 order, as Electrum orders a new one.
+    return finish(
+        w, coins, spendable, *chosen, std::move(outputs), change_script, shape,
+        o.locktime ? static_cast<std::uint32_t>(*o.locktime) : static_cast<std::uint32_t>(std::max(height, 0)), o.rbf,
+        add_to_wallet);
+  }
+
+  // The transaction of the chosen coins, the outputs and the change, in BIP69 order as Electrum
+  // orders a new one; its fee held against the node's limit (a typo in `fee` would burn the
+  // coins); signed by the wallet's keys; its hex.
+  template <class Wallet>
+  std::string finish(Wallet& w, const std::vector<wallet::WalletCoin>& coins,
+                     const std::vector<wallet::SpendableCoin>& spendable, const wallet::CoinSelection& chosen,
+                     std::vector<TxOut> outputs, const Bytes& change_script, wallet::SpendShape shape,
+                     std::uint32_t lock_time, bool rbf, bool add_to_wallet) {
     MutableTransaction m;
     m.version = 2;
-    m.lock_time = static_cast<std::uint32_t>(o.locktime ? *o.locktime : std::max(height, 0));
+    m.lock_time = lock_time;
     std::vector<std::pair<wallet::WalletCoin, TxOut>> spent;
-    for (std::size_t i : chosen->inputs) {
+    for (std::size_t i : chosen.inputs) {
       const auto& c = coins[i];
       const auto s = w.address(c.slot).script();
       spent.push_back({c, TxOut{c.value, Bytes(s.begin(), s.end())}});
@@ -308,31 +390,29 @@ class Payouts {
     for (const auto& [c, out] : spent) {
       TxIn in;
       in.prevout = c.outpoint;
-      in.sequence = o.rbf ? 0xfffffffd : 0xfffffffe;
+      in.sequence = rbf ? 0xfffffffd : 0xfffffffe;
       m.inputs.push_back(std::move(in));
     }
-    if (chosen->change > 0) outputs.push_back(TxOut{chosen->change, change_script});
+    if (chosen.change > 0) outputs.push_back(TxOut{chosen.change, change_script});
     std::ranges::sort(outputs, [](const TxOut& a, const TxOut& b) {
       return a.value != b.value ? a.value < b.value
                                 : std::ranges::lexicographical_compare(a.script_pubkey, b.script_pubkey);
     });
     m.outputs = std::move(outputs);
 
-    // The fee actually paid, against the node's limit (a typo in `fee` would burn the coins).
     std::int64_t in_sum = 0, out_sum = 0;
     for (const auto& [c, out] : spent) in_sum += c.value;
     for (const TxOut& out : m.outputs) out_sum += out.value;
     const std::int64_t fee = in_sum - out_sum;
     std::size_t weight = 0;
     bool segwit = false;
-    for (std::size_t i : chosen->inputs) weight += spendable[i].input_weight, segwit |= spendable[i].segwit;
-    shape.output_count = m.outputs.size() - (chosen->change > 0);
-    const std::size_t vsize = (shape.weight(m.inputs.size(), weight, segwit, chosen->change > 0) + 3) / 4;
+    for (std::size_t i : chosen.inputs) weight += spendable[i].input_weight, segwit |= spendable[i].segwit;
+    shape.output_count = m.outputs.size() - (chosen.change > 0);
+    const std::size_t vsize = (shape.weight(m.inputs.size(), weight, segwit, chosen.change > 0) + 3) / 4;
     if (fee > wallet::fee_for_vsize(max_fee_per_kvb, vsize))
       throw rpc::fault_error("Exception: the fee of " + decimal(fee) + " is above the maximum rate of " +
                              std::to_string(max_fee_per_kvb / 1000) + " sat/vbyte: refused");
 
-    // Signed by the wallet's keys.
     const Transaction unsigned_tx(m);
     const PrecomputedTxData pre(unsigned_tx);
     wallet::SigningKeys keys(w.keys());
@@ -350,8 +430,38 @@ class Payouts {
     return hex;
   }
 
+  template <class Wallet>
+  static std::vector<wallet::SpendableCoin> spendable_of(const Wallet& w,
+                                                         const std::vector<wallet::WalletCoin>& coins) {
+    std::vector<wallet::SpendableCoin> out;
+    out.reserve(coins.size());
+    for (const auto& c : coins) {
+      const auto type = input_type(w, c.slot);
+      out.push_back({c.outpoint, c.value, c.height, wallet::signed_input_weight(type, compressed_key(w, c.slot)),
+                     type != TxinType::p2pkh});
+    }
+    return out;
+  }
+
+  static wallet::SpendShape shape_of(const std::vector<TxOut>& outputs, const Bytes& change_script) {
+    wallet::SpendShape shape;
+    shape.output_count = outputs.size();
+    for (const TxOut& out : outputs)
+      shape.outputs_size += 8 + compact_size_length(out.script_pubkey.size()) + out.script_pubkey.size();
+    shape.change_output_size = 8 + compact_size_length(change_script.size()) + change_script.size();
+    return shape;
+  }
+
   static constexpr std::optional<std::uint32_t> fork_id() {
     if (Self::Coin::sighash == SighashScheme::forkid) return Self::Coin::fork_id;
+    return std::nullopt;
+  }
+
+  // The wallet's slot whose address is `script`, if any.
+  template <class Wallet>
+  static std::optional<std::uint32_t> slot_of_script(const Wallet& w, ByteSpan script) {
+    for (std::uint32_t slot = 0; slot < w.slot_count(); ++slot)
+      if (std::ranges::equal(w.address(slot).script(), script)) return slot;
     return std::nullopt;
   }
 

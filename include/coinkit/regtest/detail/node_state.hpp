@@ -289,6 +289,13 @@ class NodeState {
   // Core's MemPoolAccept::PreChecks, PolicyScriptChecks and Finalize, in that order.
   COINKIT_DECL NodeResult<AcceptResult> accept(const Transaction& tx, const AcceptOptions& o);
 
+  // BIP125: whether a transaction signals that it may be replaced (an input's sequence below
+  // 0xfffffffe), and whether `tx` may replace `conflicts` (empty) or why not.
+  COINKIT_DECL static bool signals_rbf(const Transaction& tx);
+  COINKIT_DECL std::string check_replacement(const Transaction& tx, std::int64_t fee, std::size_t vsize,
+                                             const std::vector<Txid>& conflicts,
+                                             const std::vector<Txid>& parents) const;
+
   // Removes one mempool transaction, leaving its descendants (the caller's business).
   COINKIT_DECL void erase_from_mempool(const Txid& txid, bool confirmed);
 

@@ -90,8 +90,13 @@ NodeResult<AcceptResult> NodeState::accept(const Transaction& tx, const AcceptOp
     if (it->second.tx.wtxid() == tx.wtxid()) return reject("txn-already-in-mempool");
     return reject("txn-same-nonwitness-data-in-mempool");
   }
+  // BIP125: mempool transactions that spend the same coins may be replaced if each signals it.
+  std::vector<Txid> conflicts;
   for (const TxIn& in : tx.inputs())
-    if (mempool_spends_.contains(in.prevout)) return reject("txn-mempool-conflict");
+    if (auto c = mempool_spends_.find(in.prevout); c != mempool_spends_.end()) {
+      if (!signals_rbf(mempool_.find(c->second)->second.tx)) return reject("txn-mempool-conflict");
+      if (std::find(conflicts.begin(), conflicts.end(), c->second) == conflicts.end()) conflicts.push_back(c->second);
+    }
 
   // Inputs.
   std::vector<TxOut> spent;
@@ -100,6 +105,8 @@ NodeResult<AcceptResult> NodeState::accept(const Transaction& tx, const AcceptOp
   std::int64_t in_value = 0;
   for (const TxIn& in : tx.inputs()) {
     if (auto p = mempool_.find(in.prevout.txid); p != mempool_.end()) {
+      if (std::find(conflicts.begin(), conflicts.end(), in.prevout.txid) != conflicts.end())
+        return reject("bad-txns-spends-conflicting-tx");
       if (in.prevout.index >= p->second.tx.outputs().size())
         return NodeError(rpc_error::verify_error, "bad-txns-inputs-missingorspent", "bad-txns-inputs-missingorspent");
       spent.push_back(p->second.tx.outputs()[in.prevout.index]);
@@ -139,6 +146,9 @@ NodeResult<AcceptResult> NodeState::accept(const Transaction& tx, const AcceptOp
     if (c.kind == ScriptCheck::non_mandatory) return reject("non-mandatory-script-verify-flag (" + c.error + ")");
     if (c.kind == ScriptCheck::mandatory) return reject("mandatory-script-verify-flag-failed (" + c.error + ")");
   }
+  if (!conflicts.empty())
+    if (auto r = check_replacement(tx, fee, vsize, conflicts, parents); !r.empty())
+      return reject("insufficient fee", r);
   if (o.max_fee_rate > 0 && fee > fee_for(o.max_fee_rate, vsize)) {
     if (o.test_only) return reject("max-fee-exceeded");
     return NodeError(rpc_error::verify_error, "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)",
@@ -148,6 +158,7 @@ NodeResult<AcceptResult> NodeState::accept(const Transaction& tx, const AcceptOp
   if (o.test_only) return result;
 
   // Finalize.
+  for (const Txid& c : conflicts) erase_with_descendants(c);
   MempoolTx m{tx, fee, vsize, tx.weight(), tx.size(), now(), height(), mempool_seq_++, std::move(parents), {}};
   for (const Txid& p : m.parents) mempool_.find(p)->second.children.push_back(tx.txid());
   for (const TxIn& in : tx.inputs()) mempool_spends_.emplace(in.prevout, tx.txid());
@@ -156,6 +167,62 @@ NodeResult<AcceptResult> NodeState::accept(const Transaction& tx, const AcceptOp
   mempool_order_.emplace(m.sequence, tx.txid());
   mempool_.emplace(tx.txid(), std::move(m));
   return result;
+}
+
+namespace {
+// Core's CFeeRate::ToString: "0.00002000 BTC/kvB".
+std::string fee_rate_text(std::int64_t fee, std::size_t vsize) {
+  const std::int64_t per_kvb = fee * 1000 / static_cast<std::int64_t>(vsize);
+  std::string frac = std::to_string(per_kvb % 100'000'000);
+  frac.insert(0, 8 - frac.size(), '0');
+  return std::to_string(per_kvb / 100'000'000) + "." + frac + " BTC/kvB";
+}
+}  // namespace
+
+bool NodeState::signals_rbf(const Transaction& tx) {
+  return std::any_of(tx.inputs().begin(), tx.inputs().end(), [](const TxIn& in) { return in.sequence < 0xfffffffe; });
+}
+
+// BIP125's rules 2 to 5 and Core's feerate rule, with Core's messages; empty when `tx` may
+// replace `conflicts` and their descendants.
+std::string NodeState::check_replacement(const Transaction& tx, std::int64_t fee, std::size_t vsize,
+                                         const std::vector<Txid>& conflicts, const std::vector<Txid>& parents) const {
+  const std::string id = tx.txid().to_hex();
+  // Core's feerate rule: above each transaction it replaces directly.
+  for (const Txid& c : conflicts) {
+    const MempoolTx& m = mempool_.find(c)->second;
+    if (static_cast<long double>(fee) * static_cast<long double>(m.vsize) <=
+        static_cast<long double>(m.fee) * static_cast<long double>(vsize))
+      return "rejecting replacement " + id + "; new feerate " + fee_rate_text(fee, vsize) + " <= old feerate " +
+             fee_rate_text(m.fee, m.vsize);
+  }
+  // Rule 2: no unconfirmed input the replaced transactions did not have.
+  boost::unordered_flat_set<Txid, Hasher> replaced_parents;
+  for (const Txid& c : conflicts)
+    for (const TxIn& in : mempool_.find(c)->second.tx.inputs()) replaced_parents.insert(in.prevout.txid);
+  for (const Txid& p : parents)
+    if (!replaced_parents.contains(p)) return "replacement-adds-unconfirmed";
+  // Rules 3 to 5 over everything evicted: the conflicts and their descendants.
+  boost::unordered_flat_set<Txid, Hasher> evicted;
+  std::vector<Txid> stack = conflicts;
+  std::int64_t evicted_fees = 0;
+  while (!stack.empty()) {
+    const Txid t = stack.back();
+    stack.pop_back();
+    auto it = mempool_.find(t);
+    if (it == mempool_.end() || !evicted.insert(t).second) continue;
+    evicted_fees += it->second.fee;
+    for (const Txid& c : it->second.children) stack.push_back(c);
+  }
+  if (evicted.size() > 100) return "rejecting replacement " + id + "; too many potential replacements";
+  if (fee < evicted_fees)
+    return "rejecting replacement " + id + ", less fees than conflicting txs; " + format_money(fee) + " < " +
+           format_money(evicted_fees);
+  const std::int64_t relay = fee_for(opt_.incremental_relay_fee_sat_per_kvb, vsize);
+  if (fee - evicted_fees < relay)
+    return "rejecting replacement " + id + ", not enough additional fees to relay; " +
+           format_money(fee - evicted_fees) + " < " + format_money(relay);
+  return {};
 }
 
 void NodeState::erase_from_mempool(const Txid& txid, bool confirmed) {
