@@ -86,8 +86,7 @@ class Payouts {
   std::string bumpfee(const rpc::Call& call, std::string tx, double new_fee_rate, std::optional<std::string> from_coins,
                       bool decrease_payment, bool unsigned_tx) {
     auto& w = self().wallet(call);
-    if (unsigned_tx)
-      throw rpc::fault_error("Exception: unsigned transactions (PSBT) are not supported yet: ask for a signed one");
+    if (unsigned_tx) throw unsigned_not_supported();
     if (decrease_payment) throw rpc::fault_error("Exception: decrease_payment is not supported yet");
     if (wallet::is_watching_only(w.keys())) throw rpc::fault_error("Exception: This is a watching-only wallet");
     const Transaction old = transaction_argument(tx);
@@ -123,13 +122,7 @@ class Payouts {
     const std::size_t required = coins.size();
     std::vector<wallet::WalletCoin> more = w.spendable_coins(self().local_height());
     std::erase_if(more, [&](const wallet::WalletCoin& c) { return c.outpoint.txid == old.txid(); });  // its own change
-    if (from_coins) {
-      const auto wanted = comma_list(*from_coins);
-      std::erase_if(more, [&](const wallet::WalletCoin& c) {
-        const std::string name = c.outpoint.txid.to_hex() + ":" + std::to_string(c.outpoint.index);
-        return std::ranges::find(wanted, std::string_view(name)) == wanted.end();
-      });
-    }
+    if (from_coins) keep_only(more, *from_coins);
     for (const auto& c : more)
       if (std::ranges::find(coins, c.outpoint, &wallet::WalletCoin::outpoint) == coins.end()) coins.push_back(c);
 
@@ -232,6 +225,10 @@ class Payouts {
  private:
   Self& self() noexcept { return static_cast<Self&>(*this); }
 
+  static rpc::fault_error unsigned_not_supported() {
+    return rpc::fault_error("Exception: unsigned transactions (PSBT) are not supported yet: ask for a signed one");
+  }
+
   static constexpr unsigned decimals = static_cast<unsigned>(Self::Coin::decimals);
   static std::string decimal(std::int64_t units) { return format_amount(units, decimals, amount_style::decimal); }
 
@@ -262,6 +259,15 @@ class Payouts {
     return *units;
   }
 
+  // Electrum's domain_coins: the coins named ("txid:n", comma-separated) and no other.
+  static void keep_only(std::vector<wallet::WalletCoin>& coins, std::string_view names) {
+    const auto wanted = comma_list(names);
+    std::erase_if(coins, [&](const wallet::WalletCoin& c) {
+      const std::string name = c.outpoint.txid.to_hex() + ":" + std::to_string(c.outpoint.index);
+      return std::ranges::find(wanted, std::string_view(name)) == wanted.end();
+    });
+  }
+
   static std::vector<std::string_view> comma_list(std::string_view text) {
     std::vector<std::string_view> out;
     for (std::size_t pos = 0; pos <= text.size();) {
@@ -277,8 +283,7 @@ class Payouts {
                            std::optional<std::int64_t> policy_rate, bool add_to_wallet) {
     auto& w = self().wallet(call);
     const Network& net = self().network();
-    if (o.unsigned_)
-      throw rpc::fault_error("Exception: unsigned transactions (PSBT) are not supported yet: ask for a signed one");
+    if (o.unsigned_) throw unsigned_not_supported();
     if (wallet::is_watching_only(w.keys())) throw rpc::fault_error("Exception: This is a watching-only wallet");
     if (!o.fee && !o.feerate && !policy_rate) throw rpc::fault_error("Exception: Dynamic fee estimates not available");
 
@@ -320,13 +325,7 @@ class Payouts {
       std::erase_if(coins,
                     [&](const wallet::WalletCoin& c) { return std::ranges::find(slots, c.slot) == slots.end(); });
     }
-    if (o.from_coins) {
-      const auto wanted = comma_list(*o.from_coins);
-      std::erase_if(coins, [&](const wallet::WalletCoin& c) {
-        const std::string name = c.outpoint.txid.to_hex() + ":" + std::to_string(c.outpoint.index);
-        return std::ranges::find(wanted, std::string_view(name)) == wanted.end();
-      });
-    }
+    if (o.from_coins) keep_only(coins, *o.from_coins);
     const std::vector<wallet::SpendableCoin> spendable = spendable_of(w, coins);
 
     // Where change goes.
