@@ -16,5 +16,6 @@
 #include <coinkit/core/scrypt.hpp>
 #include <coinkit/core/sha256.hpp>
 #include <coinkit/core/sha512.hpp>
+#include <coinkit/core/string_map.hpp>
 #include <coinkit/core/uint256.hpp>
 #include <coinkit/core/writer.hpp>

@@ -4,6 +4,8 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
+#include <coinkit/core/string_map.hpp>
+
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include <cstddef>
@@ -72,17 +74,8 @@ class WalletUpdates {
     queue.push_back(std::move(event));
   }
 
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return boost::hash<std::string_view>()(s); }
-  };
-  struct Equal {
-    using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
-  };
-
   std::size_t cap_;
-  boost::unordered_flat_map<std::string, Queue, Hash, Equal> queues_;
+  StringMap<Queue> queues_;
 };
 
 }  // namespace coinkit

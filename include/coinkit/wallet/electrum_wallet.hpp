@@ -69,9 +69,12 @@ class ElectrumWallet {
   // The slot of an address of this wallet; nullopt if it is not the wallet's.
   std::optional<std::uint32_t> slot_of(std::string_view text) const {
     auto script = to_script_pubkey(text, net_->address);
-    if (!script) return std::nullopt;
+    return script ? slot_of_script(*script) : std::nullopt;
+  }
+  // The slot whose address pays to `script`; nullopt if none.
+  std::optional<std::uint32_t> slot_of_script(ByteSpan script) const {
     for (std::uint32_t slot = 0; slot < slots_.size(); ++slot)
-      if (std::ranges::equal(address(slot).script(), *script)) return slot;
+      if (std::ranges::equal(address(slot).script(), script)) return slot;
     return std::nullopt;
   }
 

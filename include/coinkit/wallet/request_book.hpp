@@ -5,6 +5,8 @@
 
 #include <coinkit/wallet/payment_request.hpp>
 
+#include <coinkit/core/string_map.hpp>
+
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include <algorithm>
@@ -93,18 +95,9 @@ class RequestBook {
     }
   }
 
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return boost::hash<std::string_view>()(s); }
-  };
-  struct Equal {
-    using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
-  };
-
-  std::vector<Entry> entries_;  // in creation order (Electrum sorts by time; ties keep this order)
-  boost::unordered_flat_map<std::string, std::size_t, Hash, Equal> by_id_;  // id -> place in entries_
-  boost::unordered_flat_map<std::uint32_t, std::int64_t> held_until_;       // slot -> last expiration
+  std::vector<Entry> entries_;    // in creation order (Electrum sorts by time; ties keep this order)
+  StringMap<std::size_t> by_id_;  // id -> place in entries_
+  boost::unordered_flat_map<std::uint32_t, std::int64_t> held_until_;  // slot -> last expiration
   std::uint64_t next_seq_ = 0;
 };
 

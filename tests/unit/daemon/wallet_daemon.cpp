@@ -417,10 +417,6 @@ BOOST_AUTO_TEST_CASE(payouts_of_every_spend_type_are_accepted_and_mined) {
       "p2wpkh:" + encode_wif(a, net.wif_prefix) + " p2wpkh-p2sh:" + encode_wif(b, net.wif_prefix) + " " +
           encode_wif(c, net.wif_prefix),
   };
-  auto receiver = [&] {
-    return to_address(wallet::key_script(TxinType::p2wpkh, PrivateKey::generate().public_key()).value(), net.address)
-        .value();
-  };
   auto received = [&](const std::string& address) {
     return s.result("getaddressbalance", json::array{json::string(address)}).at("confirmed");
   };
@@ -441,7 +437,7 @@ BOOST_AUTO_TEST_CASE(payouts_of_every_spend_type_are_accepted_and_mined) {
       BOOST_TEST_REQUIRE(eventually([&] {
         return s.try_wallet("getbalance", text) == json::value(expected_balance(expected_coins(s.node, scripts)));
       }));
-      const std::string to1 = receiver(), to2 = receiver(), to3 = receiver();
+      const std::string to1 = fresh_address(), to2 = fresh_address(), to3 = fresh_address();
       const json::value first = s.wallet("payto", text, {{"destination", to1}, {"amount", "0.3"}});
       const json::value txid1 = s.wallet("broadcast", text, {{"tx", first}});
       const json::value second = s.wallet(
@@ -467,7 +463,7 @@ BOOST_AUTO_TEST_CASE(payouts_of_every_spend_type_are_accepted_and_mined) {
                same(unspent_of(s.try_wallet("listunspent", text)), expected);
       }));
       // Everything that is left, to one address.
-      const std::string to_all = receiver();
+      const std::string to_all = fresh_address();
       const json::value all = s.wallet("payto", text, {{"destination", to_all}, {"amount", "!"}, {"feerate", 1}});
       (void)s.wallet("broadcast", text, {{"tx", all}});
       s.mine();
@@ -482,7 +478,6 @@ BOOST_AUTO_TEST_CASE(payouts_of_every_spend_type_are_accepted_and_mined) {
 // the replacement mined and the first gone; refused for a final transaction and a lower rate.
 BOOST_AUTO_TEST_CASE(bumpfee_replaces_a_payout_in_the_mempool) {
   WalletStack<> s;
-  const Network& net = *find_network<BtcPolicy>(NetworkId::regtest);
   const std::string text = electrum_seed::make(ElectrumSeedType::segwit);
   const auto scripts = wallet_scripts(text);
   s.node.send_to_address(address_of(scripts[0]), 100'000'000).value();
@@ -490,9 +485,7 @@ BOOST_AUTO_TEST_CASE(bumpfee_replaces_a_payout_in_the_mempool) {
   s.mine();
   BOOST_TEST_REQUIRE(
       eventually([&] { return s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "1.01"})"); }));
-  const std::string to =
-      to_address(wallet::key_script(TxinType::p2wpkh, PrivateKey::generate().public_key()).value(), net.address)
-          .value();
+  const std::string to = fresh_address();
   const json::value first = s.wallet("payto", text, {{"destination", to}, {"amount", "0.3"}, {"feerate", 2}});
   const json::value txid1 = s.wallet("broadcast", text, {{"tx", first}});
   const json::value second = s.wallet("bumpfee", text, {{"tx", first}, {"new_fee_rate", 25}});
@@ -533,16 +526,13 @@ BOOST_AUTO_TEST_CASE(bumpfee_replaces_a_payout_in_the_mempool) {
 // feerate together, a watch-only wallet, a transaction the node rejects, and a double spend.
 BOOST_AUTO_TEST_CASE(payouts_refuse_bad_input_and_spend_nothing) {
   WalletStack<> s;
-  const Network& net = *find_network<BtcPolicy>(NetworkId::regtest);
   const std::string text = electrum_seed::make(ElectrumSeedType::segwit);
   const auto scripts = wallet_scripts(text);
   s.node.send_to_address(address_of(scripts[0]), 100'000'000).value();
   s.mine();
   BOOST_TEST_REQUIRE(
       eventually([&] { return s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "1"})"); }));
-  const std::string to =
-      to_address(wallet::key_script(TxinType::p2wpkh, PrivateKey::generate().public_key()).value(), net.address)
-          .value();
+  const std::string to = fresh_address();
   auto error_of = [&](const std::string& method, json::object params) {
     params["xpub"] = text;
     const json::value reply = s.call(method, std::move(params));
@@ -642,8 +632,7 @@ BOOST_AUTO_TEST_CASE(the_wallets_keys_sign_and_are_exported) {
   BOOST_TEST(verify(change, sig, "invoice 42") == json::value(false));
   BOOST_TEST(s.call("verifymessage", json::array{first, "not base64!", "x"}).as_object().contains("error"));
   // Refused: an address not of the wallet, one of another network, a watch-only wallet's keys.
-  const std::string stranger =
-      address_of(wallet::key_script(TxinType::p2wpkh, PrivateKey::generate().public_key()).value());
+  const std::string stranger = fresh_address();
   const json::value foreign =
       s.call("signmessage", json::object{{"address", stranger}, {"message", "x"}, {"xpub", seed}});
   BOOST_TEST(foreign.at("error").at("message") == json::value("Exception: Address not in wallet. " + stranger));

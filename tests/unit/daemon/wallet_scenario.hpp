@@ -7,7 +7,9 @@
 
 #include <coinkit/address/address.hpp>
 #include <coinkit/core/amount.hpp>
+#include <coinkit/keys/private_key.hpp>
 #include <coinkit/wallet/address_chains.hpp>
+#include <coinkit/wallet/key_script.hpp>
 #include <coinkit/wallet/restore.hpp>
 
 #include <boost/json/parse.hpp>
@@ -37,6 +39,12 @@ std::vector<Bytes> wallet_scripts(const std::string& text, std::size_t receiving
 template <class Coin = BtcPolicy>
 std::string address_of(const Bytes& script) {
   return to_address(script, find_network<Coin>(NetworkId::regtest)->address).value();
+}
+
+// A p2wpkh address of a new random key: somewhere to pay that no wallet of the test owns.
+template <class Coin = BtcPolicy>
+std::string fresh_address() {
+  return address_of<Coin>(wallet::key_script(TxinType::p2wpkh, PrivateKey::generate().public_key()).value());
 }
 
 // getbalance as the test expects it from the node's blocks: Electrum's keys, zeros left out.

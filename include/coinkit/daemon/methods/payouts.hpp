@@ -111,7 +111,7 @@ class Payouts {
     std::optional<std::uint32_t> old_change;
     for (const TxOut& out : old.outputs()) {
       out_sum += out.value;
-      if (auto slot = slot_of_script(w, out.script_pubkey))
+      if (auto slot = w.slot_of_script(out.script_pubkey))
         old_change = old_change.value_or(*slot);
       else
         payments.push_back(out);
@@ -453,14 +453,6 @@ class Payouts {
 
   static constexpr std::optional<std::uint32_t> fork_id() {
     if (Self::Coin::sighash == SighashScheme::forkid) return Self::Coin::fork_id;
-    return std::nullopt;
-  }
-
-  // The wallet's slot whose address is `script`, if any.
-  template <class Wallet>
-  static std::optional<std::uint32_t> slot_of_script(const Wallet& w, ByteSpan script) {
-    for (std::uint32_t slot = 0; slot < w.slot_count(); ++slot)
-      if (std::ranges::equal(w.address(slot).script(), script)) return slot;
     return std::nullopt;
   }
 
