@@ -12,6 +12,7 @@
 #include <coinkit/chain/outpoint.hpp>
 #include <coinkit/chain/script.hpp>
 #include <coinkit/chain/sighash.hpp>
+#include <coinkit/chain/signature_encoding.hpp>
 #include <coinkit/chain/target.hpp>
 #include <coinkit/chain/transaction.hpp>
 #include <coinkit/chain/tx_view.hpp>

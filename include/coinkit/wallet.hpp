@@ -15,6 +15,8 @@
 #include <coinkit/wallet/key_script.hpp>
 #include <coinkit/wallet/keystore.hpp>
 #include <coinkit/wallet/payment_request.hpp>
+#include <coinkit/wallet/psbt.hpp>
+#include <coinkit/wallet/psbt_sign.hpp>
 #include <coinkit/wallet/request_book.hpp>
 #include <coinkit/wallet/restore.hpp>
 #include <coinkit/wallet/sign_input.hpp>

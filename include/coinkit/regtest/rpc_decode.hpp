@@ -6,6 +6,7 @@
 #include <coinkit/address/address_format.hpp>
 #include <coinkit/chain/opcodes.hpp>
 #include <coinkit/chain/script.hpp>
+#include <coinkit/chain/signature_encoding.hpp>
 #include <coinkit/chain/transaction.hpp>
 #include <coinkit/chain/tx_view.hpp>
 #include <coinkit/core/hex.hpp>
@@ -133,22 +134,6 @@ inline std::string_view opcode_name(std::uint8_t op) noexcept {
 
 namespace rpc_detail {
 
-// BIP66 strict DER, the signature followed by its hash type byte (IsValidSignatureEncoding).
-inline bool is_strict_der_signature(ByteSpan sig) noexcept {
-  const std::size_t size = sig.size();
-  if (size < 9 || size > 73) return false;
-  if (sig[0] != 0x30 || sig[1] != size - 3) return false;
-  const std::size_t len_r = sig[3];
-  if (5 + len_r >= size) return false;
-  const std::size_t len_s = sig[5 + len_r];
-  if (len_r + len_s + 7 != size) return false;
-  if (sig[2] != 0x02 || len_r == 0 || (sig[4] & 0x80)) return false;
-  if (len_r > 1 && sig[4] == 0 && !(sig[5] & 0x80)) return false;
-  if (sig[len_r + 4] != 0x02 || len_s == 0 || (sig[len_r + 6] & 0x80)) return false;
-  if (len_s > 1 && sig[len_r + 6] == 0 && !(sig[len_r + 7] & 0x80)) return false;
-  return true;
-}
-
 // mapSigHashTypes; with FORKID (BCH) the names Bitcoin Cash Node prints.
 inline std::string_view sighash_name(std::uint8_t type, bool forkid) noexcept {
   const bool anyone = type & 0x80;
@@ -198,7 +183,7 @@ inline std::string script_to_asm(ByteSpan script, bool sighash_decode = false, b
       out += std::to_string(rpc_detail::script_num(data));
       continue;
     }
-    if (sighash_decode && !is_unspendable(script) && rpc_detail::is_strict_der_signature(data)) {
+    if (sighash_decode && !is_unspendable(script) && is_strict_der_signature(data)) {
       const std::string_view name = rpc_detail::sighash_name(data.back(), forkid);
       if (!name.empty()) {
         out += to_hex(data.first(data.size() - 1));
