@@ -4,16 +4,11 @@ coinkit's wallet tests. Reads a JSON list of {"network", "text"[, "bip39_derivat
 per entry on stdout: {"ok", "error", "validatekey", "mpk", "txin_type", "receiving", "change"}, and
 "fingerprint" (Bitcart's getfingerprint) for an extended key of the network.
 Offline: no network, no file (restore_wallet_from_text with path=None)."""
-import json
-import sys
-import tempfile
-
-from electrum import bip32, constants, keystore
-from electrum.simple_config import SimpleConfig
+from electrum import bip32, keystore
 from electrum.wallet import restore_wallet_from_text
-from electrum.util import BitcoinException, create_and_start_event_loop
+from electrum.util import BitcoinException
 
-NETWORKS = {"mainnet": constants.set_mainnet, "testnet": constants.set_testnet, "regtest": constants.set_regtest}
+from offline_wallets import run_cases
 
 
 def describe(text, config, bip39_derivation=None):
@@ -34,21 +29,5 @@ def describe(text, config, bip39_derivation=None):
     return out
 
 
-def main():
-    cases = json.load(sys.stdin)
-    loop, stop_loop, loop_thread = create_and_start_event_loop()  # wallets expect one
-    try:
-        with tempfile.TemporaryDirectory() as home:
-            config = SimpleConfig({"electrum_path": home, "offline": True})
-            results = []
-            for case in cases:
-                NETWORKS[case["network"]]()
-                results.append(describe(case["text"], config, case.get("bip39_derivation")))
-    finally:  # (the loop's thread would keep a failed run alive)
-        loop.call_soon_threadsafe(stop_loop.set_result, 1)
-        loop_thread.join(timeout=10)
-    json.dump(results, sys.stdout)
-
-
 if __name__ == "__main__":
-    main()
+    run_cases(lambda case, config: describe(case["text"], config, case.get("bip39_derivation")))
