@@ -11,6 +11,7 @@
 #include <coinkit/daemon/methods/arguments.hpp>
 #include <coinkit/daemon/methods/balances.hpp>
 #include <coinkit/daemon/methods/chain_queries.hpp>
+#include <coinkit/daemon/methods/coin_control.hpp>
 #include <coinkit/daemon/methods/daemon_info.hpp>
 #include <coinkit/daemon/methods/electrum_tx_json.hpp>
 #include <coinkit/daemon/methods/key_tools.hpp>

@@ -10,6 +10,7 @@
 #include <coinkit/daemon/methods/addresses.hpp>
 #include <coinkit/daemon/methods/balances.hpp>
 #include <coinkit/daemon/methods/chain_queries.hpp>
+#include <coinkit/daemon/methods/coin_control.hpp>
 #include <coinkit/daemon/methods/daemon_info.hpp>
 #include <coinkit/daemon/methods/key_tools.hpp>
 #include <coinkit/daemon/methods/payment_requests.hpp>
@@ -30,6 +31,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -71,6 +73,7 @@ class BasicDaemon : public BaseDaemon<Derived>,
                     public daemon::DaemonInfo<Derived>,
                     public daemon::PaymentRequests<Derived>,
                     public daemon::Payouts<Derived>,
+                    public daemon::CoinControl<Derived>,
                     public daemon::WalletKeys<Derived> {
   using Base = BaseDaemon<Derived>;
 
@@ -165,6 +168,53 @@ class BasicDaemon : public BaseDaemon<Derived>,
       b.clear_requests(key);
     return writes_.commit(std::move(b));
   }
+  // A wallet's local transactions and frozen addresses and coins follow it on disk, written
+  // before the call returns; when they cannot be, the wallet stays as it was and the call fails
+  // (a diskless wallet's stay in memory).
+  bool keep_local(const rpc::Call& call, Transaction tx) {
+    const std::string& key = call.wallet().key();
+    const Txid id = tx.txid();
+    wallet::WalletStore::Batch b;
+    b.save_local(key, tx);
+    if (!wallet(call).add_local(std::move(tx))) return false;
+    write_or_undo(key, std::move(b), [&] { wallet(call).remove_local(id); });
+    return true;
+  }
+  bool forget_local(const rpc::Call& call, const Txid& txid) {
+    const Transaction* kept = wallet(call).local_transaction(txid);
+    if (!kept) return false;
+    Transaction tx = *kept;
+    wallet(call).remove_local(txid);
+    const std::string& key = call.wallet().key();
+    write_or_undo(key, std::move(wallet::WalletStore::Batch().erase_local(key, txid)),
+                  [&] { wallet(call).add_local(std::move(tx)); });
+    return true;
+  }
+  // Before a new transaction: local ones the server now lists are the history's (forgotten on
+  // disk without waiting: a record left behind is forgotten again after the next load).
+  void forget_listed_locals(const rpc::Call& call) {
+    const std::string& key = call.wallet().key();
+    wallet::WalletStore::Batch b;
+    for (const Txid& t : wallet(call).forget_listed_locals()) b.erase_local(key, t);
+    if (b.empty() || diskless_.contains(key)) return;
+    writes_.post(std::move(b), [this](const result<void>& r) {
+      if (!r) log("a local transaction could not be forgotten: " + r.error().message());
+    });
+  }
+  template <class Frozen>  // a slot (its address) or an outpoint (a coin)
+  void set_frozen(const rpc::Call& call, const Frozen& what, bool frozen) {
+    Wallet& w = wallet(call);
+    const bool was = w.is_frozen(what);
+    w.set_frozen(what, frozen);
+    const std::string& key = call.wallet().key();
+    wallet::WalletStore::Batch b;
+    if constexpr (std::is_same_v<Frozen, OutPoint>)
+      b.freeze_coin(key, what, frozen);
+    else
+      b.freeze_address(key, w.address_text(what), frozen);
+    write_or_undo(key, std::move(b), [&] { w.set_frozen(what, was); });
+  }
+
   // New addresses of a wallet, to be followed; a wallet on disk keeps them (the call fails
   // when they could not be written).
   // (`store` false: the caller writes the wallet's record itself, in a commit of its own.)
@@ -194,6 +244,7 @@ class BasicDaemon : public BaseDaemon<Derived>,
     } else if (auto stored = store_.find(key)) {
       w->extend_to(stored->receiving, stored->change);
       restore_requests(key, *w);
+      restore_coin_state(key, *w);
     } else {
       save(key, *w);
     }
@@ -218,7 +269,7 @@ class BasicDaemon : public BaseDaemon<Derived>,
                         daemon::AddressMethods<Derived>::rpc_methods(), daemon::BalanceMethods<Derived>::rpc_methods(),
                         daemon::ChainQueries<Derived>::rpc_methods(), daemon::DaemonInfo<Derived>::rpc_methods(),
                         daemon::PaymentRequests<Derived>::rpc_methods(), daemon::Payouts<Derived>::rpc_methods(),
-                        daemon::WalletKeys<Derived>::rpc_methods());
+                        daemon::CoinControl<Derived>::rpc_methods(), daemon::WalletKeys<Derived>::rpc_methods());
   }
 
   // How long a call waits for its wallet's first synchronization.
@@ -265,6 +316,24 @@ class BasicDaemon : public BaseDaemon<Derived>,
     b.save(stored_record(key, w));
     const auto r = writes_.commit(std::move(b));
     if (!r) throw rpc::fault_error("Exception: the wallet could not be saved: " + r.error().message());
+  }
+
+  template <class Undo>
+  void write_or_undo(const std::string& key, wallet::WalletStore::Batch&& b, Undo&& undo) {
+    if (diskless_.contains(key)) return;
+    const auto r = writes_.commit(std::move(b));
+    if (r) return;
+    undo();
+    throw rpc::fault_error("Exception: the wallet could not be saved: " + r.error().message());
+  }
+
+  // Frozen addresses (of this wallet still) and coins, and local transactions, as saved.
+  void restore_coin_state(const std::string& key, Wallet& w) {
+    const wallet::FrozenState frozen = store_.frozen_of(key);
+    for (const std::string& address : frozen.addresses)
+      if (auto slot = w.slot_of(address)) w.set_frozen(*slot, true);
+    for (const OutPoint& coin : frozen.coins) w.set_frozen(coin, true);
+    for (Transaction& tx : store_.local_transactions_of(key)) w.add_local(std::move(tx));
   }
 
   // A request is kept by its address slot; one whose slot no longer holds its address (a store

@@ -148,16 +148,44 @@ class ElectrumWallet {
   }
   const std::vector<Transaction>& local_transactions() const noexcept { return local_; }
 
-  // The coins a new transaction may spend: unspent, mature, not spent by a local transaction.
-  std::vector<WalletCoin> spendable_coins(int local_height) {
-    std::erase_if(local_, [&](const Transaction& t) { return history_.transaction(t.txid()) != nullptr; });
+  // The local transactions the server's history now lists, forgotten here (the history takes
+  // over); their txids, for the caller to forget on disk too.
+  std::vector<Txid> forget_listed_locals() {
+    std::vector<Txid> listed;
+    std::erase_if(local_, [&](const Transaction& t) {
+      const bool in_history = history_.transaction(t.txid()) != nullptr;
+      if (in_history) listed.push_back(t.txid());
+      return in_history;
+    });
+    return listed;
+  }
+
+  // Electrum's freeze and freeze_utxo: addresses (by slot) and coins no new transaction spends.
+  void set_frozen(std::uint32_t slot, bool frozen) {
+    if (frozen)
+      frozen_slots_.insert(slot);
+    else
+      frozen_slots_.erase(slot);
+  }
+  void set_frozen(const OutPoint& coin, bool frozen) {
+    if (frozen)
+      frozen_coins_.insert(coin);
+    else
+      frozen_coins_.erase(coin);
+  }
+  bool is_frozen(std::uint32_t slot) const { return frozen_slots_.contains(slot); }
+  bool is_frozen(const OutPoint& coin) const { return frozen_coins_.contains(coin); }
+
+  // The coins a new transaction may spend: unspent, mature, not frozen, not spent by a local
+  // transaction.
+  std::vector<WalletCoin> spendable_coins(int local_height) const {
     boost::unordered_flat_set<OutPoint, std::hash<OutPoint>> spent;
     for (const Transaction& t : local_)
       for (const TxIn& in : t.inputs()) spent.insert(in.prevout);
     std::vector<WalletCoin> out = coins();
     std::erase_if(out, [&](const WalletCoin& c) {
       const bool immature = c.coinbase && (c.height <= 0 || local_height - c.height + 1 < coinbase_maturity);
-      return c.spent_by || immature || spent.contains(c.outpoint);
+      return c.spent_by || immature || spent.contains(c.outpoint) || is_frozen(c.slot) || is_frozen(c.outpoint);
     });
     return out;
   }
@@ -234,6 +262,8 @@ class ElectrumWallet {
   Keystore keys_;
   AddressChains chains_;
   WalletHistory history_;
+  boost::unordered_flat_set<std::uint32_t> frozen_slots_;
+  boost::unordered_flat_set<OutPoint, std::hash<OutPoint>> frozen_coins_;
   RequestBook requests_;
   std::vector<Transaction> local_;
   std::vector<Slot> slots_;

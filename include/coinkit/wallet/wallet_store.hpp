@@ -1,9 +1,11 @@
 // WalletStore: a daemon's wallets on disk, in one LMDB environment: what each wallet is made of
-// (its key text, how far its address chains reach) and its payment requests, each change one
-// atomic commit. The files
+// (its key text, how far its address chains reach), its payment requests, its frozen addresses
+// and coins, and its local transactions; each change one atomic commit. The files
 // are the owner's alone (0600 in a 0700 directory) and nothing in a file name comes from a key.
 #pragma once
 
+#include <coinkit/chain/outpoint.hpp>
+#include <coinkit/chain/transaction.hpp>
 #include <coinkit/core/bytes.hpp>
 #include <coinkit/core/endian.hpp>
 #include <coinkit/core/reader.hpp>
@@ -30,6 +32,12 @@ struct StoredWallet {
   std::uint32_t receiving = 0;  // addresses derived on each chain (createnewaddress goes past
   std::uint32_t change = 0;     // the gap limit, and must still be there after a restart)
   bool operator==(const StoredWallet&) const = default;
+};
+
+// Electrum's frozen_addresses and frozen_coins: what a wallet does not spend.
+struct FrozenState {
+  std::vector<std::string> addresses;
+  std::vector<OutPoint> coins;
 };
 
 class WalletStore {
@@ -71,9 +79,10 @@ class WalletStore {
       ops_.push_back({Op::put, wallets, as_vector(id(w.key)), std::move(value)});
       return *this;
     }
-    // Forgets the wallet and its requests.
+    // Forgets the wallet and everything of it.
     Batch& erase(std::string_view key) {
       ops_.push_back({Op::erase, wallets, as_vector(id(key)), {}});
+      for (indexer::TableId t : {frozen, local_txs}) ops_.push_back({Op::erase_prefix, t, as_vector(id(key)), {}});
       return clear_requests(key);
     }
     // Saves (replaces) one request of the wallet.
@@ -99,7 +108,26 @@ class WalletStore {
       return *this;
     }
     Batch& clear_requests(std::string_view key) {
-      ops_.push_back({Op::erase_requests, requests, as_vector(id(key)), {}});
+      ops_.push_back({Op::erase_prefix, requests, as_vector(id(key)), {}});
+      return *this;
+    }
+    // An address (its text) or a coin frozen, or no longer.
+    Batch& freeze_address(std::string_view key, std::string_view address, bool freeze) {
+      return frozen_item(key, 'a', as_bytes(address), freeze);
+    }
+    Batch& freeze_coin(std::string_view key, const OutPoint& coin, bool freeze) {
+      Bytes item(coin.txid.span().begin(), coin.txid.span().end());
+      item.resize(OutPoint::serialized_size);
+      store_le<std::uint32_t>(item.data() + 32, coin.index);
+      return frozen_item(key, 'c', item, freeze);
+    }
+    // A local transaction kept, or forgotten.
+    Batch& save_local(std::string_view key, const Transaction& tx) {
+      ops_.push_back({Op::put, local_txs, item_key(id(key), tx.txid().span()), tx.serialize()});
+      return *this;
+    }
+    Batch& erase_local(std::string_view key, const Txid& txid) {
+      ops_.push_back({Op::erase, local_txs, item_key(id(key), txid.span()), {}});
       return *this;
     }
     // `other`'s changes after these.
@@ -112,8 +140,14 @@ class WalletStore {
 
    private:
     friend class WalletStore;
+    Batch& frozen_item(std::string_view key, char kind, ByteSpan item, bool freeze) {
+      Bytes k = item_key(id(key), ByteSpan(reinterpret_cast<const std::uint8_t*>(&kind), 1));
+      coinkit::append(k, item);
+      ops_.push_back({freeze ? Op::put : Op::erase, frozen, std::move(k), {}});
+      return *this;
+    }
     struct Op {
-      enum Kind : std::uint8_t { put, erase, erase_requests } kind;
+      enum Kind : std::uint8_t { put, erase, erase_prefix } kind;
       indexer::TableId table;
       Bytes key, value;
     };
@@ -129,7 +163,7 @@ class WalletStore {
         switch (op.kind) {
           case Batch::Op::put: txn.put(op.table, op.key, op.value); break;
           case Batch::Op::erase: txn.erase(op.table, op.key); break;
-          case Batch::Op::erase_requests: erase_requests(txn, op.key); break;
+          case Batch::Op::erase_prefix: erase_prefix(txn, op.table, op.key); break;
         }
       }
     });
@@ -170,26 +204,61 @@ class WalletStore {
     return out;
   }
 
+  // What the wallet does not spend, as saved.
+  FrozenState frozen_of(std::string_view key) const {
+    FrozenState out;
+    const auto key_id = id(key);
+    auto txn = db_.read();
+    auto c = txn.cursor(frozen);
+    for (bool ok = c.seek(key_id); ok && of_wallet(c.key(), key_id); ok = c.next()) {
+      const ByteSpan item = c.key().subspan(key_id.size() + 1);
+      const char kind = static_cast<char>(c.key()[key_id.size()]);
+      if (kind == 'a') {
+        out.addresses.emplace_back(reinterpret_cast<const char*>(item.data()), item.size());
+      } else if (kind == 'c' && item.size() == OutPoint::serialized_size) {
+        out.coins.push_back({*Txid::from_bytes(item.first(32)), load_le<std::uint32_t>(item.data() + 32)});
+      }
+    }
+    return out;
+  }
+
+  // The wallet's local transactions as saved; one that does not parse is skipped.
+  std::vector<Transaction> local_transactions_of(std::string_view key) const {
+    std::vector<Transaction> out;
+    const auto key_id = id(key);
+    auto txn = db_.read();
+    auto c = txn.cursor(local_txs);
+    for (bool ok = c.seek(key_id); ok && of_wallet(c.key(), key_id); ok = c.next())
+      if (auto tx = Transaction::try_parse(c.value())) out.push_back(std::move(*tx));
+    return out;
+  }
+
  private:
   static constexpr std::uint8_t format = 1;
-  static constexpr indexer::TableSpec tables[] = {{"wallets", 0}, {"requests", 0}};
+  static constexpr indexer::TableSpec tables[] = {{"wallets", 0}, {"requests", 0}, {"frozen", 0}, {"local_txs", 0}};
   static constexpr indexer::TableId wallets = 0;
   static constexpr indexer::TableId requests = 1;
+  static constexpr indexer::TableId frozen = 2;     // wallet ‖ 'a' ‖ address text, or wallet ‖ 'c' ‖ outpoint
+  static constexpr indexer::TableId local_txs = 3;  // wallet ‖ txid → the transaction
 
-  static Bytes request_key(const std::array<std::uint8_t, 32>& wallet_id, std::string_view request_id) {
+  static Bytes item_key(const std::array<std::uint8_t, 32>& wallet_id, ByteSpan item) {
     Bytes k(wallet_id.begin(), wallet_id.end());
-    append(k, as_bytes(request_id));
+    append(k, item);
     return k;
   }
-  static bool of_wallet(ByteSpan request_key, ByteSpan wallet_id) {
-    return request_key.size() > wallet_id.size() && std::ranges::equal(request_key.first(wallet_id.size()), wallet_id);
+  static Bytes request_key(const std::array<std::uint8_t, 32>& wallet_id, std::string_view request_id) {
+    return item_key(wallet_id, as_bytes(request_id));
   }
-  static void erase_requests(indexer::LmdbStorage::WriteTxn& txn, ByteSpan key_id) {
+  static bool of_wallet(ByteSpan item_key, ByteSpan wallet_id) {
+    return item_key.size() > wallet_id.size() && std::ranges::equal(item_key.first(wallet_id.size()), wallet_id);
+  }
+  // Every record of one wallet in `table`.
+  static void erase_prefix(indexer::LmdbStorage::WriteTxn& txn, indexer::TableId table, ByteSpan key_id) {
     std::vector<Bytes> keys;
-    auto c = txn.cursor(requests);
+    auto c = txn.cursor(table);
     for (bool ok = c.seek(key_id); ok && of_wallet(c.key(), key_id); ok = c.next())
       keys.emplace_back(c.key().begin(), c.key().end());
-    for (const Bytes& k : keys) txn.erase(requests, k);
+    for (const Bytes& k : keys) txn.erase(table, k);
   }
 
   // A wallet's record is found by a digest of its key: the key is stored only inside the record.

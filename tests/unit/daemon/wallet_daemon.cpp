@@ -6,6 +6,8 @@
 #include "lying_proxy.hpp"
 #include "wallet_scenario.hpp"
 
+#include <support/electrum_reference.hpp>
+
 #include <coinkit/address/address.hpp>
 #include <coinkit/keys/electrum_seed.hpp>
 #include <coinkit/keys/ext_key.hpp>
@@ -472,6 +474,219 @@ BOOST_AUTO_TEST_CASE(payouts_of_every_spend_type_are_accepted_and_mined) {
       BOOST_TEST(expected_coins(s.node, scripts).empty());
       BOOST_TEST(received(to_all) != json::value("0"));
     }
+}
+
+// PSBTs both ways with Debian's Electrum 4.3.4 (tests/reference/electrum_psbt.py): an unsigned
+// payto of coinkit's is signed by Electrum's wallet of the same keys, and coinkit's own
+// signtransaction of it gives the same transaction byte for byte (both sign with low R,
+// deterministically); a PSBT that Electrum's watching-only wallet makes is signed by coinkit's
+// daemon. Every result is accepted by the node and mined.
+BOOST_AUTO_TEST_CASE(psbts_go_both_ways_with_electrum) {
+  WalletStack<> s;
+  const Network& net = *find_network<BtcPolicy>(NetworkId::regtest);
+  std::array<std::uint8_t, 32> seed;
+  secure_random(seed);
+  const std::vector<std::string> texts = {
+      electrum_seed::make(ElectrumSeedType::segwit),
+      electrum_seed::make(ElectrumSeedType::standard),
+      ExtPrivKey::from_seed(seed).to_base58(net.ext_key_versions, TxinType::p2wpkh_p2sh).value(),
+  };
+  auto received = [&](const std::string& address) {
+    return s.result("getaddressbalance", json::array{json::string(address)}).at("confirmed");
+  };
+  for (const auto& text : texts) BOOST_TEST_CONTEXT(text) {
+      const auto scripts = wallet_scripts(text);
+      s.node.send_to_address(address_of(scripts[0]), 50'000'000).value();
+      const Txid funding = s.node.send_to_address(address_of(scripts[1]), 40'000'000).value();
+      s.mine();
+      BOOST_TEST_REQUIRE(
+          eventually([&] { return s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "0.9"})"); }));
+
+      // coinkit makes, Electrum signs.
+      const std::string to1 = fresh_address();
+      const json::value psbt =
+          s.wallet("payto", text, {{"destination", to1}, {"amount", "0.2"}, {"feerate", 2}, {"unsigned", true}});
+      BOOST_TEST_REQUIRE(psbt.as_string().starts_with("cHNidP"));
+      const json::array by_electrum = electrum_reference(
+          "electrum_psbt.py",
+          json::array{json::object{{"op", "sign"}, {"network", "regtest"}, {"text", text}, {"psbt", psbt}}});
+      BOOST_TEST_REQUIRE(by_electrum[0].at("complete") == json::value(true));
+      BOOST_TEST(s.wallet("signtransaction", text, {{"tx", psbt}}) == by_electrum[0].at("tx"));
+      (void)s.wallet("broadcast", text, {{"tx", by_electrum[0].at("tx")}});
+      s.mine();
+      BOOST_TEST(received(to1) == json::value("0.2"));
+
+      // Electrum's watching-only wallet makes, coinkit signs: the coin of `funding`.
+      const Transaction prev = Transaction::parse(
+          from_hex(s.result("gettransaction", json::array{json::string(funding.to_hex())}).as_string()));
+      std::uint32_t vout = 0;
+      while (prev.outputs()[vout].script_pubkey != scripts[1]) ++vout;
+      const std::string to2 = fresh_address();
+      const json::array made =
+          electrum_reference("electrum_psbt.py",
+                             json::array{json::object{
+                                 {"op", "make"},
+                                 {"network", "regtest"},
+                                 {"text", s.wallet("getmpk", text)},
+                                 {"coins", json::array{json::object{{"tx", to_hex(prev.serialize())}, {"vout", vout}}}},
+                                 {"outputs", json::array{json::object{{"address", to2}, {"value", 10'000'000}}}},
+                                 {"fee", 2'000}}});
+      const json::value hex = s.wallet("signtransaction", text, {{"tx", made[0].at("psbt")}});
+      // deserialize answers as Electrum's to_json, for both PSBTs and a network transaction.
+      json::array shown;
+      for (const json::value& tx : {psbt, made[0].at("psbt"), hex})
+        shown.push_back(json::object{{"op", "deserialize"}, {"network", "regtest"}, {"tx", tx}});
+      const json::array electrum_json = electrum_reference("electrum_psbt.py", shown);
+      for (std::size_t i = 0; i < shown.size(); ++i)
+        BOOST_TEST(s.result("deserialize", json::array{shown[i].at("tx")}) == electrum_json[i].at("json"),
+                   json::serialize(s.result("deserialize", json::array{shown[i].at("tx")}))
+                       << "\n"
+                       << json::serialize(electrum_json[i].at("json")));
+      const Transaction signed_tx = Transaction::parse(from_hex(hex.as_string()));
+      BOOST_TEST(signed_tx.inputs().size() == 1u);
+      (void)s.wallet("broadcast", text, {{"tx", hex}});
+      s.mine();
+      BOOST_TEST(received(to2) == json::value("0.1"));
+    }
+}
+
+// A PSBT that cannot be signed here says why, and signs nothing: not a PSBT, a watching-only
+// wallet, a PSBT of someone else's coins (returned unsigned), an unsigned payto added to the wallet.
+BOOST_AUTO_TEST_CASE(psbts_refused_with_clear_errors) {
+  WalletStack<> s;
+  const std::string text = electrum_seed::make(ElectrumSeedType::segwit);
+  const auto scripts = wallet_scripts(text);
+  s.node.send_to_address(address_of(scripts[0]), 50'000'000).value();
+  s.mine();
+  BOOST_TEST_REQUIRE(
+      eventually([&] { return s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "0.5"})"); }));
+  auto error_of = [&](const std::string& method, const std::string& xpub, json::object params) {
+    params["xpub"] = xpub;
+    const json::value reply = s.call(method, params);
+    BOOST_TEST_REQUIRE(reply.as_object().contains("error"), method << ": " << json::serialize(reply));
+    return std::string(reply.at("error").at("message").as_string());
+  };
+  const json::value psbt =
+      s.wallet("payto", text, {{"destination", fresh_address()}, {"amount", "0.1"}, {"unsigned", true}});
+  BOOST_TEST(error_of("signtransaction", text, {{"tx", "cHNidP8BAAAA"}}).find("SerializationError") !=
+             std::string::npos);
+  const std::string watching = std::string(s.wallet("getmpk", text).as_string());
+  BOOST_TEST(error_of("signtransaction", watching, {{"tx", psbt}}) == "Exception: This is a watching-only wallet");
+  // A watching-only wallet makes the PSBT all the same: that is what it is for.
+  BOOST_TEST(s.wallet("payto", watching, {{"destination", fresh_address()}, {"amount", "0.1"}, {"unsigned", true}})
+                 .as_string()
+                 .starts_with("cHNidP"));
+  const std::string other = electrum_seed::make(ElectrumSeedType::segwit);
+  BOOST_TEST(s.wallet("signtransaction", other, {{"tx", psbt}}) == psbt);
+  BOOST_TEST(
+      error_of("payto", text,
+               {{"destination", fresh_address()}, {"amount", "0.1"}, {"unsigned", true}, {"addtransaction", true}})
+          .find("cannot be added") != std::string::npos);
+  BOOST_TEST(s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "0.5"})"));
+}
+
+// Coin control: a frozen address's coins and a frozen coin are not spent; local transactions
+// (addtransaction) keep their coins from the next payout; both survive a restart; get_used_fee
+// is what the transaction paid.
+BOOST_AUTO_TEST_CASE(frozen_coins_and_local_transactions_survive_a_restart) {
+  WalletStack<> s;
+  const std::string text = electrum_seed::make(ElectrumSeedType::segwit);
+  const auto scripts = wallet_scripts(text);
+  s.node.send_to_address(address_of(scripts[0]), 50'000'000).value();
+  s.node.send_to_address(address_of(scripts[1]), 30'000'000).value();
+  s.node.send_to_address(address_of(scripts[2]), 10'000'000).value();
+  s.mine();
+  BOOST_TEST_REQUIRE(
+      eventually([&] { return s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "0.9"})"); }));
+  auto code_of = [&](const std::string& method, json::object params) {
+    params["xpub"] = text;
+    const json::value reply = s.call(method, params);
+    return reply.as_object().contains("error") ? reply.at("error").at("code").as_int64() : 0;
+  };
+  auto inputs_of = [](const json::value& hex) {
+    std::set<std::string> out;
+    const Transaction tx = Transaction::parse(from_hex(hex.as_string()));
+    for (const TxIn& in : tx.inputs())
+      out.insert(in.prevout.txid.to_hex() + ":" + std::to_string(in.prevout.index));
+    return out;
+  };
+  std::string coin2;
+  const json::value unspent = s.wallet("listunspent", text);
+  for (const auto& c : unspent.as_array())
+    if (c.at("address") == json::value(address_of(scripts[2])))
+      coin2 = std::string(c.at("prevout_hash").as_string()) + ":" + std::to_string(c.at("prevout_n").to_number<int>());
+  BOOST_TEST_REQUIRE(!coin2.empty());
+
+  BOOST_TEST(s.wallet("freeze", text, {{"address", address_of(scripts[0])}}) == json::value(true));
+  BOOST_TEST(s.wallet("freeze", text, {{"address", fresh_address()}}) == json::value(false));
+  BOOST_TEST(s.wallet("freeze_utxo", text, {{"coin", coin2}}) == json::value(true));
+  BOOST_TEST(code_of("freeze_utxo", {{"coin", "not-a-coin"}}) != 0);
+  BOOST_TEST(code_of("payto", {{"destination", fresh_address()}, {"amount", "0.35"}}) == -32006);
+  // addtransaction keeps the payout local: the next one spends other coins.
+  const json::value local =
+      s.wallet("payto", text, {{"destination", fresh_address()}, {"amount", "0.1"}, {"addtransaction", true}});
+  const Transaction local_tx = Transaction::parse(from_hex(local.as_string()));
+  std::int64_t paid = 30'000'000;
+  for (const TxOut& o : local_tx.outputs()) paid -= o.value;
+  BOOST_TEST(s.wallet("get_used_fee", text, {{"tx_hash", local_tx.txid().to_hex()}}) ==
+             json::value(format_amount(paid, 8, amount_style::decimal)));
+  BOOST_TEST(code_of("get_used_fee", {{"tx_hash", std::string(64, 'a')}}) == -32002);
+
+  s.restart_daemon([] {});
+  BOOST_TEST_REQUIRE(
+      eventually([&] { return s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "0.9"})"); }));
+  // Everything spendable: the frozen address's coin, the frozen coin and the local payout's coin are
+  // all out, so nothing is left.
+  BOOST_TEST(code_of("payto", {{"destination", fresh_address()}, {"amount", "!"}}) == -32006);
+  BOOST_TEST(s.wallet("unfreeze_utxo", text, {{"coin", coin2}}) == json::value(true));
+  const json::value second = s.wallet("payto", text, {{"destination", fresh_address()}, {"amount", "!"}});
+  BOOST_TEST(inputs_of(second) == std::set<std::string>{coin2});
+  BOOST_TEST(s.wallet("unfreeze", text, {{"address", address_of(scripts[0])}}) == json::value(true));
+  BOOST_TEST(s.wallet("removelocaltx", text, {{"txid", local_tx.txid().to_hex()}}) == json::value(true));
+  s.restart_daemon([] {});
+  BOOST_TEST_REQUIRE(
+      eventually([&] { return s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "0.9"})"); }));
+  const json::value all = s.wallet("payto", text, {{"destination", fresh_address()}, {"amount", "!"}});
+  BOOST_TEST(inputs_of(all).size() == 3u);
+}
+
+// sweep: every coin of the keys (a segwit key with Electrum's "p2wpkh:" prefix, a bare
+// uncompressed WIF) to one address, less the fee; the node accepts and mines it. A key without
+// coins and a key that is no key are refused.
+BOOST_AUTO_TEST_CASE(sweep_pays_every_coin_of_the_keys) {
+  WalletStack<> s;
+  const Network& net = *find_network<BtcPolicy>(NetworkId::regtest);
+  const PrivateKey a = PrivateKey::generate(), b = PrivateKey::generate(false);
+  const std::string address_a = address_of(wallet::key_script(TxinType::p2wpkh, a.public_key()).value());
+  const std::string address_b = address_of(wallet::key_script(TxinType::p2pkh, b.public_key()).value());
+  s.node.send_to_address(address_a, 20'000'000).value();
+  s.node.send_to_address(address_a, 5'000'000).value();
+  s.node.send_to_address(address_b, 7'000'000).value();
+  s.mine();
+  auto balance_of = [&](const std::string& address) {
+    return s.result("getaddressbalance", json::array{json::string(address)}).at("confirmed");
+  };
+  BOOST_TEST_REQUIRE(eventually([&] { return balance_of(address_b) == json::value("0.07"); }));
+  const std::string keys =
+      encode_electrum_wif(a, TxinType::p2wpkh, net.wif_prefix) + "  " + encode_wif(b, net.wif_prefix);
+  const std::string to = fresh_address();
+  const json::value hex = s.result("sweep", json::object{{"privkey", keys}, {"destination", to}});
+  const Transaction tx = Transaction::parse(from_hex(hex.as_string()));
+  BOOST_TEST(tx.inputs().size() == 3u);
+  BOOST_TEST_REQUIRE(tx.outputs().size() == 1u);
+  // The regtest fee policy's 150 sat/vbyte of the size estimated with 72-byte signatures.
+  const auto fee = 32'000'000 - tx.outputs()[0].value, vsize = static_cast<std::int64_t>(tx.vsize());
+  BOOST_TEST(fee >= 150 * vsize);
+  BOOST_TEST(fee <= 150 * (vsize + 4));
+  (void)s.result("broadcast", json::array{hex});
+  s.mine();
+  BOOST_TEST(balance_of(to) == json::value(format_amount(tx.outputs()[0].value, 8, amount_style::decimal)));
+  BOOST_TEST(balance_of(address_a) == json::value("0"));
+  // Nothing left to sweep; and a key that is not one.
+  const json::value empty = s.call("sweep", json::object{{"privkey", keys}, {"destination", to}});
+  BOOST_TEST(empty.at("error").at("message") == json::value("Exception: No inputs found."));
+  const json::value bad = s.call("sweep", json::object{{"privkey", "notakey"}, {"destination", to}});
+  BOOST_TEST(std::string(bad.at("error").at("message").as_string()).starts_with("Exception: invalid private key"));
 }
 
 // bumpfee: a payout in the node's mempool replaced by the same payment at a higher rate (BIP125),

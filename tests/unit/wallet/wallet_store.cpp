@@ -91,6 +91,46 @@ BOOST_AUTO_TEST_CASE(batches_are_read_back_by_another_store) {
   BOOST_TEST(store.find(a.key).has_value());
 }
 
+// Frozen addresses and coins, and local transactions: read back by another store, one wallet's
+// apart from another's; unfrozen and forgotten ones gone; all gone with the wallet.
+BOOST_AUTO_TEST_CASE(frozen_state_and_local_transactions_are_read_back) {
+  test::TempDir dir;
+  const StoredWallet a{"key a", 20, 10}, b{"key b", 20, 10};
+  MutableTransaction m;
+  m.inputs.push_back(TxIn{OutPoint{Txid::from_hex(std::string(64, '1')), 3}, {}, 0xfffffffd, {Bytes{1, 2}, Bytes{3}}});
+  m.outputs.push_back(
+      TxOut{12'345, Bytes{0x00, 0x14, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20}});
+  const Transaction local(m);
+  m.lock_time = 7;
+  const Transaction other_local(m);
+  const OutPoint coin{Txid::from_hex(std::string(64, 'a')), 0xfffffffe},
+      other_coin{Txid::from_hex(std::string(64, 'b')), 1};
+  {
+    WalletStore store(dir.path);
+    WalletStore::Batch batch;
+    batch.save(a).save(b);
+    batch.freeze_address(a.key, "bcrt1qaddress1", true).freeze_address(a.key, "bcrt1qaddress2", true);
+    batch.freeze_coin(a.key, coin, true).freeze_coin(a.key, other_coin, true).freeze_coin(b.key, coin, true);
+    batch.save_local(a.key, local).save_local(a.key, other_local).save_local(b.key, local);
+    batch.freeze_address(a.key, "bcrt1qaddress2", false).freeze_coin(a.key, other_coin, false);
+    batch.erase_local(a.key, other_local.txid());
+    BOOST_TEST_REQUIRE(store.commit(batch).has_value());
+  }
+  WalletStore store(dir.path);
+  const FrozenState frozen = store.frozen_of(a.key);
+  BOOST_TEST(frozen.addresses == std::vector<std::string>{"bcrt1qaddress1"});
+  BOOST_TEST_REQUIRE(frozen.coins.size() == 1u);
+  BOOST_TEST((frozen.coins[0] == coin));
+  const auto locals = store.local_transactions_of(a.key);
+  BOOST_TEST_REQUIRE(locals.size() == 1u);
+  BOOST_TEST((locals[0] == local));
+  BOOST_TEST(store.frozen_of(b.key).coins.size() == 1u);
+  BOOST_TEST_REQUIRE(store.erase(b.key).has_value());
+  BOOST_TEST(store.frozen_of(b.key).coins.empty());
+  BOOST_TEST(store.local_transactions_of(b.key).empty());
+  BOOST_TEST(store.local_transactions_of(a.key).size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(writes_from_many_callers_are_all_on_disk_in_their_order) {
   test::TempDir dir;
   WalletStore store(dir.path);

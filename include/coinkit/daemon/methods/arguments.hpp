@@ -1,5 +1,5 @@
 // What a wallet daemon makes of its arguments that name chain things: an address, a txid, a raw
-// transaction; each refused with the error Electrum gives (an invalid address is -32004).
+// transaction, a PSBT; each refused with the error Electrum gives (an invalid address is -32004).
 #pragma once
 
 #include <coinkit/address/address.hpp>
@@ -7,7 +7,9 @@
 #include <coinkit/coins/network.hpp>
 #include <coinkit/core/hex.hpp>
 #include <coinkit/rpc/fault.hpp>
+#include <coinkit/wallet/psbt.hpp>
 
+#include <optional>
 #include <string>
 
 namespace coinkit::daemon {
@@ -31,6 +33,28 @@ inline Transaction transaction_argument(const std::string& hex) {
   auto tx = Transaction::try_parse(*raw);
   if (!tx) throw rpc::fault_error("electrum.transaction.SerializationError: " + tx.error().message());
   return std::move(*tx);
+}
+
+// A PSBT in base64 or hex, as Electrum's tx_from_any reads one; nullopt for text that does not
+// begin as one (a raw transaction, then).
+inline std::optional<wallet::Psbt> psbt_argument(const std::string& text) {
+  auto refused = [](const std::string& why) {
+    return rpc::fault_error("electrum.transaction.SerializationError: " + why);
+  };
+  result<Bytes> bytes = error_code{};
+  if (text.starts_with("cHNidP")) {
+    bytes = base64_decode(text);
+  } else if (text.size() >= 10 && (text.starts_with("70736274ff") || text.starts_with("70736274FF"))) {
+    bytes = try_from_hex(text);
+  } else {
+    return std::nullopt;
+  }
+  if (!bytes) throw refused("the PSBT is neither base64 nor hex");
+  try {
+    return wallet::Psbt::decode(*bytes);
+  } catch (const wallet::PsbtError& e) {
+    throw refused(std::string("bad PSBT: ") + e.what());
+  }
 }
 
 }  // namespace coinkit::daemon

@@ -1,7 +1,8 @@
 // A wallet daemon's payouts: payto and paytomany as Electrum 4.3 makes the transaction (its
 // arguments, BIP69 order, RBF sequences, the local height as lock time, change to a fresh change
-// address, change below the dust threshold left to the fee), signed by the wallet's keys;
-// bumpfee; broadcast through the chain source; get_default_fee, addtransaction, removelocaltx.
+// address, change below the dust threshold left to the fee), signed by the wallet's keys or, with
+// `unsigned`, as a PSBT for another signer; signtransaction of PSBTs; bumpfee; sweep; deserialize;
+// broadcast through the chain source; get_default_fee, get_used_fee, addtransaction, removelocaltx.
 #pragma once
 
 #include <coinkit/chain/sighash.hpp>
@@ -9,11 +10,16 @@
 #include <coinkit/core/amount.hpp>
 #include <coinkit/core/hex.hpp>
 #include <coinkit/daemon/methods/arguments.hpp>
+#include <coinkit/daemon/methods/electrum_tx_json.hpp>
+#include <coinkit/keys/wif.hpp>
 #include <coinkit/rpc/bitcart.hpp>
 #include <coinkit/rpc/method.hpp>
 #include <coinkit/rpc/python.hpp>
 #include <coinkit/wallet/coin_selection.hpp>
+#include <coinkit/wallet/key_script.hpp>
 #include <coinkit/wallet/keystore.hpp>
+#include <coinkit/wallet/psbt.hpp>
+#include <coinkit/wallet/psbt_sign.hpp>
 #include <coinkit/wallet/sign_input.hpp>
 #include <coinkit/wallet/wallet_history.hpp>
 
@@ -23,10 +29,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace coinkit::daemon {
@@ -86,9 +94,9 @@ class Payouts {
   std::string bumpfee(const rpc::Call& call, std::string tx, double new_fee_rate, std::optional<std::string> from_coins,
                       bool decrease_payment, bool unsigned_tx) {
     auto& w = self().wallet(call);
-    if (unsigned_tx) throw unsigned_not_supported();
+    if (unsigned_tx) check_psbt_coin();
     if (decrease_payment) throw rpc::fault_error("Exception: decrease_payment is not supported yet");
-    if (wallet::is_watching_only(w.keys())) throw rpc::fault_error("Exception: This is a watching-only wallet");
+    if (!unsigned_tx && wallet::is_watching_only(w.keys())) throw watching_only();
     const Transaction old = transaction_argument(tx);
     auto cannot = [](const std::string& why) {
       return rpc::fault_error("electrum.wallet.CannotBumpFee: Cannot bump fee: " + why);
@@ -120,6 +128,7 @@ class Payouts {
     if (new_fee_rate * static_cast<double>(old.vsize()) <= static_cast<double>(old_fee))
       throw cannot("The new fee rate needs to be higher than the old fee rate.");
     const std::size_t required = coins.size();
+    self().forget_listed_locals(call);
     std::vector<wallet::WalletCoin> more = w.spendable_coins(self().local_height());
     std::erase_if(more, [&](const wallet::WalletCoin& c) { return c.outpoint.txid == old.txid(); });  // its own change
     if (from_coins) keep_only(more, *from_coins);
@@ -143,9 +152,143 @@ class Payouts {
     if (chosen->fee < old_fee + static_cast<std::int64_t>(vsize))
       throw cannot("the new fee must exceed the old by 1 sat/vbyte of the new size (" +
                    std::to_string(old_fee + static_cast<std::int64_t>(vsize)) + " sat): ask for a higher rate");
-    w.remove_local(old.txid());  // replaced
+    self().forget_local(call, old.txid());  // replaced
     return finish(w, coins, spendable, *chosen, std::move(payments), change_script, shape, old.lock_time(), true,
-                  false);
+                  !unsigned_tx);
+  }
+
+  // Electrum's signtransaction: the wallet's signatures on a PSBT (base64 or hex) for every input
+  // that spends one of its coins (what the wallet knows of those coins added first, as Electrum's
+  // add_input_info does); the network transaction's hex once every input is final, else the PSBT
+  // in base64. A raw transaction comes back as it was, as in Electrum.
+  std::string signtransaction(const rpc::Call& call, std::string tx, std::optional<std::string> password) {
+    (void)password;  // coinkit's wallets are not encrypted
+    auto& w = self().wallet(call);
+    auto psbt = psbt_argument(tx);
+    if (!psbt) return to_hex(transaction_argument(tx).serialize());
+    check_psbt_coin();
+    if (wallet::is_watching_only(w.keys())) throw watching_only();
+    MutableTransaction unsigned_tx;
+    try {
+      unsigned_tx = psbt->unsigned_tx();
+    } catch (const wallet::PsbtError& e) {
+      throw rpc::fault_error(std::string("electrum.transaction.SerializationError: ") + e.what());
+    }
+    const Transaction base(std::move(unsigned_tx));
+    const PrecomputedTxData pre(base);
+    wallet::SigningKeys keys(w.keys());
+    for (std::size_t i = 0; i < psbt->inputs.size(); ++i) {
+      wallet::PsbtInput& in = psbt->inputs[i];
+      if (in.is_final()) continue;
+      add_input_info(w, in);
+      const auto spent = in.spent_output();
+      const auto slot = spent ? w.slot_of_script(spent->script_pubkey) : std::nullopt;
+      if (!slot) continue;
+      const auto& a = w.address(*slot);
+      auto key = keys.key(a.change, a.index, a.script());
+      if (!key)
+        throw rpc::fault_error("Exception: cannot sign for " + w.address_text(*slot) + ": " + key.error().message());
+      if (key->type == TxinType::p2wpkh_p2sh && in.redeem_script.empty())
+        in.redeem_script = p2wpkh_script(key->key.public_key().key_id());
+      const PrivateKey signer[] = {key->key};
+      wallet::sign_psbt_input(*psbt, base, pre, i, signer);
+    }
+    if (!wallet::finalize_psbt(*psbt)) return psbt->to_base64();
+    return to_hex(psbt->extract().serialize());
+  }
+
+  // Electrum's sweep: a transaction paying every coin of the keys (WIF, whitespace-separated,
+  // with Electrum's "type:" prefixes; at most `imax` coins) to `destination`, less the fee (the
+  // whole `fee`, else the fee policy's for its size), signed and not broadcast. Pay-to-pubkey
+  // outputs, which Electrum also looks for under a bare WIF, are not swept.
+  boost::asio::awaitable<std::string> sweep(std::string privkey, std::string destination, std::optional<Amount> fee,
+                                            bool nocheck, std::int64_t imax) {
+    (void)nocheck;
+    const Network& net = self().network();
+    // Everything from the arguments is read before the first suspension.
+    struct Key {
+      PrivateKey key;
+      TxinType type;
+      Bytes script;
+    };
+    std::vector<Key> keys;
+    for (std::string_view word : whitespace_list(privkey)) {
+      auto wif = decode_electrum_wif(word, net.wif_prefix);
+      if (!wif) throw rpc::fault_error("Exception: invalid private key: " + wif.error().message());
+      auto script = wallet::key_script(wif->txin_type, wif->key.public_key());
+      if (!script)
+        throw rpc::fault_error("Exception: cannot sweep a key of type " + std::string(to_string(wif->txin_type)));
+      keys.push_back({wif->key, wif->txin_type, std::move(*script)});
+    }
+    if (keys.empty()) throw rpc::fault_error("Exception: no private key given");
+    const Bytes to = address_argument(destination, net);
+    const std::optional<std::int64_t> whole_fee = fee ? std::optional(fee->units) : std::nullopt;
+    const std::size_t max_inputs = imax > 0 ? static_cast<std::size_t>(imax) : 0;
+
+    std::vector<std::pair<TxIn, std::size_t>> found;  // each input, and whose key signs it
+    std::vector<TxOut> spent;
+    std::int64_t total = 0;
+    std::size_t weight = 0;
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      auto coins = co_await self().source().unspent(electrum_scripthash(keys[k].script));
+      if (!coins) throw rpc::fault_error("Exception: " + coins.error().message);
+      for (const auto& c : *coins) {
+        if (found.size() == max_inputs) break;
+        TxIn in;
+        in.prevout = {c.txid, c.vout};
+        in.sequence = 0xfffffffd;  // RBF, as Electrum's default
+        found.push_back({std::move(in), k});
+        spent.push_back(TxOut{c.value, keys[k].script});
+        total += c.value;
+        weight += wallet::signed_input_weight(keys[k].type, keys[k].key.compressed());
+      }
+    }
+    if (found.empty()) throw rpc::fault_error("Exception: No inputs found.");
+    std::int64_t paid_fee = 0;
+    if (whole_fee) {
+      paid_fee = *whole_fee;
+    } else {
+      const auto rate = co_await self().fee_per_kvb();
+      if (!rate) throw rpc::fault_error("Exception: Dynamic fee estimates not available");
+      wallet::SpendShape shape = shape_of({TxOut{0, to}}, {});
+      const bool segwit = std::ranges::any_of(keys, [](const Key& k) { return k.type != TxinType::p2pkh; });
+      paid_fee = wallet::fee_for_vsize(*rate, (shape.weight(found.size(), weight, segwit, false) + 3) / 4);
+    }
+    if (total - paid_fee < wallet::dust_threshold(to))
+      throw rpc::fault_error("Exception: Not enough funds on address.\nTotal: " + std::to_string(total) +
+                             " satoshis\nFee: " + std::to_string(paid_fee));
+
+    // BIP69 order, as Electrum's from_io.
+    std::vector<std::size_t> order(found.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::ranges::sort(order, [&](std::size_t a, std::size_t b) {
+      const OutPoint &x = found[a].first.prevout, &y = found[b].first.prevout;
+      const std::string hx = x.txid.to_hex(), hy = y.txid.to_hex();
+      return hx != hy ? hx < hy : x.index < y.index;
+    });
+    MutableTransaction m;
+    m.lock_time = static_cast<std::uint32_t>(std::max(self().local_height(), 0));
+    for (std::size_t i : order) m.inputs.push_back(found[i].first);
+    m.outputs.push_back(TxOut{total - paid_fee, to});
+    const Transaction unsigned_tx(m);
+    const PrecomputedTxData pre(unsigned_tx);
+    for (std::size_t j = 0; j < order.size(); ++j) {
+      const Key& k = keys[found[order[j]].second];
+      wallet::sign_input(m, unsigned_tx, pre, j, spent[order[j]], k.key, k.type, fork_id());
+    }
+    co_return to_hex(m.serialize());
+  }
+
+  // Electrum's deserialize: a raw transaction's or a PSBT's JSON, as Electrum's to_json.
+  boost::json::object deserialize(std::string tx) {
+    if (auto psbt = psbt_argument(tx)) {
+      try {
+        return electrum_psbt_json(*psbt, self().network().address);
+      } catch (const wallet::PsbtError& e) {
+        throw rpc::fault_error(std::string("electrum.transaction.SerializationError: ") + e.what());
+      }
+    }
+    return electrum_tx_json(transaction_argument(tx), self().network().address);
   }
 
   // Electrum's broadcast: the txid, once the server (and its node) accepted the transaction. A
@@ -155,7 +298,7 @@ class Payouts {
     const Transaction parsed = transaction_argument(tx);
     auto r = co_await self().source().broadcast(parsed.serialize());
     if (!r) throw rpc::fault_error("Exception: the server refused the transaction: " + r.error().message);
-    if (call.wallet().present()) self().wallet(call).add_local(parsed);
+    if (call.wallet().present()) self().keep_local(call, parsed);
     co_return r->to_hex();
   }
 
@@ -164,13 +307,13 @@ class Payouts {
   boost::json::value addtransaction(const rpc::Call& call, std::string tx) {
     Transaction parsed = transaction_argument(tx);
     const std::string id = parsed.txid().to_hex();
-    if (!self().wallet(call).add_local(std::move(parsed))) return false;
+    if (!self().keep_local(call, std::move(parsed))) return false;
     return boost::json::string(id);
   }
 
   // Electrum's removelocaltx: forgets a local transaction (its coins can be spent again).
   bool removelocaltx(const rpc::Call& call, std::string txid) {
-    if (!self().wallet(call).remove_local(txid_argument(txid)))
+    if (!self().forget_local(call, txid_argument(txid)))
       throw rpc::fault_error("Exception: Transaction not in wallet: " + txid);
     return true;
   }
@@ -189,6 +332,25 @@ class Payouts {
     const auto rate = co_await self().fee_per_kvb();
     if (!rate) throw rpc::fault_error("Exception: Dynamic fee estimates not available");
     co_return decimal(wallet::fee_for_vsize(*rate, vsize));
+  }
+
+  // Bitcart's get_used_fee: what a transaction of the wallet paid, from the outputs it spends
+  // (null when one of them is not known here: a transaction the wallet only received from).
+  boost::json::value get_used_fee(const rpc::Call& call, std::string tx_hash) {
+    auto& w = self().wallet(call);
+    const Txid id = txid_argument(tx_hash);
+    const Transaction* tx = w.local_transaction(id);
+    if (const auto* t = w.history().transaction(id)) tx = &t->tx;
+    if (!tx) throw rpc::fault_error("Exception: No such blockchain transaction");
+    std::int64_t fee = 0;
+    for (const TxIn& in : tx->inputs()) {
+      const Transaction* prev = w.local_transaction(in.prevout.txid);
+      if (const auto* t = w.history().transaction(in.prevout.txid)) prev = &t->tx;
+      if (!prev || in.prevout.index >= prev->outputs().size()) return nullptr;
+      fee += prev->outputs()[in.prevout.index].value;
+    }
+    for (const TxOut& out : tx->outputs()) fee -= out.value;
+    return boost::json::string(decimal(fee));
   }
 
   static constexpr auto rpc_methods() {
@@ -210,6 +372,16 @@ class Payouts {
         rpc::method<&S::bumpfee>("bumpfee", rpc::requires_wallet, "Bump the Fee for an unconfirmed Transaction",
                                  rpc::arg("tx"), rpc::arg("new_fee_rate"), rpc::arg("from_coins", std::nullopt),
                                  rpc::arg("decrease_payment", false), rpc::arg("unsigned", false)),
+        rpc::method<&S::signtransaction>("signtransaction", rpc::requires_wallet,
+                                         "Sign a transaction. The wallet keys will be used to sign the transaction.",
+                                         rpc::arg("tx"), rpc::arg("password", std::nullopt)),
+        rpc::method<&S::sweep>("sweep", rpc::requires_network,
+                               "Sweep private keys. Returns a transaction that spends UTXOs from privkey to a "
+                               "destination address. The transaction is not broadcasted.",
+                               rpc::arg("privkey"), rpc::arg("destination"), rpc::arg("fee", std::nullopt),
+                               rpc::arg("nocheck", false), rpc::arg("imax", 100)),
+        rpc::method<&S::deserialize>("deserialize", rpc::no_flags, "Deserialize a serialized transaction",
+                                     rpc::arg("tx")),
         rpc::method<&S::broadcast>("broadcast", rpc::requires_network, "Broadcast a transaction to the network.",
                                    rpc::arg("tx")),
         rpc::method<&S::addtransaction>("addtransaction", rpc::requires_wallet,
@@ -217,6 +389,8 @@ class Payouts {
         rpc::method<&S::removelocaltx>("removelocaltx", rpc::requires_wallet,
                                        "Remove a 'local' transaction from the wallet, and its dependent transactions.",
                                        rpc::arg("txid")),
+        rpc::method<&S::get_used_fee>("get_used_fee", rpc::requires_wallet, "The fee a transaction of the wallet paid.",
+                                      rpc::arg("tx_hash")),
         rpc::method<&S::get_default_fee>("get_default_fee", rpc::requires_network,
                                          "The fee of the fee policy for a transaction or a size in vbytes.",
                                          rpc::arg("tx")));
@@ -225,8 +399,11 @@ class Payouts {
  private:
   Self& self() noexcept { return static_cast<Self&>(*this); }
 
-  static rpc::fault_error unsigned_not_supported() {
-    return rpc::fault_error("Exception: unsigned transactions (PSBT) are not supported yet: ask for a signed one");
+  static rpc::fault_error watching_only() { return rpc::fault_error("Exception: This is a watching-only wallet"); }
+
+  // PSBTs sign with Bitcoin's digests: a FORKID coin's wallets (Electron Cash's) have no PSBT.
+  static void check_psbt_coin() {
+    if (fork_id()) throw rpc::fault_error("Exception: unsigned transactions (PSBT) are not made for this coin");
   }
 
   static constexpr unsigned decimals = static_cast<unsigned>(Self::Coin::decimals);
@@ -268,6 +445,18 @@ class Payouts {
     });
   }
 
+  static std::vector<std::string_view> whitespace_list(std::string_view text) {
+    std::vector<std::string_view> out;
+    for (std::size_t pos = 0; pos < text.size();) {
+      const std::size_t begin = text.find_first_not_of(" \t\r\n", pos);
+      if (begin == std::string_view::npos) break;
+      const std::size_t end = std::min(text.find_first_of(" \t\r\n", begin), text.size());
+      out.push_back(text.substr(begin, end - begin));
+      pos = end;
+    }
+    return out;
+  }
+
   static std::vector<std::string_view> comma_list(std::string_view text) {
     std::vector<std::string_view> out;
     for (std::size_t pos = 0; pos <= text.size();) {
@@ -283,8 +472,12 @@ class Payouts {
                            std::optional<std::int64_t> policy_rate, bool add_to_wallet) {
     auto& w = self().wallet(call);
     const Network& net = self().network();
-    if (o.unsigned_) throw unsigned_not_supported();
-    if (wallet::is_watching_only(w.keys())) throw rpc::fault_error("Exception: This is a watching-only wallet");
+    if (o.unsigned_) {
+      check_psbt_coin();
+      if (add_to_wallet) throw rpc::fault_error("Exception: an unsigned transaction cannot be added to the wallet");
+    } else if (wallet::is_watching_only(w.keys())) {
+      throw watching_only();
+    }
     if (!o.fee && !o.feerate && !policy_rate) throw rpc::fault_error("Exception: Dynamic fee estimates not available");
 
     // The outputs, with at most one taking "everything else".
@@ -314,6 +507,7 @@ class Payouts {
 
     // The coins it may spend, as SpendableCoins with the weight of their signed inputs.
     const int height = self().local_height();
+    self().forget_listed_locals(call);
     std::vector<wallet::WalletCoin> coins = w.spendable_coins(height);
     if (o.from_addr) {
       std::vector<std::uint32_t> slots;
@@ -357,20 +551,22 @@ class Payouts {
     }
     if (!chosen) throw rpc::fault_error("electrum.util.NotEnoughFunds: Insufficient funds");
 
-    return finish(
-        w, coins, spendable, *chosen, std::move(outputs), change_script, shape,
-        o.locktime ? static_cast<std::uint32_t>(*o.locktime) : static_cast<std::uint32_t>(std::max(height, 0)), o.rbf,
-        add_to_wallet);
+    std::string made =
+        finish(w, coins, spendable, *chosen, std::move(outputs), change_script, shape,
+               o.locktime ? static_cast<std::uint32_t>(*o.locktime) : static_cast<std::uint32_t>(std::max(height, 0)),
+               o.rbf, !o.unsigned_);
+    if (add_to_wallet) self().keep_local(call, Transaction::parse(from_hex(made)));
+    return made;
   }
 
   // The transaction of the chosen coins, the outputs and the change, in BIP69 order as Electrum
   // orders a new one; its fee held against the node's limit (a typo in `fee` would burn the
-  // coins); signed by the wallet's keys; its hex.
+  // coins); signed by the wallet's keys, its hex; or not signed, a PSBT in base64.
   template <class Wallet>
   std::string finish(Wallet& w, const std::vector<wallet::WalletCoin>& coins,
                      const std::vector<wallet::SpendableCoin>& spendable, const wallet::CoinSelection& chosen,
                      std::vector<TxOut> outputs, const Bytes& change_script, wallet::SpendShape shape,
-                     std::uint32_t lock_time, bool rbf, bool add_to_wallet) {
+                     std::uint32_t lock_time, bool rbf, bool sign) {
     MutableTransaction m;
     m.version = 2;
     m.lock_time = lock_time;
@@ -412,6 +608,7 @@ class Payouts {
       throw rpc::fault_error("Exception: the fee of " + decimal(fee) + " is above the maximum rate of " +
                              std::to_string(max_fee_per_kvb / 1000) + " sat/vbyte: refused");
 
+    if (!sign) return unsigned_psbt(w, m).to_base64();
     const Transaction unsigned_tx(m);
     const PrecomputedTxData pre(unsigned_tx);
     wallet::SigningKeys keys(w.keys());
@@ -423,10 +620,56 @@ class Payouts {
         throw rpc::fault_error("Exception: cannot sign for " + w.address_text(c.slot) + ": " + key.error().message());
       wallet::sign_input(m, unsigned_tx, pre, i, out, key->key, key->type, fork_id());
     }
-    Transaction signed_tx(std::move(m));
-    std::string hex = to_hex(signed_tx.serialize());
-    if (add_to_wallet) w.add_local(std::move(signed_tx));
-    return hex;
+    return to_hex(m.serialize());
+  }
+
+  // Electrum's unsigned transaction: a PSBT whose inputs carry what the wallet knows of them and
+  // whose change outputs say they are the wallet's (its add_input_info and add_output_info).
+  template <class Wallet>
+  static wallet::Psbt unsigned_psbt(const Wallet& w, const MutableTransaction& m) {
+    wallet::Psbt psbt = wallet::Psbt::from_unsigned(m);
+    for (wallet::PsbtInput& in : psbt.inputs) add_input_info(w, in);
+    for (wallet::PsbtOutput& out : psbt.outputs)
+      if (auto slot = w.slot_of_script(out.script)) add_key_origin(w, *slot, out.bip32_paths);
+    return psbt;
+  }
+
+  // What the wallet knows of an input spending one of its coins: the previous transaction, the
+  // spent output (segwit), the redeem script (p2wpkh-p2sh) and the key's BIP32 origin.
+  template <class Wallet>
+  static void add_input_info(const Wallet& w, wallet::PsbtInput& in) {
+    if (!in.non_witness_utxo) {
+      if (const auto* t = w.history().transaction(in.prevout.txid))
+        in.non_witness_utxo = t->tx;
+      else if (const Transaction* local = w.local_transaction(in.prevout.txid))
+        in.non_witness_utxo = *local;
+    }
+    const auto spent = in.spent_output();
+    const auto slot = spent ? w.slot_of_script(spent->script_pubkey) : std::nullopt;
+    if (!slot) return;
+    const TxinType type = input_type(w, *slot);
+    if (type != TxinType::p2pkh && !in.witness_utxo) in.witness_utxo = spent;
+    const auto pub = add_key_origin(w, *slot, in.bip32_paths);
+    if (type == TxinType::p2wpkh_p2sh && in.redeem_script.empty() && pub)
+      in.redeem_script = p2wpkh_script(pub->key_id());
+  }
+
+  // A BIP32 wallet's key of the slot, with its origin as Electrum gives it without the root: the
+  // account key's fingerprint and (change, index). Returns the slot's public key where known.
+  template <class Wallet>
+  static std::optional<PublicKey> add_key_origin(const Wallet& w, std::uint32_t slot,
+                                                 std::map<Bytes, wallet::KeyOrigin>& paths) {
+    const auto& a = w.address(slot);
+    if (const auto* b = std::get_if<wallet::Bip32Keys>(&w.keys())) {
+      auto pub = wallet::derive_public_key(w.keys(), a.change, a.index);
+      if (!pub) return std::nullopt;
+      paths.emplace(Bytes(pub->bytes().begin(), pub->bytes().end()),
+                    wallet::KeyOrigin{b->xpub.fingerprint(), {a.change ? 1u : 0u, a.index}});
+      return *pub;
+    }
+    auto key = wallet::signing_key(w.keys(), a.change, a.index, a.script());
+    if (key) return key->key.public_key();
+    return std::nullopt;
   }
 
   template <class Wallet>
