@@ -8,9 +8,12 @@ case on stdout. Offline: wallets restored in memory (restore_wallet_from_text wi
 {"op": "make", "network", "text" (xpub: watching only), "coins": [{"tx" (hex), "vout"}],
   "outputs": [{"address", "value"}], "fee"}: make_unsigned_transaction over those coins, then
   {"psbt"}: the PSBT in base64, as Electrum hands it to a signer.
-{"op": "deserialize", "network", "tx" (hex or PSBT)}: {"json": the deserialize command's answer}."""
+{"op": "deserialize", "network", "tx" (hex or PSBT)}: {"json": the deserialize command's answer}.
+{"op": "serialize", "network", "jsontx"}: {"tx": the serialize command's answer}."""
+import asyncio
 import json
 
+from electrum.commands import Commands
 from electrum.transaction import PartialTxInput, PartialTxOutput, Transaction, TxOutpoint, tx_from_any
 from electrum.wallet import restore_wallet_from_text
 
@@ -42,9 +45,16 @@ def deserialize(case):
     return {"json": json.loads(json.dumps(tx_from_any(case["tx"]).to_json()))}
 
 
+def serialize(case, config):
+    commands = Commands(config=config, network=None, daemon=None)
+    return {"tx": asyncio.run(commands.serialize(case["jsontx"]))}
+
+
 def answer(case, config):
     if case["op"] == "deserialize":
         return deserialize(case)
+    if case["op"] == "serialize":
+        return serialize(case, config)
     wallet = restore_wallet_from_text(case["text"], path=None, config=config)["wallet"]
     return {"sign": sign, "make": make}[case["op"]](wallet, case)
 

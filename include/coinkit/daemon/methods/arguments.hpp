@@ -1,14 +1,16 @@
-// What a wallet daemon makes of its arguments that name chain things: an address, a txid, a raw
-// transaction, a PSBT; each refused with the error Electrum gives (an invalid address is -32004).
+// What a wallet daemon makes of its arguments that name chain things: an address, a txid, a coin,
+// a raw transaction, a PSBT; each refused with the error Electrum gives (an invalid address is -32004).
 #pragma once
 
 #include <coinkit/address/address.hpp>
+#include <coinkit/chain/outpoint.hpp>
 #include <coinkit/chain/transaction.hpp>
 #include <coinkit/coins/network.hpp>
 #include <coinkit/core/hex.hpp>
 #include <coinkit/rpc/fault.hpp>
 #include <coinkit/wallet/psbt.hpp>
 
+#include <charconv>
 #include <optional>
 #include <string>
 
@@ -33,6 +35,20 @@ inline Transaction transaction_argument(const std::string& hex) {
   auto tx = Transaction::try_parse(*raw);
   if (!tx) throw rpc::fault_error("electrum.transaction.SerializationError: " + tx.error().message());
   return std::move(*tx);
+}
+
+// A coin, "txid:n", as Electrum's TxOutpoint.from_str reads it.
+inline OutPoint coin_argument(const std::string& coin) {
+  const auto colon = coin.find(':');
+  if (colon == std::string::npos) throw rpc::fault_error("Exception: a coin is written txid:n, not " + coin);
+  OutPoint out;
+  out.txid = txid_argument(coin.substr(0, colon));
+  const char* first = coin.data() + colon + 1;
+  const char* last = coin.data() + coin.size();
+  const auto [end, ec] = std::from_chars(first, last, out.index);
+  if (ec != std::errc{} || end != last || first == last)
+    throw rpc::fault_error("Exception: a coin is written txid:n, not " + coin);
+  return out;
 }
 
 // A PSBT in base64 or hex, as Electrum's tx_from_any reads one; nullopt for text that does not

@@ -8,7 +8,6 @@
 #include <coinkit/rpc/bitcart.hpp>
 #include <coinkit/rpc/method.hpp>
 
-#include <charconv>
 #include <string>
 
 namespace coinkit::daemon {
@@ -55,20 +54,6 @@ class CoinControl {
     if (!slot) return false;
     self().set_frozen(call, *slot, frozen);
     return true;
-  }
-
-  // "txid:n", as Electrum's TxOutpoint.from_str reads it.
-  static OutPoint coin_argument(const std::string& coin) {
-    const auto colon = coin.find(':');
-    OutPoint out;
-    if (colon == std::string::npos) throw rpc::fault_error("Exception: a coin is written txid:n, not " + coin);
-    out.txid = txid_argument(coin.substr(0, colon));
-    const char* first = coin.data() + colon + 1;
-    const char* last = coin.data() + coin.size();
-    const auto [end, ec] = std::from_chars(first, last, out.index);
-    if (ec != std::errc{} || end != last || first == last)
-      throw rpc::fault_error("Exception: a coin is written txid:n, not " + coin);
-    return out;
   }
 };
 

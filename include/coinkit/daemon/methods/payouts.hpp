@@ -28,7 +28,10 @@
 #include <boost/json/value.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <climits>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -89,13 +92,13 @@ class Payouts {
 
   // Electrum's bumpfee: the transaction again, paying `new_fee_rate` (sat/vbyte) instead: its
   // inputs and payments kept, its outputs to the wallet (change) made anew, more of the wallet's
-  // coins added when the change does not cover the new fee. It must signal RBF (BIP125); the new
-  // fee exceeds the old by at least 1 sat/vbyte of the new size, as the node's rule 4 asks.
+  // coins added when the change does not cover the new fee; with `decrease_payment`, the one
+  // payment pays it instead. It must signal RBF (BIP125); the new fee exceeds the old by at least
+  // 1 sat/vbyte of the new size, as the node's rule 4 asks.
   std::string bumpfee(const rpc::Call& call, std::string tx, double new_fee_rate, std::optional<std::string> from_coins,
                       bool decrease_payment, bool unsigned_tx) {
     auto& w = self().wallet(call);
     if (unsigned_tx) check_psbt_coin();
-    if (decrease_payment) throw rpc::fault_error("Exception: decrease_payment is not supported yet");
     if (!unsigned_tx && wallet::is_watching_only(w.keys())) throw watching_only();
     const Transaction old = transaction_argument(tx);
     auto cannot = [](const std::string& why) {
@@ -127,6 +130,26 @@ class Payouts {
     const std::int64_t old_fee = in_sum - out_sum;
     if (new_fee_rate * static_cast<double>(old.vsize()) <= static_cast<double>(old_fee))
       throw cannot("The new fee rate needs to be higher than the old fee rate.");
+    if (decrease_payment) {
+      // Electrum's DECREASE_PAYMENT (for payouts of everything): the one payment gives up the
+      // difference; inputs, change and so the size stay as they were.
+      if (payments.size() != 1) throw cannot("Cannot find payment output");
+      const auto vsize = static_cast<std::int64_t>(old.vsize());
+      const std::int64_t new_fee =
+          std::max(wallet::fee_for_vsize(static_cast<std::int64_t>(new_fee_rate * 1000 + 0.5), old.vsize()),
+                   old_fee + vsize);  // BIP125 rule 4
+      std::vector<TxOut> outputs = old.outputs();
+      TxOut& payment = *std::ranges::find(outputs, payments[0]);
+      payment.value -= new_fee - old_fee;
+      if (payment.value < wallet::dust_threshold(payment.script_pubkey))
+        throw cannot("could not find suitable outputs");
+      wallet::CoinSelection all{{}, new_fee, 0};
+      for (std::size_t i = 0; i < coins.size(); ++i) all.inputs.push_back(i);
+      std::string made = finish(w, coins, spendable_of(w, coins), all, outputs, {}, shape_of(outputs, {}),
+                                old.lock_time(), true, !unsigned_tx);
+      self().forget_local(call, old.txid());  // replaced
+      return made;
+    }
     const std::size_t required = coins.size();
     self().forget_listed_locals(call);
     std::vector<wallet::WalletCoin> more = w.spendable_coins(self().local_height());
@@ -262,9 +285,7 @@ class Payouts {
     std::vector<std::size_t> order(found.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::ranges::sort(order, [&](std::size_t a, std::size_t b) {
-      const OutPoint &x = found[a].first.prevout, &y = found[b].first.prevout;
-      const std::string hx = x.txid.to_hex(), hy = y.txid.to_hex();
-      return hx != hy ? hx < hy : x.index < y.index;
+      return bip69_before(found[a].first.prevout, found[b].first.prevout);
     });
     MutableTransaction m;
     m.lock_time = static_cast<std::uint32_t>(std::max(self().local_height(), 0));
@@ -277,6 +298,103 @@ class Payouts {
       wallet::sign_input(m, unsigned_tx, pre, j, spent[order[j]], k.key, k.type, fork_id());
     }
     co_return to_hex(m.serialize());
+  }
+
+  // Electrum's serialize: a transaction from JSON: inputs by prevout_hash and prevout_n (or
+  // "output": "txid:n"), each with value_sats (or value) and nsequence, and signed where it names
+  // a private key; outputs by address and value_sats (or value); locktime. In BIP69 order, as
+  // Electrum's from_io. The hex once every input is signed, else the PSBT.
+  std::string serialize(boost::json::object jsontx) {
+    const Network& net = self().network();
+    auto field = [](const boost::json::object& o,
+                    std::initializer_list<const char*> names) -> const boost::json::value* {
+      for (const char* n : names)
+        if (const auto* v = o.if_contains(n)) return v;
+      return nullptr;
+    };
+    auto integer = [&](const boost::json::object& o, std::initializer_list<const char*> names, const char* what) {
+      const auto* v = field(o, names);
+      std::int64_t n = 0;
+      if (v && v->is_int64()) return v->get_int64();
+      if (v && v->is_uint64() && v->get_uint64() <= INT64_MAX) return static_cast<std::int64_t>(v->get_uint64());
+      if (v && v->is_string()) {
+        const std::string_view t = v->get_string();
+        const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+        if (ec == std::errc{} && end == t.data() + t.size()) return n;
+      }
+      throw rpc::fault_error(std::string("Exception: ") + what + " must be an integer");
+    };
+    auto list = [&](const char* name) -> const boost::json::array& {
+      const auto* v = jsontx.if_contains(name);
+      if (!v || !v->is_array()) throw rpc::fault_error(std::string("Exception: jsontx needs a list of ") + name);
+      return v->get_array();
+    };
+    struct Input {
+      TxIn in;
+      std::int64_t value;
+      std::optional<ElectrumWif> key;
+    };
+    std::vector<Input> inputs;
+    for (const auto& entry : list("inputs")) {
+      if (!entry.is_object()) throw rpc::fault_error("Exception: each input must be an object");
+      const auto& o = entry.get_object();
+      Input i{{}, integer(o, {"value", "value_sats"}, "an input's value_sats"), std::nullopt};
+      if (const auto* h = o.if_contains("prevout_hash"); h && h->is_string()) {
+        i.in.prevout.txid = txid_argument(std::string(h->get_string()));
+        i.in.prevout.index = static_cast<std::uint32_t>(integer(o, {"prevout_n"}, "prevout_n"));
+      } else if (const auto* out = o.if_contains("output"); out && out->is_string()) {
+        i.in.prevout = coin_argument(std::string(out->get_string()));
+      } else {
+        throw rpc::fault_error("Exception: missing prevout for txin");
+      }
+      i.in.sequence =
+          o.contains("nsequence") ? static_cast<std::uint32_t>(integer(o, {"nsequence"}, "nsequence")) : 0xfffffffe;
+      if (const auto* k = o.if_contains("privkey"); k && k->is_string() && !k->get_string().empty()) {
+        auto wif = decode_electrum_wif(std::string_view(k->get_string()), net.wif_prefix);
+        if (!wif) throw rpc::fault_error("Exception: invalid private key: " + wif.error().message());
+        i.key = *wif;
+      }
+      inputs.push_back(std::move(i));
+    }
+    std::vector<TxOut> outputs;
+    for (const auto& entry : list("outputs")) {
+      const auto* o = entry.if_object();
+      const auto* address = o ? o->if_contains("address") : nullptr;
+      if (!address || !address->is_string()) throw rpc::fault_error("Exception: each output needs an address");
+      outputs.push_back(TxOut{integer(*o, {"value", "value_sats"}, "an output's value_sats"),
+                              address_argument(std::string(address->get_string()), net)});
+    }
+    std::ranges::sort(inputs, [](const Input& a, const Input& b) { return bip69_before(a.in.prevout, b.in.prevout); });
+    sort_outputs(outputs);
+    MutableTransaction m;
+    m.lock_time =
+        static_cast<std::uint32_t>(jsontx.contains("locktime") ? integer(jsontx, {"locktime"}, "locktime") : 0);
+    for (const Input& i : inputs) m.inputs.push_back(i.in);
+    m.outputs = std::move(outputs);
+    const MutableTransaction unsigned_m = m;
+    const Transaction unsigned_tx(unsigned_m);
+    const PrecomputedTxData pre(unsigned_tx);
+    bool complete = true;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      if (!inputs[i].key) {
+        complete = false;
+        continue;
+      }
+      const auto& k = *inputs[i].key;
+      auto script = wallet::key_script(k.txin_type, k.key.public_key());
+      if (!script)
+        throw rpc::fault_error("Exception: cannot sign an input of type " + std::string(to_string(k.txin_type)));
+      wallet::sign_input(m, unsigned_tx, pre, i, TxOut{inputs[i].value, std::move(*script)}, k.key, k.txin_type,
+                         fork_id());
+    }
+    if (complete) return to_hex(m.serialize());
+    check_psbt_coin();
+    wallet::Psbt psbt = wallet::Psbt::from_unsigned(unsigned_m);
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      psbt.inputs[i].final_script_sig = m.inputs[i].script_sig;
+      psbt.inputs[i].final_script_witness = m.inputs[i].witness;
+    }
+    return psbt.to_base64();
   }
 
   // Electrum's deserialize: a raw transaction's or a PSBT's JSON, as Electrum's to_json.
@@ -380,6 +498,8 @@ class Payouts {
                                "destination address. The transaction is not broadcasted.",
                                rpc::arg("privkey"), rpc::arg("destination"), rpc::arg("fee", std::nullopt),
                                rpc::arg("nocheck", false), rpc::arg("imax", 100)),
+        rpc::method<&S::serialize>("serialize", rpc::no_flags, "Create a transaction from json inputs.",
+                                   rpc::arg("jsontx")),
         rpc::method<&S::deserialize>("deserialize", rpc::no_flags, "Deserialize a serialized transaction",
                                      rpc::arg("tx")),
         rpc::method<&S::broadcast>("broadcast", rpc::requires_network, "Broadcast a transaction to the network.",
@@ -442,6 +562,20 @@ class Payouts {
     std::erase_if(coins, [&](const wallet::WalletCoin& c) {
       const std::string name = c.outpoint.txid.to_hex() + ":" + std::to_string(c.outpoint.index);
       return std::ranges::find(wanted, std::string_view(name)) == wanted.end();
+    });
+  }
+
+  // BIP69's input order: by the txid as shown (hex), then by index.
+  static bool bip69_before(const OutPoint& x, const OutPoint& y) {
+    const std::string hx = x.txid.to_hex(), hy = y.txid.to_hex();
+    return hx != hy ? hx < hy : x.index < y.index;
+  }
+
+  // BIP69's output order: by value, then by script.
+  static void sort_outputs(std::vector<TxOut>& outputs) {
+    std::ranges::sort(outputs, [](const TxOut& a, const TxOut& b) {
+      return a.value != b.value ? a.value < b.value
+                                : std::ranges::lexicographical_compare(a.script_pubkey, b.script_pubkey);
     });
   }
 
@@ -576,12 +710,8 @@ class Payouts {
       const auto s = w.address(c.slot).script();
       spent.push_back({c, TxOut{c.value, Bytes(s.begin(), s.end())}});
     }
-    std::ranges::sort(spent, [](const auto& a, const auto& b) {
-      const auto& x = a.first.outpoint;
-      const auto& y = b.first.outpoint;
-      const std::string hx = x.txid.to_hex(), hy = y.txid.to_hex();  // BIP69: the txid as shown
-      return hx != hy ? hx < hy : x.index < y.index;
-    });
+    std::ranges::sort(spent,
+                      [](const auto& a, const auto& b) { return bip69_before(a.first.outpoint, b.first.outpoint); });
     for (const auto& [c, out] : spent) {
       TxIn in;
       in.prevout = c.outpoint;
@@ -589,10 +719,7 @@ class Payouts {
       m.inputs.push_back(std::move(in));
     }
     if (chosen.change > 0) outputs.push_back(TxOut{chosen.change, change_script});
-    std::ranges::sort(outputs, [](const TxOut& a, const TxOut& b) {
-      return a.value != b.value ? a.value < b.value
-                                : std::ranges::lexicographical_compare(a.script_pubkey, b.script_pubkey);
-    });
+    sort_outputs(outputs);
     m.outputs = std::move(outputs);
 
     std::int64_t in_sum = 0, out_sum = 0;
