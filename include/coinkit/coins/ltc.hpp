@@ -27,6 +27,9 @@ struct LtcPolicy : BtcPolicy {
   static constexpr std::string_view name = "Litecoin";
   static constexpr std::string_view ticker = "LTC";
   static constexpr std::uint16_t daemon_port = 5001;
+  // Electrum-LTC's payment URIs and signed messages (Litecoin Core's strMessageMagic).
+  static constexpr std::string_view uri_scheme = "litecoin";
+  static constexpr std::string_view message_magic = "Litecoin Signed Message:\n";
 
   // Scrypt proof of work; the genesis message of Litecoin's launch.
   static Hash256 pow_hash(ByteSpan header) { return scrypt_1024_1_1(header); }

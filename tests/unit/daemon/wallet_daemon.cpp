@@ -174,6 +174,23 @@ BOOST_AUTO_TEST_CASE(an_ltc_wallet_passes_the_same_suite) {
   const std::string first(s.wallet("getunusedaddress", seed).as_string());
   BOOST_TEST(first.starts_with("rltc1q"));
   a_wallet_lives_through_payments_and_reorgs(s, seed);
+  // Electrum-LTC's URIs and signed messages: "litecoin:", and its fork's magic, held against
+  // Electrum 4.3.4's sign_message with that magic.
+  const json::value request = s.wallet("add_request", seed, {{"amount", "0.5"}, {"memo", "ltc"}});
+  BOOST_TEST(std::string(request.at("URI").as_string())
+                 .starts_with("litecoin:" + std::string(request.at("address").as_string())));
+  const std::string key(s.wallet("getprivatekeys", seed, {{"address", first}}).as_string());
+  const Network& net = *find_network<LtcPolicy>(NetworkId::regtest);
+  const PrivateKey secret = decode_electrum_wif(key.substr(key.find(':') + 1), net.wif_prefix).value().key;
+  const json::value sig = s.wallet("signmessage", seed, {{"address", first}, {"message", "invoice 7"}});
+  const json::array electrum =
+      electrum_reference("electrum_message.py",
+                         json::array{json::object{{"sign", json::object{{"secret", to_hex(secret.bytes())},
+                                                                        {"compressed", true},
+                                                                        {"message", "invoice 7"},
+                                                                        {"magic", "Litecoin Signed Message:\n"}}}}});
+  BOOST_TEST(sig == electrum[0].at("signature"));
+  BOOST_TEST(s.result("verifymessage", json::array{json::string(first), sig, "invoice 7"}) == json::value(true));
 }
 
 // The same connection over TLS (COIN_SERVER=host:port:s) to a server with a self-signed

@@ -14,6 +14,7 @@
 #include <boost/json/value.hpp>
 
 #include <string>
+#include <string_view>
 #include <variant>
 
 namespace coinkit::daemon {
@@ -44,14 +45,14 @@ class WalletKeys {
 
   // Electrum's sign_message with the key of one of the wallet's addresses, in base64.
   std::string signmessage(const rpc::Call& call, std::string address, std::string message) {
-    return wallet::sign_message(key_of(call, address).key, message);
+    return wallet::sign_message(key_of(call, address).key, message, message_magic());
   }
 
   // Electrum's verifymessage: whether `signature` (base64) signs `message` for `address`.
   bool verifymessage(std::string address, std::string signature, std::string message) {
     auto sig = base64_decode(signature);
     if (!sig) throw rpc::fault_error("binascii.Error: Incorrect padding");
-    return wallet::verify_message(address, *sig, message, self().network().address);
+    return wallet::verify_message(address, *sig, message, self().network().address, message_magic());
   }
 
   static constexpr auto rpc_methods() {
@@ -72,6 +73,14 @@ class WalletKeys {
 
  private:
   Self& self() noexcept { return static_cast<Self&>(*this); }
+
+  // The coin's signed-message magic; Bitcoin's for coins that keep it.
+  static std::string_view message_magic() {
+    if constexpr (requires { Self::Coin::message_magic; })
+      return Self::Coin::message_magic;
+    else
+      return "Bitcoin Signed Message:\n";
+  }
 
   // The key of one of the wallet's addresses, with Electrum's errors in Electrum's order.
   wallet::SigningKey key_of(const rpc::Call& call, const std::string& address) {
