@@ -239,6 +239,7 @@ class BasicDaemon : public BaseDaemon<Derived>,
     }
     // A wallet seen before comes back as it was, with its payment requests; a new one is
     // written before it is used (a diskless one never).
+    if (!selector.diskless()) writes_.wait_written();  // a closed wallet's last writes may still be queued
     if (selector.diskless()) {
       diskless_.insert(key);
     } else if (auto stored = store_.find(key)) {

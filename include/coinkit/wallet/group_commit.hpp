@@ -14,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <future>
 #include <memory>
@@ -69,6 +70,15 @@ class GroupCommit {
     enqueue(std::move(b), std::move(done));
   }
 
+  // Blocks the caller until every write queued before the call is on disk and heard of, so that
+  // a read of the store after it sees them (later writes are not waited for). Returns at once
+  // when none is pending.
+  void wait_written() {
+    std::unique_lock lock(mutex_);
+    const std::uint64_t target = queued_;
+    written_cv_.wait(lock, [&] { return written_ >= target; });
+  }
+
  private:
   struct Wait {
     explicit Wait(boost::asio::any_io_executor ex) : timer(std::move(ex)) {
@@ -92,6 +102,7 @@ class GroupCommit {
       std::lock_guard lock(mutex_);
       if (!stopping_) {
         queue_.push_back({std::move(b), std::move(done)});
+        ++queued_;
         wake_.notify_one();
         return;
       }
@@ -113,13 +124,20 @@ class GroupCommit {
       const result<void> r = store_.commit(all);
       for (Pending& p : group)
         if (p.done) p.done(r);
+      {
+        std::lock_guard lock(mutex_);
+        written_ += group.size();
+      }
+      written_cv_.notify_all();
     }
   }
 
   WalletStore& store_;
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable written_cv_;
   std::vector<Pending> queue_;
+  std::uint64_t queued_ = 0, written_ = 0;  // writes queued, and written and heard of, ever
   bool stopping_ = false;
   std::thread thread_;  // last: it starts once the rest is made
 };

@@ -12,8 +12,11 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace coinkit;
@@ -129,6 +132,25 @@ BOOST_AUTO_TEST_CASE(frozen_state_and_local_transactions_are_read_back) {
   BOOST_TEST(store.frozen_of(b.key).coins.empty());
   BOOST_TEST(store.local_transactions_of(b.key).empty());
   BOOST_TEST(store.local_transactions_of(a.key).size() == 1u);
+}
+
+// wait_written: a read after it sees every write posted before it, callbacks heard (each one
+// slow here, so that returning early would show).
+BOOST_AUTO_TEST_CASE(a_read_after_wait_written_sees_what_was_posted_before) {
+  test::TempDir dir;
+  WalletStore store(dir.path);
+  GroupCommit writes(store);
+  std::atomic<int> heard = 0;
+  for (int i = 0; i < 50; ++i)
+    writes.post(saving("key", entry("req" + std::to_string(i), static_cast<std::uint64_t>(i))),
+                [&heard](const result<void>& r) {
+                  std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                  if (r) ++heard;
+                });
+  writes.wait_written();
+  BOOST_TEST(heard.load() == 50);
+  BOOST_TEST(ids_of(store, "key").size() == 50u);
+  writes.wait_written();  // nothing pending: at once
 }
 
 BOOST_AUTO_TEST_CASE(writes_from_many_callers_are_all_on_disk_in_their_order) {
