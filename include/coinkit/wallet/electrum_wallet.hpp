@@ -147,6 +147,11 @@ class ElectrumWallet {
     return it == local_.end() ? nullptr : &*it;
   }
   const std::vector<Transaction>& local_transactions() const noexcept { return local_; }
+  // A transaction of the server's history for the wallet, else a local one; null if neither.
+  const Transaction* known_transaction(const Txid& id) const {
+    if (const WalletTx* t = history_.transaction(id)) return &t->tx;
+    return local_transaction(id);
+  }
 
   // The local transactions the server's history now lists, forgotten here (the history takes
   // over); their txids, for the caller to forget on disk too.

@@ -88,7 +88,7 @@ struct Psbt {
   std::uint32_t tx_version = 2;
   std::optional<std::uint32_t> fallback_locktime;  // version 0: the transaction's lock time
   std::optional<std::uint8_t> tx_modifiable;
-  PsbtRecords xpubs;  // 0x01 ‖ serialized xpub → its origin
+  std::map<Bytes, KeyOrigin> xpubs;  // by the serialized xpub (78 bytes, its version first)
   std::vector<PsbtInput> inputs;
   std::vector<PsbtOutput> outputs;
   PsbtRecords proprietary, unknown;
@@ -196,6 +196,22 @@ inline KeyOrigin read_key_origin(Reader& r, std::uint64_t length) {
   std::copy(fp.begin(), fp.end(), origin.fingerprint.begin());
   for (std::uint64_t i = 4; i < length; i += 4) origin.path.push_back(r.le32());
   return origin;
+}
+
+// A PSBT_{IN,OUT}_BIP32_DERIVATION record: the key in the record's key, a length-prefixed origin.
+inline void read_hd_keypath(Reader& r, const Bytes& key, std::map<Bytes, KeyOrigin>& paths) {
+  const PublicKey pub = pubkey_of_key(key, "BIP32 keypath");
+  const std::uint64_t length = r.compact_size();
+  paths.emplace(Bytes(pub.bytes().begin(), pub.bytes().end()), read_key_origin(r, length));
+}
+
+// A record's value kept as read, once `check` has read it through (Core's own reading of it).
+template <class Check>
+Bytes checked_value(Reader& r, Check&& check) {
+  Reader peek = r;
+  const ByteSpan value = peek.var_bytes();
+  check();
+  return Bytes(value.begin(), value.end());
 }
 
 // A taproot BIP32 record's value: leaf hashes, then the key origin, all within one length.
@@ -353,12 +369,7 @@ inline void read_input(Reader& r, PsbtInput& in, std::uint32_t version) {
         expect_key_size("Input witnessScript", key, 1);
         in.witness_script = r.var_vector();
         return;
-      case 0x06: {
-        const PublicKey pub = pubkey_of_key(key, "BIP32 keypath");
-        const std::uint64_t length = r.compact_size();
-        in.bip32_paths.emplace(Bytes(pub.bytes().begin(), pub.bytes().end()), read_key_origin(r, length));
-        return;
-      }
+      case 0x06: read_hd_keypath(r, key, in.bip32_paths); return;
       case 0x07:
         expect_key_size("Input Final scriptSig", key, 1);
         in.final_script_sig = r.var_vector();
@@ -445,25 +456,25 @@ inline void read_input(Reader& r, PsbtInput& in, std::uint32_t version) {
       case 0x1a:
       case 0x1b:
       case 0x1c: {
-        Reader value_reader = r;  // the value, kept as read once checked
-        const ByteSpan value = value_reader.var_bytes();
-        if (type == 0x16) {
-          expect_key_size("Input Taproot BIP32 Keypath", key, 33);
-          check_tap_bip32(r, "Input");
-        } else if (type == 0x17 || type == 0x18) {
-          expect_key_size(type == 0x17 ? "Input Taproot Internal Key" : "Input Taproot Merkle Root", key, 1);
-          r.sized([](Reader& v) { return v.bytes(32); });
-        } else if (type == 0x1a) {
-          expect_key_size("Input MuSig2 Participants Pubkeys", key, 34);
-          check_musig2_participants(key, r.var_bytes(), "Input");
-        } else if (type == 0x1b) {
-          check_musig2_identifier(key, "pubnonce");
-          if (r.var_bytes().size() != 66) throw PsbtError("Input musig2 pubnonce value is not 66 bytes");
-        } else {
-          check_musig2_identifier(key, "partial sig");
-          r.sized([](Reader& v) { return v.bytes(32); });
-        }
-        in.signing_data.emplace(std::move(key), Bytes(value.begin(), value.end()));
+        Bytes value = checked_value(r, [&] {
+          if (type == 0x16) {
+            expect_key_size("Input Taproot BIP32 Keypath", key, 33);
+            check_tap_bip32(r, "Input");
+          } else if (type == 0x17 || type == 0x18) {
+            expect_key_size(type == 0x17 ? "Input Taproot Internal Key" : "Input Taproot Merkle Root", key, 1);
+            r.sized([](Reader& v) { return v.bytes(32); });
+          } else if (type == 0x1a) {
+            expect_key_size("Input MuSig2 Participants Pubkeys", key, 34);
+            check_musig2_participants(key, r.var_bytes(), "Input");
+          } else if (type == 0x1b) {
+            check_musig2_identifier(key, "pubnonce");
+            if (r.var_bytes().size() != 66) throw PsbtError("Input musig2 pubnonce value is not 66 bytes");
+          } else {
+            check_musig2_identifier(key, "partial sig");
+            r.sized([](Reader& v) { return v.bytes(32); });
+          }
+        });
+        in.signing_data.emplace(std::move(key), std::move(value));
         return;
       }
       case 0xfc:
@@ -491,12 +502,7 @@ inline void read_output(Reader& r, PsbtOutput& out, std::uint32_t version) {
         expect_key_size("Output witnessScript", key, 1);
         out.witness_script = r.var_vector();
         return;
-      case 0x02: {
-        const PublicKey pub = pubkey_of_key(key, "BIP32 keypath");
-        const std::uint64_t length = r.compact_size();
-        out.bip32_paths.emplace(Bytes(pub.bytes().begin(), pub.bytes().end()), read_key_origin(r, length));
-        return;
-      }
+      case 0x02: read_hd_keypath(r, key, out.bip32_paths); return;
       case 0x03:
         expect_key_size("Output Amount", key, 1);
         if (version < 2) throw PsbtError("Output amount is not allowed in PSBTv0");
@@ -513,22 +519,22 @@ inline void read_output(Reader& r, PsbtOutput& out, std::uint32_t version) {
       case 0x06:
       case 0x07:
       case 0x08: {
-        Reader value_reader = r;
-        const ByteSpan value = value_reader.var_bytes();
-        if (type == 0x05) {
-          expect_key_size("Output Taproot Internal Key", key, 1);
-          r.sized([](Reader& v) { return v.bytes(32); });
-        } else if (type == 0x06) {
-          expect_key_size("Output Taproot Tree Key", key, 1);
-          check_tap_tree(r.var_bytes());
-        } else if (type == 0x07) {
-          expect_key_size("Output Taproot BIP32 Keypath", key, 33);
-          check_tap_bip32(r, "Output");
-        } else {
-          expect_key_size("Output MuSig2 Participants Pubkeys", key, 34);
-          check_musig2_participants(key, r.var_bytes(), "Output");
-        }
-        out.taproot.emplace(std::move(key), Bytes(value.begin(), value.end()));
+        Bytes value = checked_value(r, [&] {
+          if (type == 0x05) {
+            expect_key_size("Output Taproot Internal Key", key, 1);
+            r.sized([](Reader& v) { return v.bytes(32); });
+          } else if (type == 0x06) {
+            expect_key_size("Output Taproot Tree Key", key, 1);
+            check_tap_tree(r.var_bytes());
+          } else if (type == 0x07) {
+            expect_key_size("Output Taproot BIP32 Keypath", key, 33);
+            check_tap_bip32(r, "Output");
+          } else {
+            expect_key_size("Output MuSig2 Participants Pubkeys", key, 34);
+            check_musig2_participants(key, r.var_bytes(), "Output");
+          }
+        });
+        out.taproot.emplace(std::move(key), std::move(value));
         return;
       }
       case 0xfc:
@@ -593,10 +599,8 @@ inline Psbt Psbt::decode(ByteSpan bytes) {
         expect_key_size("Global XPUB", key, 79);
         // version(4) depth(1) parent fingerprint(4) child number(4) chain code(32) key(33)
         if (!is_valid_pubkey(ByteSpan(key).subspan(46, 33))) throw PsbtError("Invalid pubkey");
-        Reader value_reader = r;
-        const ByteSpan value = value_reader.var_bytes();
-        read_key_origin(r, r.compact_size());
-        psbt.xpubs.emplace(std::move(key), Bytes(value.begin(), value.end()));
+        const std::uint64_t length = r.compact_size();
+        psbt.xpubs.emplace(Bytes(key.begin() + 1, key.end()), read_key_origin(r, length));
         return;
       }
       case 0x02:
@@ -695,7 +699,7 @@ inline Bytes Psbt::encode() const {
   ByteWriter<BytesSink> w(sink);
   w.bytes(ByteSpan(magic));
   if (version < 2) write_record(w, 0x00, unsigned_tx().serialize(tx_no_witness));
-  write_records(w, xpubs);
+  write_paths(w, 0x01, xpubs);
   if (version >= 2) {
     write_record(w, 0x02, le_bytes(tx_version));
     if (fallback_locktime) write_record(w, 0x03, le_bytes(*fallback_locktime));

@@ -159,6 +159,7 @@ inline std::size_t sign_psbt_input(Psbt& psbt, const Transaction& tx, const Prec
   const InputSolution& sol = input->solution;
   if (sol.segwit) in.witness_utxo = input->spent;
   const auto hash_type = static_cast<std::uint8_t>(in.sighash_type.value_or(sighash_all));
+  std::optional<Hash256> digest;  // the same for every key: computed at the first that signs
   std::size_t added = 0;
   for (const PrivateKey& key : keys) {
     const PublicKey pub = key.public_key();
@@ -168,8 +169,8 @@ inline std::size_t sign_psbt_input(Psbt& psbt, const Transaction& tx, const Prec
             ? id == sol.key_hash
             : std::ranges::any_of(sol.keys, [&](const Bytes& k) { return std::ranges::equal(k, pub.bytes()); });
     if (!named || in.partial_sigs.contains(id)) continue;
-    const Hash256 digest = input_digest(tx, pre, i, *input, hash_type);
-    in.partial_sigs.emplace(id, std::pair{pub, psbt_detail::signature_with_type(key, digest, hash_type)});
+    if (!digest) digest = input_digest(tx, pre, i, *input, hash_type);
+    in.partial_sigs.emplace(id, std::pair{pub, psbt_detail::signature_with_type(key, *digest, hash_type)});
     ++added;
   }
   return added;

@@ -573,15 +573,9 @@ BOOST_AUTO_TEST_CASE(psbts_refused_with_clear_errors) {
   WalletStack<> s;
   const std::string text = electrum_seed::make(ElectrumSeedType::segwit);
   const auto scripts = wallet_scripts(text);
-  s.node.send_to_address(address_of(scripts[0]), 50'000'000).value();
-  s.mine();
-  BOOST_TEST_REQUIRE(
-      eventually([&] { return s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "0.5"})"); }));
+  fund_wallet(s, text, scripts, {50'000'000}, "0.5");
   auto error_of = [&](const std::string& method, const std::string& xpub, json::object params) {
-    params["xpub"] = xpub;
-    const json::value reply = s.call(method, params);
-    BOOST_TEST_REQUIRE(reply.as_object().contains("error"), method << ": " << json::serialize(reply));
-    return std::string(reply.at("error").at("message").as_string());
+    return std::string(s.wallet_error(method, xpub, std::move(params)).at("message").as_string());
   };
   const json::value psbt =
       s.wallet("payto", text, {{"destination", fresh_address()}, {"amount", "0.1"}, {"unsigned", true}});
@@ -662,16 +656,9 @@ BOOST_AUTO_TEST_CASE(frozen_coins_and_local_transactions_survive_a_restart) {
   WalletStack<> s;
   const std::string text = electrum_seed::make(ElectrumSeedType::segwit);
   const auto scripts = wallet_scripts(text);
-  s.node.send_to_address(address_of(scripts[0]), 50'000'000).value();
-  s.node.send_to_address(address_of(scripts[1]), 30'000'000).value();
-  s.node.send_to_address(address_of(scripts[2]), 10'000'000).value();
-  s.mine();
-  BOOST_TEST_REQUIRE(
-      eventually([&] { return s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "0.9"})"); }));
+  fund_wallet(s, text, scripts, {50'000'000, 30'000'000, 10'000'000}, "0.9");
   auto code_of = [&](const std::string& method, json::object params) {
-    params["xpub"] = text;
-    const json::value reply = s.call(method, params);
-    return reply.as_object().contains("error") ? reply.at("error").at("code").as_int64() : 0;
+    return s.wallet_error(method, text, std::move(params)).at("code").as_int64();
   };
   auto inputs_of = [](const json::value& hex) {
     std::set<std::string> out;
@@ -689,7 +676,7 @@ BOOST_AUTO_TEST_CASE(frozen_coins_and_local_transactions_survive_a_restart) {
   BOOST_TEST(s.wallet("freeze", text, {{"address", address_of(scripts[0])}}) == json::value(true));
   BOOST_TEST(s.wallet("freeze", text, {{"address", fresh_address()}}) == json::value(false));
   BOOST_TEST(s.wallet("freeze_utxo", text, {{"coin", coin2}}) == json::value(true));
-  BOOST_TEST(code_of("freeze_utxo", {{"coin", "not-a-coin"}}) != 0);
+  BOOST_TEST(code_of("freeze_utxo", {{"coin", "not-a-coin"}}) == -32603);
   BOOST_TEST(code_of("payto", {{"destination", fresh_address()}, {"amount", "0.35"}}) == -32006);
   // addtransaction keeps the payout local: the next one spends other coins.
   const json::value local =
@@ -764,11 +751,7 @@ BOOST_AUTO_TEST_CASE(bumpfee_replaces_a_payout_in_the_mempool) {
   WalletStack<> s;
   const std::string text = electrum_seed::make(ElectrumSeedType::segwit);
   const auto scripts = wallet_scripts(text);
-  s.node.send_to_address(address_of(scripts[0]), 100'000'000).value();
-  s.node.send_to_address(address_of(scripts[1]), 1'000'000).value();
-  s.mine();
-  BOOST_TEST_REQUIRE(
-      eventually([&] { return s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "1.01"})"); }));
+  fund_wallet(s, text, scripts, {100'000'000, 1'000'000}, "1.01");
   const std::string to = fresh_address();
   const json::value first = s.wallet("payto", text, {{"destination", to}, {"amount", "0.3"}, {"feerate", 2}});
   const json::value txid1 = s.wallet("broadcast", text, {{"tx", first}});
@@ -839,16 +822,10 @@ BOOST_AUTO_TEST_CASE(payouts_refuse_bad_input_and_spend_nothing) {
   WalletStack<> s;
   const std::string text = electrum_seed::make(ElectrumSeedType::segwit);
   const auto scripts = wallet_scripts(text);
-  s.node.send_to_address(address_of(scripts[0]), 100'000'000).value();
-  s.mine();
-  BOOST_TEST_REQUIRE(
-      eventually([&] { return s.try_wallet("getbalance", text) == json::parse(R"({"confirmed": "1"})"); }));
+  fund_wallet(s, text, scripts, {100'000'000}, "1");
   const std::string to = fresh_address();
   auto error_of = [&](const std::string& method, json::object params) {
-    params["xpub"] = text;
-    const json::value reply = s.call(method, std::move(params));
-    BOOST_TEST_REQUIRE(reply.as_object().contains("error"), method << ": " << json::serialize(reply));
-    return reply.at("error").as_object();
+    return s.wallet_error(method, text, std::move(params));
   };
   auto code_of = [&](const std::string& method, json::object params) {
     return error_of(method, std::move(params)).at("code").as_int64();

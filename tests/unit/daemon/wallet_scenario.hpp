@@ -15,6 +15,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <string>
@@ -45,6 +46,18 @@ std::string address_of(const Bytes& script) {
 template <class Coin = BtcPolicy>
 std::string fresh_address() {
   return address_of<Coin>(wallet::key_script(TxinType::p2wpkh, PrivateKey::generate().public_key()).value());
+}
+
+// Pays scripts[i] amounts[i] from the node, mines them, and waits until the wallet's confirmed
+// balance reads `balance` (Electrum's text of the sum).
+template <class Stack>
+void fund_wallet(Stack& s, const std::string& text, const std::vector<Bytes>& scripts,
+                 std::initializer_list<std::int64_t> amounts, const std::string& balance) {
+  std::size_t i = 0;
+  for (std::int64_t amount : amounts) s.node.send_to_address(address_of(scripts.at(i++)), amount).value();
+  s.mine();
+  const json::value expected = json::object{{"confirmed", balance}};
+  BOOST_TEST_REQUIRE(eventually([&] { return s.try_wallet("getbalance", text) == expected; }));
 }
 
 // getbalance as the test expects it from the node's blocks: Electrum's keys, zeros left out.

@@ -159,6 +159,13 @@ class WalletStack {
     const auto* result = reply.as_object().if_contains("result");
     return result ? *result : json::value(nullptr);
   }
+  // The error ({code, message}) of a wallet call that must fail.
+  json::object wallet_error(const std::string& method, const std::string& xpub, json::object params = {}) {
+    params["xpub"] = xpub;
+    json::value reply = call(method, std::move(params));
+    BOOST_TEST_REQUIRE(reply.as_object().contains("error"), method << ": " << json::serialize(reply));
+    return reply.at("error").as_object();
+  }
   // A wallet call: `params` (an object) with the wallet's xpub.
   json::value wallet(const std::string& method, const std::string& xpub, json::object params = {}) {
     params["xpub"] = xpub;

@@ -67,7 +67,9 @@ inline std::optional<wallet::Psbt> psbt_argument(const std::string& text) {
   }
   if (!bytes) throw refused("the PSBT is neither base64 nor hex");
   try {
-    return wallet::Psbt::decode(*bytes);
+    wallet::Psbt psbt = wallet::Psbt::decode(*bytes);
+    (void)psbt.unsigned_tx();  // a version 2 PSBT whose inputs' lock times conflict has none
+    return psbt;
   } catch (const wallet::PsbtError& e) {
     throw refused(std::string("bad PSBT: ") + e.what());
   }

@@ -14,7 +14,6 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
-#include <algorithm>
 #include <initializer_list>
 #include <map>
 #include <string>
@@ -43,17 +42,17 @@ inline boost::json::value hex_or_null(const Bytes& b) {
 }
 
 // BIP32 origins as Electrum shows them: the fingerprint's hex and "m/0'/1".
+inline boost::json::array origin_json(const wallet::KeyOrigin& origin) {
+  std::string path = "m";
+  for (std::uint32_t index : origin.path) {
+    path += "/" + std::to_string(index & 0x7fffffffu);
+    if (index & 0x80000000u) path += "'";
+  }
+  return {boost::json::string(to_hex(origin.fingerprint)), boost::json::string(path)};
+}
 inline boost::json::object key_origins(const std::map<Bytes, wallet::KeyOrigin>& paths) {
   boost::json::object out;
-  for (const auto& [pubkey, origin] : paths) {
-    std::string path = "m";
-    for (std::uint32_t index : origin.path) {
-      path += "/" + std::to_string(index & 0x7fffffffu);
-      if (index & 0x80000000u) path += "'";
-    }
-    out.emplace(to_hex(pubkey),
-                boost::json::array{boost::json::string(to_hex(origin.fingerprint)), boost::json::string(path)});
-  }
+  for (const auto& [pubkey, origin] : paths) out.emplace(to_hex(pubkey), origin_json(origin));
   return out;
 }
 
@@ -142,15 +141,8 @@ inline boost::json::object electrum_psbt_json(const wallet::Psbt& psbt, const Ad
                             {"witness_script", hex_or_null(out.witness_script)},
                             {"bip32_paths", key_origins(out.bip32_paths)},
                             {"unknown_psbt_fields", unknown_records({&out.taproot, &out.proprietary, &out.unknown})}});
-  boost::json::object xpubs;
-  for (const auto& [key, value] : psbt.xpubs) {
-    wallet::KeyOrigin origin;  // read when the PSBT was: a fingerprint, then whole indexes
-    std::copy_n(value.begin(), 4, origin.fingerprint.begin());
-    for (std::size_t at = 4; at + 4 <= value.size(); at += 4)
-      origin.path.push_back(load_le<std::uint32_t>(value.data() + at));
-    auto shown = key_origins({{Bytes(key.begin() + 1, key.end()), origin}});
-    xpubs.emplace(base58check_encode(ByteSpan(key).subspan(1)), std::move(shown.begin()->value()));
-  }
+  boost::json::object xpubs;  // Electrum shows each as its base58 text
+  for (const auto& [xpub, origin] : psbt.xpubs) xpubs.emplace(base58check_encode(xpub), origin_json(origin));
   return {{"version", tx.version},       {"locktime", tx.lock_time},
           {"inputs", std::move(inputs)}, {"outputs", std::move(outputs)},
           {"xpubs", std::move(xpubs)},   {"unknown_psbt_fields", unknown_records({&psbt.proprietary, &psbt.unknown})}};

@@ -191,13 +191,7 @@ class Payouts {
     if (!psbt) return to_hex(transaction_argument(tx).serialize());
     check_psbt_coin();
     if (wallet::is_watching_only(w.keys())) throw watching_only();
-    MutableTransaction unsigned_tx;
-    try {
-      unsigned_tx = psbt->unsigned_tx();
-    } catch (const wallet::PsbtError& e) {
-      throw rpc::fault_error(std::string("electrum.transaction.SerializationError: ") + e.what());
-    }
-    const Transaction base(std::move(unsigned_tx));
+    const Transaction base(psbt->unsigned_tx());
     const PrecomputedTxData pre(base);
     wallet::SigningKeys keys(w.keys());
     for (std::size_t i = 0; i < psbt->inputs.size(); ++i) {
@@ -399,13 +393,7 @@ class Payouts {
 
   // Electrum's deserialize: a raw transaction's or a PSBT's JSON, as Electrum's to_json.
   boost::json::object deserialize(std::string tx) {
-    if (auto psbt = psbt_argument(tx)) {
-      try {
-        return electrum_psbt_json(*psbt, self().network().address);
-      } catch (const wallet::PsbtError& e) {
-        throw rpc::fault_error(std::string("electrum.transaction.SerializationError: ") + e.what());
-      }
-    }
+    if (auto psbt = psbt_argument(tx)) return electrum_psbt_json(*psbt, self().network().address);
     return electrum_tx_json(transaction_argument(tx), self().network().address);
   }
 
@@ -457,13 +445,11 @@ class Payouts {
   boost::json::value get_used_fee(const rpc::Call& call, std::string tx_hash) {
     auto& w = self().wallet(call);
     const Txid id = txid_argument(tx_hash);
-    const Transaction* tx = w.local_transaction(id);
-    if (const auto* t = w.history().transaction(id)) tx = &t->tx;
+    const Transaction* tx = w.known_transaction(id);
     if (!tx) throw rpc::fault_error("Exception: No such blockchain transaction");
     std::int64_t fee = 0;
     for (const TxIn& in : tx->inputs()) {
-      const Transaction* prev = w.local_transaction(in.prevout.txid);
-      if (const auto* t = w.history().transaction(in.prevout.txid)) prev = &t->tx;
+      const Transaction* prev = w.known_transaction(in.prevout.txid);
       if (!prev || in.prevout.index >= prev->outputs().size()) return nullptr;
       fee += prev->outputs()[in.prevout.index].value;
     }
@@ -765,12 +751,8 @@ class Payouts {
   // spent output (segwit), the redeem script (p2wpkh-p2sh) and the key's BIP32 origin.
   template <class Wallet>
   static void add_input_info(const Wallet& w, wallet::PsbtInput& in) {
-    if (!in.non_witness_utxo) {
-      if (const auto* t = w.history().transaction(in.prevout.txid))
-        in.non_witness_utxo = t->tx;
-      else if (const Transaction* local = w.local_transaction(in.prevout.txid))
-        in.non_witness_utxo = *local;
-    }
+    if (!in.non_witness_utxo)
+      if (const Transaction* prev = w.known_transaction(in.prevout.txid)) in.non_witness_utxo = *prev;
     const auto spent = in.spent_output();
     const auto slot = spent ? w.slot_of_script(spent->script_pubkey) : std::nullopt;
     if (!slot) return;
