@@ -1,6 +1,6 @@
 // The servers coinkit ships, for a program's main(): coinkit::run, the Electrum servers of BTC,
-// BCH and LTC over LMDB, the BTC and LTC wallet daemons, and the regtest node of the three. Header-only, this is all of
-// them; with COINKIT_SEPARATE_COMPILATION (linking coinkit::compiled) only their declarations, their code comes
+// BCH and LTC over LMDB, the BTC, LTC and BCH wallet daemons, and the regtest node of the three. Header-only, this is
+// all of them; with COINKIT_SEPARATE_COMPILATION (linking coinkit::compiled) only their declarations, their code comes
 // compiled, and a main() compiles in a second:
 //   int main() { return coinkit::run<coinkit::ElectrumServer<coinkit::BtcPolicy, coinkit::LmdbStorage>>(); }
 // A server of another coin (or storage) includes its full header: <coinkit/electrum/server.hpp>.
@@ -25,6 +25,7 @@
 // <coinkit/src/regtest_node.hpp>).
 COINKIT_RUN_INSTANTIATION(extern, coinkit::Daemon<coinkit::BtcPolicy>)
 COINKIT_RUN_INSTANTIATION(extern, coinkit::Daemon<coinkit::LtcPolicy>)
+COINKIT_RUN_INSTANTIATION(extern, coinkit::Daemon<coinkit::BchPolicy, coinkit::ElectronCashWallet>)
 COINKIT_RUN_INSTANTIATION(extern, coinkit::ElectrumServer<coinkit::BtcPolicy, coinkit::LmdbStorage>)
 COINKIT_RUN_INSTANTIATION(extern, coinkit::ElectrumServer<coinkit::BchPolicy, coinkit::LmdbStorage>)
 COINKIT_RUN_INSTANTIATION(extern, coinkit::ElectrumServer<coinkit::LtcPolicy, coinkit::LmdbStorage>)

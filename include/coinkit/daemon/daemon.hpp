@@ -3,6 +3,7 @@
 // connection, and Electrum's and Bitcart's methods over them.
 //
 //   int main() { return coinkit::run<coinkit::Daemon<coinkit::BtcPolicy>>(); }
+//   int main() { return coinkit::run<coinkit::Daemon<coinkit::BchPolicy, coinkit::ElectronCashWallet>>(); }
 #pragma once
 
 #include <coinkit/daemon/base_daemon.hpp>
@@ -16,6 +17,7 @@
 #include <coinkit/daemon/methods/payment_requests.hpp>
 #include <coinkit/daemon/methods/payouts.hpp>
 #include <coinkit/daemon/methods/wallet_keys.hpp>
+#include <coinkit/wallet/electron_cash_wallet.hpp>
 #include <coinkit/wallet/electrum_source.hpp>
 #include <coinkit/wallet/electrum_wallet.hpp>
 #include <coinkit/wallet/group_commit.hpp>

@@ -2,16 +2,18 @@
 // COINKIT_SEPARATE_COMPILATION, coinkit::run of the shipped daemons comes compiled).
 #pragma once
 
+#include <coinkit/wallet/wallet_fwd.hpp>
+
 namespace coinkit::wallet {
-template <class Coin>
-class ElectrumWallet;
 class ElectrumSource;
 }  // namespace coinkit::wallet
 
 namespace coinkit {
 // The mission's names: coinkit::Daemon<coinkit::BtcPolicy>, whose wallets are Electrum's,
-// following an Electrum server (wallet::InProcessSource: the index of a server in the program).
+// following an Electrum server (wallet::InProcessSource: the index of a server in the program);
+// coinkit::Daemon<coinkit::BchPolicy, coinkit::ElectronCashWallet>, Electron Cash's.
 template <class Coin, template <class> class Wallet = wallet::ElectrumWallet, class Source = wallet::ElectrumSource>
 class Daemon;
+using wallet::ElectronCashWallet;
 using wallet::ElectrumWallet;
 }  // namespace coinkit

@@ -30,6 +30,9 @@ constexpr std::string_view to_string(TxinType t) noexcept {
   return "p2pkh";
 }
 
+// Whether the type's scripts are segwit (witness programs, bare or nested in p2sh).
+constexpr bool is_segwit(TxinType t) noexcept { return t != TxinType::p2pkh && t != TxinType::p2sh; }
+
 // One row of SLIP-132: extended keys with these version bytes derive this script type
 // (xpub/xprv p2pkh, ypub/yprv p2wpkh-p2sh, zpub/zprv p2wpkh, ...).
 struct ExtKeyVersion {

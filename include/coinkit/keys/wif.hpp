@@ -88,10 +88,6 @@ inline constexpr ElectrumScriptType electrum_script_types[] = {
     {"p2sh", 5, TxinType::p2sh},   {"p2wsh", 6, TxinType::p2wsh},   {"p2wsh-p2sh", 7, TxinType::p2wsh_p2sh},
 };
 
-inline bool is_segwit(TxinType t) noexcept {
-  return t == TxinType::p2wpkh || t == TxinType::p2wpkh_p2sh || t == TxinType::p2wsh || t == TxinType::p2wsh_p2sh;
-}
-
 // Casascius mini private key: 'S' then base58 characters, at least 20 in all, valid when
 // sha256(text || '?') starts with a zero byte; the secret is sha256(text), uncompressed.
 inline bool is_minikey(std::string_view text) noexcept {
@@ -136,7 +132,7 @@ inline result<ElectrumWif> decode_electrum_wif(std::string_view text, std::uint8
       if (t.number == offset) type = t.type, found = true;
     if (!found) return keys::error::wif_wrong_network;
   }
-  if (keys::detail::is_segwit(type) && !key->compressed()) return keys::error::segwit_key_not_compressed;
+  if (is_segwit(type) && !key->compressed()) return keys::error::segwit_key_not_compressed;
   return ElectrumWif{*key, type};
 }
 

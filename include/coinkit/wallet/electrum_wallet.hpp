@@ -1,6 +1,6 @@
-// ElectrumWallet<Coin>: one wallet as Electrum 4.3 keeps it: the keys its text holds, receiving
-// and change addresses grown by the gap limits, the history of each address, and whether it is
-// synchronized with the server.
+// BasicWallet<Coin, Rules>: the wallet engine: the keys a wallet's text holds, receiving and
+// change addresses grown by the gap limits, the history of each address, and whether it is
+// synchronized with the server; ElectrumWallet<Coin> is it under Electrum 4.3's rules.
 #pragma once
 
 #include <coinkit/address/address.hpp>
@@ -10,6 +10,7 @@
 #include <coinkit/wallet/payment_request.hpp>
 #include <coinkit/wallet/request_book.hpp>
 #include <coinkit/wallet/restore.hpp>
+#include <coinkit/wallet/wallet_fwd.hpp>
 #include <coinkit/wallet/wallet_history.hpp>
 
 #include <boost/unordered/unordered_flat_set.hpp>
@@ -23,23 +24,40 @@
 
 namespace coinkit::wallet {
 
-template <class Coin>
-class ElectrumWallet {
- public:
-  static constexpr GapLimits gap_limits{20, 10};
+// The wallet programs whose rules a wallet follows (their daemons' methods differ too).
+enum class WalletFamily { electrum, electron_cash };
 
-  // Reads the key text as Electrum's restore_wallet_from_text does; throws system_error
-  // (key_not_recognized, ...) for text that is no wallet of this network.
-  ElectrumWallet(std::string_view text, const Network& net)
-      : net_(&net), keys_(restore_keystore(text, net).value()), chains_(keys_, net, gap_limits) {
+// Electrum 4.3's: gap limits 20 and 10, segwit seeds and keys, addresses written in full.
+struct ElectrumRules {
+  static constexpr WalletFamily family = WalletFamily::electrum;
+  static constexpr GapLimits gap_limits{20, 10};
+  static constexpr KeyTextRules key_text{};
+  static constexpr bool cashaddr_without_prefix = false;
+};
+
+template <class Wallet>
+inline constexpr bool is_electron_cash = Wallet::rules::family == WalletFamily::electron_cash;
+
+// Rules: family, gap_limits, key_text (KeyTextRules), cashaddr_without_prefix (how the
+// wallet writes its CashAddr addresses).
+template <class Coin, class Rules>
+class BasicWallet {
+ public:
+  using rules = Rules;
+  static constexpr GapLimits gap_limits = Rules::gap_limits;
+
+  // Reads the key text as Electrum's restore_wallet_from_text does (under Rules::key_text);
+  // throws system_error (key_not_recognized, ...) for text that is no wallet of this network.
+  BasicWallet(std::string_view text, const Network& net)
+      : net_(&net), keys_(restore_keystore(text, net, Rules::key_text).value()), chains_(keys_, net, gap_limits) {
     add_slots();
     slots_.shrink_to_fit();  // most wallets never grow past their first addresses
     receiving_slots_.shrink_to_fit();
     change_slots_.shrink_to_fit();
     history_.shrink_to_fit();
   }
-  ElectrumWallet(const ElectrumWallet&) = delete;
-  ElectrumWallet& operator=(const ElectrumWallet&) = delete;
+  BasicWallet(const BasicWallet&) = delete;
+  BasicWallet& operator=(const BasicWallet&) = delete;
 
   const Network& network() const noexcept { return *net_; }
   const Keystore& keys() const noexcept { return keys_; }
@@ -57,7 +75,14 @@ class ElectrumWallet {
     const Slot s = slots_[slot];
     return s.change ? chains_.change()[s.index] : chains_.receiving()[s.index];
   }
-  std::string address_text(std::uint32_t slot) const { return chains_.address(address(slot)); }
+  std::string address_text(std::uint32_t slot) const { return address_text(address(slot)); }
+  // Electron Cash writes a CashAddr address without its prefix (to_ui_string).
+  std::string address_text(const WalletAddress& a) const {
+    std::string text = chains_.address(a);
+    if constexpr (Rules::cashaddr_without_prefix)
+      if (const auto colon = text.find(':'); colon != std::string::npos) text.erase(0, colon + 1);
+    return text;
+  }
   ScriptHash script_hash(std::uint32_t slot) const { return electrum_scripthash(address(slot).script()); }
   bool is_change(std::uint32_t slot) const { return slots_[slot].change && is_deterministic(keys_); }
   std::size_t slot_count() const noexcept { return slots_.size(); }

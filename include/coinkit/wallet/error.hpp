@@ -17,6 +17,7 @@ enum class error {
   no_valid_address,        // an address list where no address is of this network
   no_valid_private_key,    // a key list where no key is of this network
   unsupported_derivation,  // a BIP39 derivation whose script type a single-key wallet lacks
+  segwit_key,              // a segwit seed, key or derivation for a coin without segwit
   // SPV: what a server sent that the header chain refuses
   header_not_linked,        // its previous hash is not the hash of the header below it
   header_pow_not_met,       // its hash does not meet its own target, or the target is invalid
@@ -40,6 +41,7 @@ constexpr const char* error_message(error e) noexcept {
     case error::no_valid_address: return "None of the given addresses can be imported";
     case error::no_valid_private_key: return "None of the given privkeys can be imported";
     case error::unsupported_derivation: return "unsupported derivation: its script type cannot make a wallet";
+    case error::segwit_key: return "segwit seeds and keys are not supported: this coin has no segwit";
     case error::header_not_linked: return "header does not link to the chain";
     case error::header_pow_not_met: return "header does not meet its proof-of-work target";
     case error::header_bits_wrong: return "header target does not follow the difficulty rule";

@@ -274,16 +274,23 @@ inline RequestStatus request_status(const PaymentRequest& r, const RequestPaymen
   return s == RequestStatus::unpaid && r.expired_at(now) ? RequestStatus::expired : s;
 }
 
-// Electrum's status_str: pr_tooltips, and for an unpaid request that expires, when it does.
-inline std::string request_status_text(RequestStatus status, const PaymentRequest& r, double now) {
-  switch (status) {
-    case RequestStatus::unpaid: return r.expiry ? "Expires " + electrum_age(r.expiration(), now) : "Unpaid";
+// pr_tooltips, Electrum's and Electron Cash's alike but for an unpaid request's word ("Unpaid",
+// "Pending").
+constexpr std::string_view status_word(RequestStatus s, std::string_view unpaid) noexcept {
+  switch (s) {
+    case RequestStatus::unpaid: return unpaid;
     case RequestStatus::expired: return "Expired";
     case RequestStatus::paid: return "Paid";
     case RequestStatus::unconfirmed: return "Unconfirmed";
     case RequestStatus::unknown: break;
   }
   return "Unknown";
+}
+
+// Electrum's status_str: pr_tooltips, and for an unpaid request that expires, when it does.
+inline std::string request_status_text(RequestStatus status, const PaymentRequest& r, double now) {
+  if (status == RequestStatus::unpaid && r.expiry) return "Expires " + electrum_age(r.expiration(), now);
+  return std::string(status_word(status, "Unpaid"));
 }
 
 }  // namespace coinkit::wallet

@@ -77,6 +77,8 @@ class RequestBook {
     auto it = held_until_.find(slot);
     return it != held_until_.end() && !(static_cast<double>(it->second) < now);
   }
+  // Electron Cash's get_unused_addresses: whether any request, expired or not, is on the slot.
+  bool has_request_on(std::uint32_t slot) const { return held_until_.contains(slot); }
 
  private:
   static constexpr std::int64_t never = std::numeric_limits<std::int64_t>::max();

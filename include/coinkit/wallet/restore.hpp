@@ -21,6 +21,14 @@
 
 namespace coinkit::wallet {
 
+// What a wallet family reads in key text: Electrum 4.3 knows segwit seeds, keys and BIP39
+// paths; Electron Cash (Bitcoin Cash has no segwit) refuses them and derives BIP39 wallets on
+// BIP44 (m/44'/coin'/0').
+struct KeyTextRules {
+  bool segwit = true;
+  std::uint32_t bip39_purpose = 84;
+};
+
 namespace detail {
 
 inline std::string_view trim(std::string_view s) noexcept {
@@ -45,10 +53,12 @@ inline std::optional<PublicKey> old_master_public_key(std::string_view text) {
 
 // keystore.xtype_from_derivation: the script type of a BIP43 path's purpose (48' multisig
 // paths have no single-key type).
-inline result<TxinType> txin_type_of_derivation(const DerivationPath& path) {
+inline result<TxinType> txin_type_of_derivation(const DerivationPath& path, const KeyTextRules& rules) {
   const std::uint32_t purpose = path.empty() ? 0 : path[0];
-  if (purpose == hardened(84)) return TxinType::p2wpkh;
-  if (purpose == hardened(49)) return TxinType::p2wpkh_p2sh;
+  if (purpose == hardened(84) || purpose == hardened(49)) {
+    if (!rules.segwit) return error::segwit_key;
+    return purpose == hardened(84) ? TxinType::p2wpkh : TxinType::p2wpkh_p2sh;
+  }
   if (purpose == hardened(48)) return error::unsupported_derivation;
   return TxinType::p2pkh;
 }
@@ -62,7 +72,9 @@ inline result<Keystore> bip32_from_master_key(std::string_view text, const Netwo
   return Bip32Keys{std::get<ExtPubKey>(decoded->key), std::nullopt, decoded->txin_type, {}, {}};
 }
 
-inline result<Keystore> from_electrum_seed(std::string_view text, ElectrumSeedType type) {
+inline result<Keystore> from_electrum_seed(std::string_view text, ElectrumSeedType type, const KeyTextRules& rules) {
+  if (!rules.segwit && (type == ElectrumSeedType::segwit || type == ElectrumSeedType::two_fa_segwit))
+    return error::segwit_key;
   switch (type) {
     case ElectrumSeedType::old: {
       auto hex = electrum_seed::try_old_seed_hex(text);
@@ -84,8 +96,8 @@ inline result<Keystore> from_electrum_seed(std::string_view text, ElectrumSeedTy
 }
 
 // "bip39:" [path ":"] words; without the prefix, words that are a valid BIP39 mnemonic.
-inline result<Keystore> from_bip39(std::string_view text, const Network& net) {
-  DerivationPath path{hardened(84), hardened(net.bip44_coin_type), hardened(0)};
+inline result<Keystore> from_bip39(std::string_view text, const Network& net, const KeyTextRules& rules) {
+  DerivationPath path{hardened(rules.bip39_purpose), hardened(net.bip44_coin_type), hardened(0)};
   if (text.starts_with("bip39:")) {
     text.remove_prefix(6);
     if (const std::size_t colon = text.find(':'); colon != std::string_view::npos) {
@@ -97,7 +109,7 @@ inline result<Keystore> from_bip39(std::string_view text, const Network& net) {
   }
   text = trim(text);
   if (auto valid = bip39::check(text); valid) return valid;
-  auto type = txin_type_of_derivation(path);
+  auto type = txin_type_of_derivation(path, rules);
   if (!type) return type.error();
   auto seed = bip39::try_to_seed(text);
   if (!seed) return seed.error();
@@ -116,10 +128,11 @@ inline result<Keystore> from_bip39(std::string_view text, const Network& net) {
 // a BIP39 mnemonic: BIP84 (m/84'/coin'/0', p2wpkh) unless written "bip39:<path>:<words>",
 // whose script type follows the path's purpose as in Electrum (49' p2wpkh-p2sh, 84' p2wpkh,
 // others p2pkh). A BIP39 mnemonic that is also an Electrum seed is Electrum's unless it has
-// the "bip39:" prefix.
-inline result<Keystore> restore_keystore(std::string_view text, const Network& net) {
+// the "bip39:" prefix. Under `rules` without segwit, a segwit seed, key or path is refused with
+// segwit_key.
+inline result<Keystore> restore_keystore(std::string_view text, const Network& net, const KeyTextRules& rules = {}) {
   text = detail::trim(text);
-  if (text.starts_with("bip39:")) return detail::from_bip39(text, net);  // its own errors
+  if (text.starts_with("bip39:")) return detail::from_bip39(text, net, rules);  // its own errors
   const auto parts = detail::words(text);
   if (parts.empty()) return error::key_not_recognized;
 
@@ -142,6 +155,8 @@ inline result<Keystore> restore_keystore(std::string_view text, const Network& n
     keys.push_back(*k);
   }
   if (all_keys) {
+    if (!rules.segwit && std::ranges::any_of(keys, [](const ElectrumWif& k) { return is_segwit(k.txin_type); }))
+      return error::segwit_key;
     // Keys of a multisig script type are not importable (Electrum skips them).
     std::erase_if(keys, [](const ElectrumWif& k) { return !is_single_key(k.txin_type); });
     if (keys.empty()) return error::no_valid_private_key;
@@ -152,16 +167,18 @@ inline result<Keystore> restore_keystore(std::string_view text, const Network& n
     if (auto mpk = detail::old_master_public_key(text)) return OldKeys{*mpk, std::nullopt, {}};
     if (auto k = detail::bip32_from_master_key(text, net); k || k.error() == error::multisig_master_key) return k;
   }
-  if (auto type = electrum_seed::try_seed_type(text)) return detail::from_electrum_seed(text, *type);
-  if (auto k = detail::from_bip39(text, net)) return k;
+  if (auto type = electrum_seed::try_seed_type(text)) return detail::from_electrum_seed(text, *type, rules);
+  if (auto k = detail::from_bip39(text, net, rules)) return k;
   return error::key_not_recognized;
 }
 
-// Bitcart's validatekey: a master key of this network or an Electrum seed of any type.
-inline bool is_master_key_or_seed(std::string_view text, const Network& net) {
+// Bitcart's validatekey: a master key of this network or an Electrum seed of any type (segwit
+// ones only under rules with segwit).
+inline bool is_master_key_or_seed(std::string_view text, const Network& net, const KeyTextRules& rules = {}) {
   if (detail::old_master_public_key(text)) return true;
   if (decode_ext_key(text, net.ext_key_versions)) return true;
-  return electrum_seed::try_seed_type(text).has_value();
+  const auto type = electrum_seed::try_seed_type(text);
+  return type && (rules.segwit || (*type != ElectrumSeedType::segwit && *type != ElectrumSeedType::two_fa_segwit));
 }
 
 }  // namespace coinkit::wallet

@@ -45,11 +45,12 @@ inline constexpr const char* recorded_vpub =
 // The node and its RPC server; the Electrum server over them, started (and stopped, and started
 // again) on a port chosen once; the daemon following it: through the Electrum protocol, or
 // `InProcess` on the server's index (the server then runs as long as the stack).
-template <class Coin = BtcPolicy, bool InProcess = false>
+// `WalletT`: the wallet family's rules (ElectronCashWallet for the BCH daemon).
+template <class Coin = BtcPolicy, bool InProcess = false, template <class> class WalletT = ElectrumWallet>
 class WalletStack {
  public:
-  using Daemon = std::conditional_t<InProcess, coinkit::Daemon<Coin, ElectrumWallet, wallet::InProcessSource>,
-                                    coinkit::Daemon<Coin>>;
+  using Daemon = std::conditional_t<InProcess, coinkit::Daemon<Coin, WalletT, wallet::InProcessSource>,
+                                    coinkit::Daemon<Coin, WalletT>>;
 
   // The Electrum server listens on `electrum_port`; the daemon follows `daemon_server_port` (the
   // same by default; a proxy's in the tests of a lying server).
@@ -223,25 +224,33 @@ template <class Node>
 std::map<std::string, ExpectedCoin> expected_coins(const Node& node, const std::vector<Bytes>& scripts) {
   std::map<std::string, ExpectedCoin> coins;
   auto ours = [&](const Bytes& s) { return std::find(scripts.begin(), scripts.end(), s) != scripts.end(); };
-  auto take = [&](const Transaction& tx, int height) {
-    for (const TxIn& in : tx.inputs()) coins.erase(in.prevout.txid.to_hex() + ":" + std::to_string(in.prevout.index));
+  auto add = [&](const Transaction& tx, int height) {
     for (std::uint32_t n = 0; n < tx.outputs().size(); ++n)
       if (ours(tx.outputs()[n].script_pubkey))
         coins[tx.txid().to_hex() + ":" + std::to_string(n)] = {tx.outputs()[n].value, height};
   };
+  auto spend = [&](const Transaction& tx) {
+    for (const TxIn& in : tx.inputs()) coins.erase(in.prevout.txid.to_hex() + ":" + std::to_string(in.prevout.index));
+  };
+  // A block's outputs before its spends: under Bitcoin Cash's canonical order a child may come
+  // before its parent.
   for (int h = 1; h <= node.height(); ++h) {
     const auto info = node.block(node.block_hash(h).value()).value();
-    for (const Transaction& tx : Block::parse(*info.raw).transactions) take(tx, h);
+    const auto txs = Block::parse(*info.raw).transactions;
+    for (const Transaction& tx : txs) add(tx, h);
+    for (const Transaction& tx : txs) spend(tx);
   }
   // In the mempool: height 0, or -1 with an unconfirmed parent (the Electrum protocol's heights).
   std::set<Txid> in_mempool;
   for (const auto& e : node.mempool_entries()) in_mempool.insert(e.txid);
-  for (const auto& e : node.mempool_entries()) {
-    const Transaction tx = node.transaction(e.txid).value().tx;
+  std::vector<Transaction> pool;
+  for (const auto& e : node.mempool_entries()) pool.push_back(node.transaction(e.txid).value().tx);
+  for (const Transaction& tx : pool) {
     const bool unconfirmed_parent = std::any_of(tx.inputs().begin(), tx.inputs().end(),
                                                 [&](const TxIn& in) { return in_mempool.contains(in.prevout.txid); });
-    take(tx, unconfirmed_parent ? -1 : 0);
+    add(tx, unconfirmed_parent ? -1 : 0);
   }
+  for (const Transaction& tx : pool) spend(tx);
   return coins;
 }
 

@@ -54,20 +54,19 @@ class AddressMethods {
                                    bool unused, bool funded, bool balance) {
     auto& w = self().wallet(call);
     boost::json::array out;
-    if (frozen) return out;  // no address is frozen before payouts exist
     const int height = self().local_height();
     auto list = [&](auto chain, bool is_change) {
       for (const auto& a : chain) {
         if ((receiving && is_change) || (change && !is_change)) continue;
         const auto slot = w.slot_of(a);
-        if (unused && w.history().is_used(slot)) continue;
+        if ((unused && w.history().is_used(slot)) || (frozen && !w.is_frozen(slot))) continue;
         const auto b = w.balance(height, slot);
         if (funded && b.confirmed + b.unconfirmed + b.unmatured == 0) continue;
         if (!labels && !balance) {
-          out.emplace_back(w.chains().address(a));
+          out.emplace_back(w.address_text(a));
           continue;
         }
-        boost::json::array item{boost::json::string(w.chains().address(a))};
+        boost::json::array item{boost::json::string(w.address_text(a))};
         if (balance)
           item.emplace_back(
               format_amount(b.confirmed + b.unconfirmed + b.unmatured, decimals(), amount_style::satoshis));

@@ -16,11 +16,18 @@
 
 namespace coinkit::daemon {
 
-// The scriptPubKey an address of this network pays to.
+// The scriptPubKey an address of this network pays to. A CashAddr network's refusal is Electron
+// Cash's AddressError: a wrong checksum reads "invalid checksum in address" (-32004 in
+// spec/bch.json); Electrum's is its BitcoinException (-32004 in spec/btc.json).
 inline Bytes address_argument(const std::string& address, const Network& net) {
   auto script = to_script_pubkey(address, net.address);
-  if (!script) throw rpc::fault_error("electrum.util.BitcoinException: invalid bitcoin address: " + address);
-  return std::move(*script);
+  if (script) return std::move(*script);
+  if (net.address.cashaddr_prefix.empty())
+    throw rpc::fault_error("electrum.util.BitcoinException: invalid bitcoin address: " + address);
+  const std::string why = script.error() == coinkit::address::error::cashaddr_checksum_mismatch
+                              ? "invalid checksum in address: " + address
+                              : script.error().message() + ": " + address;
+  throw rpc::fault_error("electroncash.address.AddressError: invalid address: " + address + " (" + why + ")");
 }
 
 inline Txid txid_argument(const std::string& text) {

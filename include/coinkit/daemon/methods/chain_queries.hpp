@@ -13,6 +13,7 @@
 #include <coinkit/daemon/methods/electrum_tx_json.hpp>
 #include <coinkit/rpc/bitcart.hpp>
 #include <coinkit/rpc/method.hpp>
+#include <coinkit/wallet/electrum_wallet.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/array.hpp>
@@ -98,8 +99,10 @@ class ChainQueries {
 
   // Bitcart's: the fee rate (sat/kvB) for confirmation within `target` blocks, null without an
   // estimate (regtest).
+  // (Bitcart's BCH daemon: always 0, Electron Cash has no fee estimates.)
   boost::asio::awaitable<boost::json::value> recommended_fee(std::int64_t target) {
     if (target < 1 || target > 1008) throw rpc::fault_error("Exception: target must be between 1 and 1008 blocks");
+    if constexpr (electron_cash()) co_return 0;
     auto r = co_await self().source().estimate_fee(static_cast<int>(target));
     if (!r || !*r) co_return nullptr;
     co_return boost::json::value(**r);
@@ -108,11 +111,16 @@ class ChainQueries {
   // Electrum's, in the shape Bitcart's Electrum gives it: the fee policy (its default, "eta:2")
   // and its rate in sat/kvB: the server's estimate for 2 blocks, held between Electrum's bounds
   // (1,000 and 1,500,000); 150,000 on regtest, as Electrum fixes it there; null without an estimate.
-  boost::asio::awaitable<boost::json::object> getfeerate() { co_return fee_policy_json(co_await fee_per_kvb()); }
+  // (Electron Cash's: its fee_per_kb.)
+  boost::asio::awaitable<boost::json::value> getfeerate() {
+    if constexpr (electron_cash()) co_return electron_cash_fee_per_kb;
+    co_return fee_policy_json(co_await fee_per_kvb());
+  }
 
   // The fee rate of the daemon's policy (getfeerate's, and what payto pays without `fee` or
-  // `feerate`), sat/kvB; none without an estimate.
+  // `feerate`), sat/kvB; none without an estimate. Electron Cash's is fixed: 1,000.
   boost::asio::awaitable<std::optional<std::int64_t>> fee_per_kvb() {
+    if constexpr (electron_cash()) co_return electron_cash_fee_per_kb;
     if (self().network().id == NetworkId::regtest) co_return std::int64_t{150'000};
     auto r = co_await self().source().estimate_fee(2);
     if (!r || !*r) co_return std::nullopt;
@@ -152,6 +160,8 @@ class ChainQueries {
 
  private:
   Self& self() noexcept { return static_cast<Self&>(*this); }
+  static constexpr bool electron_cash() { return wallet::is_electron_cash<typename Self::Wallet>; }
+  static constexpr std::int64_t electron_cash_fee_per_kb = 1'000;  // simple_config's default
 
   // The reply of getfeerate; the tooltip is the rate per vbyte as Electrum's format_fee_satoshis
   // writes it (one decimal, rounded half to even, "150." for a whole number).

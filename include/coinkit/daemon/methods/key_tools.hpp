@@ -1,15 +1,18 @@
 // A wallet daemon's key tools that need no wallet: validatekey, validateaddress, make_seed,
 // create, restore and convert_xkey, as Electrum 4.3's commands answer them, and Bitcart's
-// getfingerprint.
+// getfingerprint; an Electron Cash wallet's daemon adds addressconvert, make_electrum_seed,
+// check_electrum_seed and check_seed, and makes standard seeds (no segwit).
 #pragma once
 
 #include <coinkit/address/address.hpp>
 #include <coinkit/core/hex.hpp>
 #include <coinkit/core/sha256.hpp>
+#include <coinkit/daemon/methods/arguments.hpp>
 #include <coinkit/keys/electrum_seed.hpp>
 #include <coinkit/keys/ext_key.hpp>
 #include <coinkit/rpc/fault.hpp>
 #include <coinkit/rpc/method.hpp>
+#include <coinkit/wallet/electrum_wallet.hpp>
 #include <coinkit/wallet/restore.hpp>
 
 #include <boost/json/object.hpp>
@@ -29,7 +32,7 @@ inline std::string wallet_id(std::string_view key) { return "wallet_" + sha256(a
 template <class Self>
 class KeyTools {
  public:
-  bool validatekey(std::string key) { return wallet::is_master_key_or_seed(key, self().network()); }
+  bool validatekey(std::string key) { return wallet::is_master_key_or_seed(key, self().network(), key_text()); }
 
   bool validateaddress(std::string address) { return to_script_pubkey(address, self().network().address).has_value(); }
 
@@ -45,7 +48,7 @@ class KeyTools {
     (void)password, (void)encrypt_file;
     if (passphrase && !passphrase->empty())
       throw rpc::fault_error("Exception: seed extensions (passphrases) are not supported: keep the seed alone");
-    const std::string seed = electrum_seed::make(seed_type_of(seed_type.value_or("segwit")));
+    const std::string seed = electrum_seed::make(seed_type_of(seed_type.value_or(default_seed_type())));
     return {{"seed", seed},
             {"path", path_of(seed, wallet_path)},
             {"msg",
@@ -59,7 +62,7 @@ class KeyTools {
     (void)password, (void)encrypt_file;
     if (passphrase && !passphrase->empty())
       throw rpc::fault_error("Exception: seed extensions (passphrases) are not supported: keep the seed alone");
-    auto keys = wallet::restore_keystore(text, self().network());
+    auto keys = wallet::restore_keystore(text, self().network(), key_text());
     if (!keys) throw rpc::fault_error("Exception: " + keys.error().message());
     return {{"path", path_of(text, wallet_path)},
             {"msg",
@@ -87,7 +90,58 @@ class KeyTools {
     return boost::json::string(to_hex(*fp));
   }
 
+  // Electron Cash's: the address in both of its forms, CashAddr with its prefix and legacy.
+  boost::json::object addressconvert(std::string address) {
+    const Bytes script = address_argument(address, self().network());
+    const auto& format = self().network().address;
+    return {{"cashaddr", to_address_or_throw(script, format)},
+            {"legacy", to_address_or_throw(script, format, AddressStyle::legacy)}};
+  }
+  // Electron Cash's: a standard Electrum seed (its only kind); `entropy`, a custom entropy to
+  // multiply in, is not supported beyond 1.
+  std::string make_electrum_seed(std::int64_t nbits, std::int64_t entropy, boost::json::value language) {
+    (void)language;
+    if (entropy != 1) throw rpc::fault_error("Exception: custom entropy is not supported");
+    return make_seed(nbits, "en", "standard");
+  }
+  // Whether the text is an Electrum standard seed (Electron Cash's check_electrum_seed).
+  bool check_electrum_seed(std::string seed, std::int64_t entropy, boost::json::value language) {
+    (void)language;
+    if (entropy != 1) throw rpc::fault_error("Exception: custom entropy is not supported");
+    return electrum_seed::try_seed_type(seed) == ElectrumSeedType::standard;
+  }
+  std::string check_seed(boost::json::value seed, boost::json::value entropy, boost::json::value language) {
+    (void)seed, (void)entropy, (void)language;
+    throw rpc::fault_error("NotImplementedError: check_seed has been removed.  Use check_electrum_seed instead.");
+  }
+
   static constexpr auto rpc_methods() {
+    using S = KeyTools;
+    if constexpr (electron_cash())
+      return rpc::combine(
+          common_methods("standard"),
+          rpc::methods(
+              rpc::method<&S::addressconvert>("addressconvert", rpc::no_flags,
+                                              "Convert an address to CashAddr and to legacy form.",
+                                              rpc::arg("address")),
+              rpc::method<&S::make_electrum_seed>("make_electrum_seed", rpc::no_flags, "Create an Electrum seed.",
+                                                  rpc::arg("nbits", 132), rpc::arg("entropy", 1),
+                                                  rpc::arg("language", nullptr)),
+              rpc::method<&S::check_electrum_seed>("check_electrum_seed", rpc::no_flags,
+                                                   "Whether the text is an Electrum seed.", rpc::arg("seed"),
+                                                   rpc::arg("entropy", 1), rpc::arg("language", nullptr)),
+              rpc::method<&S::check_seed>("check_seed", rpc::no_flags, "Removed: use check_electrum_seed.",
+                                          rpc::arg("seed"), rpc::arg("entropy", 1), rpc::arg("language", nullptr))));
+    else
+      return common_methods("segwit");
+  }
+
+ private:
+  static constexpr bool electron_cash() { return wallet::is_electron_cash<typename Self::Wallet>; }
+  static constexpr const char* default_seed_type() { return electron_cash() ? "standard" : "segwit"; }
+  static constexpr wallet::KeyTextRules key_text() { return Self::Wallet::rules::key_text; }
+
+  static constexpr auto common_methods(const char* seed_type) {
     using S = KeyTools;
     return rpc::methods(
         rpc::method<&S::validatekey>("validatekey", rpc::no_flags,
@@ -96,7 +150,7 @@ class KeyTools {
         rpc::method<&S::validateaddress>("validateaddress", rpc::no_flags,
                                          "Check that an address is valid on this network.", rpc::arg("address")),
         rpc::method<&S::make_seed>("make_seed", rpc::no_flags, "Create a seed.", rpc::arg("nbits", 132),
-                                   rpc::arg("language", "en"), rpc::arg("seed_type", "segwit")),
+                                   rpc::arg("language", "en"), rpc::arg("seed_type", seed_type)),
         rpc::method<&S::create>("create", rpc::no_flags, "Create a new wallet from a new seed.",
                                 rpc::arg("passphrase", std::nullopt), rpc::arg("password", std::nullopt),
                                 rpc::arg("encrypt_file", true), rpc::arg("seed_type", std::nullopt),
@@ -112,10 +166,12 @@ class KeyTools {
                                         rpc::arg("xpub")));
   }
 
- private:
   Self& self() noexcept { return static_cast<Self&>(*this); }
 
   static ElectrumSeedType seed_type_of(std::string_view name) {
+    if (electron_cash() && name != "standard")
+      throw rpc::fault_error("Exception: Unknown seed type: " + std::string(name) +
+                             " (Bitcoin Cash has standard seeds)");
     for (auto t : {ElectrumSeedType::standard, ElectrumSeedType::segwit})
       if (to_string(t) == name) return t;
     throw rpc::fault_error("Exception: Unknown seed type: " + std::string(name));

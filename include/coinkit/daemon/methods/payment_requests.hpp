@@ -2,13 +2,18 @@
 // get_invoice, list_requests, delete_request, clear_requests and modifypaymenturl as Electrum 4.3
 // and Bitcart answer them, with Bitcart's sent_amount; and the new_payment event each time a
 // request's status changes, driven by the wallet's history, new blocks and a timer at each
-// expiration (never by polling). Each change is on disk before the call returns.
+// expiration (never by polling). Each change is on disk before the call returns. An Electron Cash
+// wallet's daemon answers Electron Cash's instead (addrequest, getrequest, listrequests,
+// rmrequest, clearrequests: one request per address, its request objects and statuses).
 #pragma once
 
 #include <coinkit/core/amount.hpp>
+#include <coinkit/daemon/methods/arguments.hpp>
 #include <coinkit/rpc/bitcart.hpp>
 #include <coinkit/rpc/method.hpp>
 #include <coinkit/rpc/python.hpp>
+#include <coinkit/wallet/electron_cash_request.hpp>
+#include <coinkit/wallet/electrum_wallet.hpp>
 #include <coinkit/wallet/payment_request.hpp>
 #include <coinkit/wallet/request_book.hpp>
 
@@ -26,6 +31,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -38,37 +44,21 @@ class PaymentRequests {
  public:
   // Electrum's: a request on the first unused receiving address without an open request (past
   // the gap limit with `force`; false without it when none is left). `expiration` in seconds,
-  // 0 for never. The reply waits until the request is on disk. (Not a coroutine: the request is
-  // made at the call, and GCC 12 mishandles a coroutine's std::string parameter.)
+  // 0 for never. The reply waits until the request is on disk.
   boost::asio::awaitable<boost::json::value> add_request(const rpc::Call& call, Amount amount, std::string memo,
                                                          std::int64_t expiration, bool force) {
-    auto& w = self().wallet(call);
-    const double now = clock_now();
-    auto slot = unused_receiving(w);
-    const bool grown = !slot;
-    if (!slot) {
-      if (!force) return refused();
-      slot = w.create_new_address();
-      self().watch_new_addresses(call, {*slot}, false);  // stored with the request
-    }
-    wallet::PaymentRequest r;
-    r.address = w.address_text(*slot);
-    const auto script = w.address(*slot).script();
-    r.script.assign(script.begin(), script.end());
-    r.amount = amount.units;
-    r.message = std::move(memo);
-    r.time = static_cast<std::int64_t>(now);
-    r.expiry = expiration > 0 ? expiration : 0;
-    r.height = self().local_height();
-    auto made = std::make_shared<Made>();
-    made->key = call.wallet().key();
-    made->id = wallet::request_id(r);
-    made->replaces = w.requests().find(made->id) != nullptr;
-    auto& entry = w.requests().add(made->id, std::move(r), *slot);
-    if (entry.request.expiry) expire_later(made->key, entry.request.expiration());
-    made->reply = export_request(w, entry, now, false);
-    auto write = self().store_request(made->key, entry, grown);
-    return stored(std::move(write), std::move(made));
+    return make_request(call, amount, std::move(memo), expiration, force,
+                        [this](const auto& w, const auto& e) { return export_request(w, e, clock_now(), false); });
+  }
+
+  // Electron Cash's addrequest, with Bitcart's sent_amount: a request on the first receiving
+  // address that has neither history nor a request (expired or not); `expiration` null for
+  // never. Without `force` and with no such address left it fails (Electron Cash answers False,
+  // on which Bitcart's daemon fails).
+  boost::asio::awaitable<boost::json::value> addrequest(const rpc::Call& call, Amount amount, std::string memo,
+                                                        std::optional<std::int64_t> expiration, bool force) {
+    return make_request(call, amount, std::move(memo), expiration.value_or(0), force,
+                        [this](const auto& w, const auto& e) { return export_electron_cash(w, e, clock_now(), true); });
   }
 
   // Electrum's get_request plus Bitcart's sent_amount; -32003 for an unknown id.
@@ -126,6 +116,43 @@ class PaymentRequests {
     return true;
   }
 
+  // Electron Cash's getrequest (and get_request), by the request's address in any form, with
+  // Bitcart's sent_amount.
+  boost::json::object getrequest(const rpc::Call& call, std::string address) {
+    auto& w = self().wallet(call);
+    const auto* entry = w.requests().find(request_key(w, address));
+    if (!entry) throw rpc::fault_error("BaseException: Request not found");
+    return export_electron_cash(w, *entry, clock_now(), true);
+  }
+  // Electron Cash's: receiving addresses first, each chain in order; `pending`, `expired` or
+  // `paid` keep only the requests of that status (an unconfirmed one is in none of them).
+  boost::json::array listrequests(const rpc::Call& call, bool pending, bool expired, bool paid) {
+    auto& w = self().wallet(call);
+    const double now = clock_now();
+    std::vector<const wallet::RequestBook::Entry*> sorted;
+    for (const auto& e : w.requests().entries()) sorted.push_back(&e);
+    std::ranges::stable_sort(sorted, {}, [&](const wallet::RequestBook::Entry* e) {
+      const auto& a = w.address(e->slot);
+      return std::pair(a.change, a.index);
+    });
+    boost::json::array out;
+    for (const auto* e : sorted) {
+      const auto status = status_of(w, *e, now);
+      if ((pending && status != wallet::RequestStatus::unpaid) ||
+          (expired && status != wallet::RequestStatus::expired) || (paid && status != wallet::RequestStatus::paid))
+        continue;
+      out.push_back(export_electron_cash(w, *e, now, false));
+    }
+    return out;
+  }
+  bool rmrequest(const rpc::Call& call, std::string address) {
+    return delete_request(call, request_key(self().wallet(call), address));
+  }
+  boost::json::value clearrequests(const rpc::Call& call) {
+    clear_requests(call);
+    return nullptr;
+  }
+
   // A wallet came back from disk with its requests: those still open expire on time again.
   template <class Wallet>
   void requests_restored(const std::string& key, const Wallet& w) {
@@ -139,6 +166,8 @@ class PaymentRequests {
   template <class Wallet>
   std::optional<std::uint32_t> unused_receiving(const Wallet& w) {
     if (w.requests().empty()) return w.first_unused_receiving();
+    if constexpr (wallet::is_electron_cash<Wallet>)
+      return w.first_unused_receiving([&](std::uint32_t slot) { return w.requests().has_request_on(slot); });
     const double now = clock_now();
     return w.first_unused_receiving([&](std::uint32_t slot) { return w.requests().holds(slot, now); });
   }
@@ -157,28 +186,107 @@ class PaymentRequests {
 
   static constexpr auto rpc_methods() {
     using S = PaymentRequests;
-    return rpc::methods(
-        rpc::method<&S::add_request>("add_request", rpc::requires_wallet,
-                                     "Create a payment request, using the first unused address of the wallet.",
-                                     rpc::arg("amount"), rpc::arg("memo", ""), rpc::arg("expiration", 3600),
-                                     rpc::arg("force", false)),
-        rpc::method<&S::get_request>("get_request", rpc::requires_wallet, "Return a payment request.",
-                                     rpc::arg("request_id")),
-        rpc::method<&S::get_request>("getrequest", rpc::requires_wallet, "Return a payment request (get_request).",
-                                     rpc::arg("request_id")),
-        rpc::method<&S::get_invoice>("get_invoice", rpc::requires_wallet, "Return a payment request by its key.",
-                                     rpc::arg("key")),
-        rpc::method<&S::modifypaymenturl>("modifypaymenturl", rpc::no_flags, "Set the amount of a payment URI.",
-                                          rpc::arg("url"), rpc::arg("amount"), rpc::arg("divisibility", nullptr)),
-        rpc::method<&S::list_requests>("list_requests", rpc::requires_wallet, "List the payment requests you made.",
-                                       rpc::arg("pending", false), rpc::arg("expired", false), rpc::arg("paid", false)),
-        rpc::method<&S::delete_request>("delete_request", rpc::requires_wallet, "Remove an incoming payment request.",
-                                        rpc::arg("request_id")),
-        rpc::method<&S::clear_requests>("clear_requests", rpc::requires_wallet, "Remove all payment requests."));
+    if constexpr (wallet::is_electron_cash<typename Self::Wallet>) {
+      return rpc::methods(
+          rpc::method<&S::addrequest>("addrequest", rpc::requires_wallet,
+                                      "Create a payment request, using the first unused address of the wallet.",
+                                      rpc::arg("amount"), rpc::arg("memo", ""), rpc::arg("expiration", std::nullopt),
+                                      rpc::arg("force", false)),
+          rpc::method<&S::getrequest>("getrequest", rpc::requires_wallet, "Return a payment request.", rpc::arg("key")),
+          rpc::method<&S::getrequest>("get_request", rpc::requires_wallet, "Return a payment request (getrequest).",
+                                      rpc::arg("key")),
+          rpc::method<&S::modifypaymenturl>("modifypaymenturl", rpc::no_flags, "Set the amount of a payment URI.",
+                                            rpc::arg("url"), rpc::arg("amount"), rpc::arg("divisibility", nullptr)),
+          rpc::method<&S::listrequests>("listrequests", rpc::requires_wallet, "List the payment requests you made.",
+                                        rpc::arg("pending", false), rpc::arg("expired", false),
+                                        rpc::arg("paid", false)),
+          rpc::method<&S::rmrequest>("rmrequest", rpc::requires_wallet, "Remove a payment request.",
+                                     rpc::arg("address")),
+          rpc::method<&S::clearrequests>("clearrequests", rpc::requires_wallet, "Remove all payment requests."));
+    } else {
+      return rpc::methods(
+          rpc::method<&S::add_request>("add_request", rpc::requires_wallet,
+                                       "Create a payment request, using the first unused address of the wallet.",
+                                       rpc::arg("amount"), rpc::arg("memo", ""), rpc::arg("expiration", 3600),
+                                       rpc::arg("force", false)),
+          rpc::method<&S::get_request>("get_request", rpc::requires_wallet, "Return a payment request.",
+                                       rpc::arg("request_id")),
+          rpc::method<&S::get_request>("getrequest", rpc::requires_wallet, "Return a payment request (get_request).",
+                                       rpc::arg("request_id")),
+          rpc::method<&S::get_invoice>("get_invoice", rpc::requires_wallet, "Return a payment request by its key.",
+                                       rpc::arg("key")),
+          rpc::method<&S::modifypaymenturl>("modifypaymenturl", rpc::no_flags, "Set the amount of a payment URI.",
+                                            rpc::arg("url"), rpc::arg("amount"), rpc::arg("divisibility", nullptr)),
+          rpc::method<&S::list_requests>("list_requests", rpc::requires_wallet, "List the payment requests you made.",
+                                         rpc::arg("pending", false), rpc::arg("expired", false),
+                                         rpc::arg("paid", false)),
+          rpc::method<&S::delete_request>("delete_request", rpc::requires_wallet, "Remove an incoming payment request.",
+                                          rpc::arg("request_id")),
+          rpc::method<&S::clear_requests>("clear_requests", rpc::requires_wallet, "Remove all payment requests."));
+    }
   }
 
  private:
   Self& self() noexcept { return static_cast<Self&>(*this); }
+
+  // A request on the first unused receiving address (a new one with `force`), its reply made by
+  // `reply(wallet, entry)`; false (Electrum) or an error (Electron Cash) when none is left. (Not
+  // a coroutine: the request is made at the call, and GCC 12 mishandles a coroutine's std::string
+  // parameter.)
+  template <class Reply>
+  boost::asio::awaitable<boost::json::value> make_request(const rpc::Call& call, Amount amount, std::string memo,
+                                                          std::int64_t expiration, bool force, Reply&& reply) {
+    auto& w = self().wallet(call);
+    const double now = clock_now();
+    auto slot = unused_receiving(w);
+    const bool grown = !slot;
+    if (!slot) {
+      if (!force) {
+        if constexpr (wallet::is_electron_cash<std::remove_cvref_t<decltype(w)>>)
+          throw rpc::fault_error(
+              "Exception: Unable to find an unused address. Try running with the --force option to create new "
+              "addresses.");
+        return refused();
+      }
+      slot = w.create_new_address();
+      self().watch_new_addresses(call, {*slot}, false);  // stored with the request
+    }
+    wallet::PaymentRequest r;
+    r.address = w.address_text(*slot);
+    const auto script = w.address(*slot).script();
+    r.script.assign(script.begin(), script.end());
+    r.amount = amount.units;
+    r.message = std::move(memo);
+    r.time = static_cast<std::int64_t>(now);
+    r.expiry = expiration > 0 ? expiration : 0;
+    r.height = self().local_height();
+    auto made = std::make_shared<Made>();
+    made->key = call.wallet().key();
+    made->id = request_key(w, r);
+    made->replaces = w.requests().find(made->id) != nullptr;
+    auto& entry = w.requests().add(made->id, std::move(r), *slot);
+    if (entry.request.expiry) expire_later(made->key, entry.request.expiration());
+    made->reply = reply(w, entry);
+    auto write = self().store_request(made->key, entry, grown);
+    return stored(std::move(write), std::move(made));
+  }
+
+  // What a wallet's book keys a request by: Electrum's request id, or (Electron Cash) its address.
+  template <class Wallet>
+  static std::string request_key(const Wallet&, const wallet::PaymentRequest& r) {
+    if constexpr (wallet::is_electron_cash<Wallet>)
+      return r.address;
+    else
+      return wallet::request_id(r);
+  }
+  // An address argument as Electron Cash reads it (CashAddr with or without its prefix, or
+  // legacy), written as the wallet writes its addresses.
+  template <class Wallet>
+  std::string request_key(const Wallet& w, const std::string& address) {
+    const Bytes script = address_argument(address, self().network());
+    if (auto slot = w.slot_of_script(script)) return w.address_text(*slot);
+    return address;  // no address of the wallet: no request either
+  }
 
   // A request made, waiting for the disk.
   struct Made {
@@ -212,7 +320,11 @@ class PaymentRequests {
 
   template <class Wallet>
   wallet::RequestPayment payment_of(const Wallet& w, const wallet::RequestBook::Entry& e) {
-    return wallet::request_payment(e.request, w.received(e.slot, self().local_height()));
+    const auto received = w.received(e.slot, self().local_height());
+    if constexpr (wallet::is_electron_cash<Wallet>)
+      return wallet::electron_cash_request_payment(e.request, received);
+    else
+      return wallet::request_payment(e.request, received);
   }
   template <class Wallet>
   wallet::RequestStatus status_of(const Wallet& w, const wallet::RequestBook::Entry& e, double now) {
@@ -235,12 +347,17 @@ class PaymentRequests {
       // Kept, so that a restarted daemon announces only what changed while it was down (a
       // failed write is logged by the daemon: the event still goes out).
       self().update_request(key, e);
-      self().notify(key, boost::json::object{{"event", "new_payment"},
-                                             {"address", e.id},  // Bitcart's BTC daemon: the request's id
-                                             {"status", static_cast<int>(status)},
-                                             {"status_str", wallet::request_status_text(status, e.request, now)},
-                                             {"tx_hashes", hashes_json(payment)},
-                                             {"sent_amount", decimal(payment.received)}});
+      // Bitcart's: the BTC daemon's address is the request's id, the BCH daemon's the address
+      // (Electron Cash's words for the status, and sent_amount with eight decimals).
+      constexpr bool electron_cash = wallet::is_electron_cash<Wallet>;
+      self().notify(key, boost::json::object{
+                             {"event", "new_payment"},
+                             {"address", e.id},
+                             {"status", static_cast<int>(status)},
+                             {"status_str", electron_cash ? std::string(wallet::electron_cash_status_text(status))
+                                                          : wallet::request_status_text(status, e.request, now)},
+                             {"tx_hashes", hashes_json(payment)},
+                             {"sent_amount", electron_cash ? fixed(payment.received) : decimal(payment.received)}});
     }
   }
 
@@ -267,6 +384,38 @@ class PaymentRequests {
     if (payment.confirmations) out.emplace("confirmations", *payment.confirmations);
     if (sent_amount) out.emplace("sent_amount", decimal(payment.received));
     return out;
+  }
+
+  // Electron Cash's get_payment_request and _format_request, keys in their order, with Bitcart's
+  // sent_amount (getrequest, addrequest). No token request here: tokenreq false.
+  template <class Wallet>
+  boost::json::object export_electron_cash(const Wallet& w, const wallet::RequestBook::Entry& e, double now,
+                                           bool sent_amount) {
+    const auto& r = e.request;
+    const auto payment = payment_of(w, e);
+    const auto status = wallet::request_status(r, payment, now);
+    const Network& net = self().network();
+    constexpr unsigned decimals = static_cast<unsigned>(Self::Coin::decimals);
+    boost::json::object out{{"time", r.time},
+                            {"amount", r.amount},
+                            {"exp", r.expiry ? boost::json::value(r.expiry) : boost::json::value(nullptr)},
+                            {"address", r.address},
+                            {"memo", r.message},
+                            {"id", wallet::electron_cash_request_id(
+                                       to_address_or_throw(r.script, net.address, AddressStyle::legacy), r.time)},
+                            {"tokenreq", false},
+                            {"category_id", nullptr},
+                            {"URI", wallet::electron_cash_request_uri(r, net.address.cashaddr_prefix, decimals)},
+                            {"status", wallet::electron_cash_status_text(status)},
+                            {"tx_hashes", hashes_json(payment)}};
+    if (payment.confirmations) out.emplace("confirmations", *payment.confirmations);
+    out.emplace("amount (" + std::string(Self::Coin::ticker) + ")", wallet::electron_cash_amount(r.amount, decimals));
+    if (sent_amount) out.emplace("sent_amount", fixed(payment.received));
+    return out;
+  }
+  // Bitcart's format_satoshis: eight decimals always ("0.00100000").
+  static boost::json::string fixed(std::int64_t units) {
+    return boost::json::string(format_amount(units, static_cast<unsigned>(Self::Coin::decimals), amount_style::fixed));
   }
 
   // Electrum's "amount_BTC"; its forks name their coin ("amount_LTC").

@@ -16,6 +16,7 @@
 #include <coinkit/rpc/method.hpp>
 #include <coinkit/rpc/python.hpp>
 #include <coinkit/wallet/coin_selection.hpp>
+#include <coinkit/wallet/electrum_wallet.hpp>
 #include <coinkit/wallet/key_script.hpp>
 #include <coinkit/wallet/keystore.hpp>
 #include <coinkit/wallet/psbt.hpp>
@@ -232,6 +233,8 @@ class Payouts {
     for (std::string_view word : whitespace_list(privkey)) {
       auto wif = decode_electrum_wif(word, net.wif_prefix);
       if (!wif) throw rpc::fault_error("Exception: invalid private key: " + wif.error().message());
+      if (electron_cash() && is_segwit(wif->txin_type))
+        throw rpc::fault_error("Exception: " + wallet::make_error_code(wallet::error::segwit_key).message());
       auto script = wallet::key_script(wif->txin_type, wif->key.public_key());
       if (!script)
         throw rpc::fault_error("Exception: cannot sweep a key of type " + std::string(to_string(wif->txin_type)));
@@ -253,7 +256,7 @@ class Payouts {
         if (found.size() == max_inputs) break;
         TxIn in;
         in.prevout = {c.txid, c.vout};
-        in.sequence = 0xfffffffd;  // RBF, as Electrum's default
+        in.sequence = electron_cash() ? 0xfffffffe : 0xfffffffd;  // RBF, as Electrum's default
         found.push_back({std::move(in), k});
         spent.push_back(TxOut{c.value, keys[k].script});
         total += c.value;
@@ -460,7 +463,7 @@ class Payouts {
   static constexpr auto rpc_methods() {
     using S = Payouts;
     // (Written out for each: GCC 12 does not instantiate member pointers named in a generic lambda.)
-    return rpc::methods(
+    auto common = rpc::methods(
         rpc::method<&S::payto>("payto", rpc::requires_wallet | rpc::requires_network, "Create a transaction.",
                                rpc::arg("destination"), rpc::arg("amount"), rpc::arg("fee", std::nullopt),
                                rpc::arg("feerate", std::nullopt), rpc::arg("from_addr", std::nullopt),
@@ -473,9 +476,6 @@ class Payouts {
             rpc::arg("from_addr", std::nullopt), rpc::arg("from_coins", std::nullopt),
             rpc::arg("change_addr", std::nullopt), rpc::arg("nocheck", false), rpc::arg("unsigned", false),
             rpc::arg("rbf", std::nullopt), rpc::arg("locktime", std::nullopt), rpc::arg("addtransaction", false)),
-        rpc::method<&S::bumpfee>("bumpfee", rpc::requires_wallet, "Bump the Fee for an unconfirmed Transaction",
-                                 rpc::arg("tx"), rpc::arg("new_fee_rate"), rpc::arg("from_coins", std::nullopt),
-                                 rpc::arg("decrease_payment", false), rpc::arg("unsigned", false)),
         rpc::method<&S::signtransaction>("signtransaction", rpc::requires_wallet,
                                          "Sign a transaction. The wallet keys will be used to sign the transaction.",
                                          rpc::arg("tx"), rpc::arg("password", std::nullopt)),
@@ -500,10 +500,18 @@ class Payouts {
         rpc::method<&S::get_default_fee>("get_default_fee", rpc::requires_network,
                                          "The fee of the fee policy for a transaction or a size in vbytes.",
                                          rpc::arg("tx")));
+    if constexpr (electron_cash())  // no RBF, so no bumpfee
+      return common;
+    else
+      return rpc::combine(common, rpc::methods(rpc::method<&S::bumpfee>(
+                                      "bumpfee", rpc::requires_wallet, "Bump the Fee for an unconfirmed Transaction",
+                                      rpc::arg("tx"), rpc::arg("new_fee_rate"), rpc::arg("from_coins", std::nullopt),
+                                      rpc::arg("decrease_payment", false), rpc::arg("unsigned", false))));
   }
 
  private:
   Self& self() noexcept { return static_cast<Self&>(*this); }
+  static constexpr bool electron_cash() { return wallet::is_electron_cash<typename Self::Wallet>; }
 
   static rpc::fault_error watching_only() { return rpc::fault_error("Exception: This is a watching-only wallet"); }
 
@@ -528,7 +536,8 @@ class Payouts {
     PaymentOptions o;
     if (fee) o.fee = fee->units;
     o.feerate = feerate, o.from_addr = std::move(from_addr), o.from_coins = std::move(from_coins);
-    o.change_addr = std::move(change_addr), o.unsigned_ = unsigned_tx, o.rbf = rbf.value_or(true);
+    o.change_addr = std::move(change_addr), o.unsigned_ = unsigned_tx,
+    o.rbf = rbf.value_or(!electron_cash());  // Electron Cash: final sequences
     o.locktime = locktime;
     return o;
   }
