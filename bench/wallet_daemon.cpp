@@ -12,11 +12,14 @@
 //     past it with `force`, each a new address), then 10 clients for `seconds`;
 //   - get_request on one request, 1 and 10 clients;
 //   - payto from the wallet holding 10,000 coins: p50, p99 over 200 payouts (signed, not sent).
+// With `bch` last, the same of the shipped bch-daemon (Daemon<BchPolicy, ElectronCashWallet>:
+// tpub wallets, Electron Cash's addrequest and getrequest) over coinkit's BCH server.
 //
-//   bench-wallet_daemon [wallets=10000] [seconds-per-run=3] [in-process | payments]
+//   bench-wallet_daemon [wallets=10000] [seconds-per-run=3] [in-process | payments | -] [bch]
 #include "http_load.hpp"
 #include "support/free_port.hpp"
 
+#include <coinkit/coins/bch.hpp>
 #include <coinkit/coins/btc.hpp>
 #include <coinkit/daemon/daemon.hpp>
 #include <coinkit/electrum/server.hpp>
@@ -53,12 +56,39 @@ namespace http = beast::http;
 
 namespace {
 
-// A new regtest vpub (a BIP32 master key from a random seed, p2wpkh).
-std::string fresh_vpub() {
+// What differs between the daemons: their keys and their request methods.
+template <class Coin>
+struct Flavor;
+template <>
+struct Flavor<BtcPolicy> {
+  static constexpr const char* daemon = COINKIT_BTC_DAEMON;
+  static constexpr TxinType key_type = TxinType::p2wpkh;  // vpub
+  static constexpr ElectrumSeedType seed_type = ElectrumSeedType::segwit;
+  static constexpr const char* add_request = "add_request";
+  static constexpr const char* add_params = R"("amount":"0.001","memo":"order","expiration":0,"force":true)";
+  static constexpr const char* id_key = "request_id";  // what get_request takes
+  static constexpr const char* get_request = "get_request";
+  static constexpr const char* get_param = "request_id";
+};
+template <>
+struct Flavor<BchPolicy> {
+  static constexpr const char* daemon = COINKIT_BCH_DAEMON;
+  static constexpr TxinType key_type = TxinType::p2pkh;  // tpub
+  static constexpr ElectrumSeedType seed_type = ElectrumSeedType::standard;
+  static constexpr const char* add_request = "addrequest";
+  static constexpr const char* add_params = R"("amount":"0.001","memo":"order","expiration":null,"force":true)";
+  static constexpr const char* id_key = "address";  // Electron Cash keys a request by its address
+  static constexpr const char* get_request = "getrequest";
+  static constexpr const char* get_param = "key";
+};
+
+// A new regtest master public key (a BIP32 master key from a random seed).
+template <class Coin>
+std::string fresh_xpub() {
   std::array<std::uint8_t, 32> seed;
   secure_random(seed);
-  const auto& net = *find_network<BtcPolicy>(NetworkId::regtest);
-  return ExtPrivKey::from_seed(seed).neuter().to_base58(net.ext_key_versions, TxinType::p2wpkh).value();
+  const auto& net = *find_network<Coin>(NetworkId::regtest);
+  return ExtPrivKey::from_seed(seed).neuter().to_base58(net.ext_key_versions, Flavor<Coin>::key_type).value();
 }
 
 std::string getbalance(const std::string& xpub) {
@@ -125,38 +155,40 @@ void print_latencies(const char* what, std::vector<double> ms) {
 }
 
 // add_request, get_request and payto on one wallet of a fresh seed (see the top of the file).
-void bench_payments(tcp::endpoint ep, regtest::Node<BtcPolicy>& node, double seconds) {
-  const std::string seed = electrum_seed::make(ElectrumSeedType::segwit);
+template <class Coin>
+void bench_payments(tcp::endpoint ep, regtest::Node<Coin>& node, double seconds) {
+  using F = Flavor<Coin>;
+  const std::string seed = electrum_seed::make(F::seed_type);
   Client client(ep);
   auto ok = [](const std::string& reply) { return reply.find("\"result\"") != std::string::npos; };
   if (!ok(client.post(call_json("getbalance", seed, "")))) throw std::runtime_error("the wallet did not load");
 
+  const std::string add = call_json(F::add_request, seed, F::add_params);
+  const std::string made = std::string("\"") + F::id_key + "\"";
   std::vector<double> ms;
   std::string first_id;
   for (int i = 0; i < 1000; ++i) {
     const auto t0 = Clock::now();
-    const std::string reply =
-        client.post(call_json("add_request", seed, R"("amount":"0.001","memo":"order","expiration":0,"force":true)"));
+    const std::string reply = client.post(add);
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-    if (reply.find("\"request_id\"") == std::string::npos) throw std::runtime_error("add_request answered " + reply);
-    if (first_id.empty()) first_id = boost::json::parse(reply).at("result").at("request_id").as_string().c_str();
+    if (reply.find(made) == std::string::npos) throw std::runtime_error("add_request answered " + reply);
+    if (first_id.empty()) first_id = boost::json::parse(reply).at("result").at(F::id_key).as_string().c_str();
   }
-  print_latencies("add_request", ms);
-  bench::run_http(ep, 10, seconds,
-                  call_json("add_request", seed, R"("amount":"0.001","memo":"order","expiration":0,"force":true)"),
-                  bench::ReplyCheck([](const std::string& r) { return r.find("\"request_id\"") != std::string::npos; }),
-                  "add_request");
+  print_latencies(F::add_request, ms);
+  bench::run_http(ep, 10, seconds, add,
+                  bench::ReplyCheck([&](const std::string& r) { return r.find(made) != std::string::npos; }),
+                  F::add_request);
 
-  const std::string get = call_json("get_request", seed, R"("request_id":")" + first_id + "\"");
+  const std::string get = call_json(F::get_request, seed, std::string("\"") + F::get_param + "\":\"" + first_id + "\"");
   const std::string expected = client.post(get);
   if (!ok(expected)) throw std::runtime_error("get_request answered " + expected);
-  for (int clients : {1, 10}) bench::run_http(ep, clients, seconds, get, expected, "get_request");
+  for (int clients : {1, 10}) bench::run_http(ep, clients, seconds, get, expected, F::get_request);
 
   // 10,000 coins: ten transactions of 1,000 outputs (a standard transaction's size allows no
   // more) paying the wallet's first 20 receiving addresses in turn.
   const boost::json::value addresses =
       boost::json::parse(client.post(call_json("listaddresses", seed, R"("receiving":true)")));
-  const auto& net = *find_network<BtcPolicy>(NetworkId::regtest);
+  const auto& net = *find_network<Coin>(NetworkId::regtest);
   const auto& list = addresses.at("result").as_array();
   for (int t = 0; t < 10; ++t) {
     std::vector<regtest::Payment> outputs;
@@ -174,7 +206,7 @@ void bench_payments(tcp::endpoint ep, regtest::Node<BtcPolicy>& node, double sec
       throw std::runtime_error("the 10,000 coins did not arrive: " + client.post(balance));
     else
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  const std::string to = to_address(p2wpkh_script(PrivateKey::generate().public_key().key_id()), net.address).value();
+  const std::string to = to_address(p2pkh_script(PrivateKey::generate().public_key().key_id()), net.address).value();
   ms.clear();
   for (int i = 0; i < 200; ++i) {
     const auto t0 = Clock::now();
@@ -187,18 +219,33 @@ void bench_payments(tcp::endpoint ep, regtest::Node<BtcPolicy>& node, double sec
 
 }  // namespace
 
+template <class Coin>
+int run_bench(std::size_t many, double seconds, bool in_process, bool payments);
+
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const std::size_t many = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 10'000;
   const double seconds = argc > 2 ? std::atof(argv[2]) : 3.0;
   const bool in_process = argc > 3 && std::string_view(argv[3]) == "in-process";
   const bool payments = argc > 3 && std::string_view(argv[3]) == "payments";
+  const bool bch = argc > 4 && std::string_view(argv[4]) == "bch";
+  if (bch && in_process) {
+    std::fprintf(stderr, "in-process runs the BTC daemon only\n");
+    return 2;
+  }
+  return bch ? run_bench<BchPolicy>(many, seconds, in_process, payments)
+             : run_bench<BtcPolicy>(many, seconds, in_process, payments);
+}
+
+template <class Coin>
+int run_bench(std::size_t many, double seconds, bool in_process, bool payments) {
   const auto dir = std::filesystem::temp_directory_path() / ("coinkit-bench-wallets-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
+  const std::string ticker(Coin::ticker);
 
   // The chain and the Electrum server (no cost limits: one daemon connection carries every
   // wallet's subscriptions).
-  regtest::Node<BtcPolicy> node;
+  regtest::Node<Coin> node;
   node.generate(101);
   asio::io_context rpc_io;
   regtest::RpcServerOptions ro;
@@ -208,7 +255,7 @@ int main(int argc, char** argv) {
   std::thread rpc_thread([&] { rpc_io.run(); });
   const std::uint16_t electrum_port = coinkit::test::free_port();
   electrum::ServerConfig c;
-  c.coin = "Bitcoin";
+  c.coin = std::string(Coin::name);
   c.network = NetworkId::regtest;
   c.node = node::parse_daemon_url("user:pass@127.0.0.1:" + std::to_string(rpc.local_endpoint().port()), 0).value();
   c.db_directory = dir / "index";
@@ -216,7 +263,7 @@ int main(int argc, char** argv) {
   c.worker_threads = 1;
   c.cost.soft_limit = c.cost.hard_limit = 0;
   c.log_level = electrum::LogLevel::warning;
-  ElectrumServer<BtcPolicy, LmdbStorage> server(c);
+  ElectrumServer<Coin, LmdbStorage> server(c);
 
   // The daemon: in this process on the server's index (wired before the server starts), or the
   // shipped program.
@@ -224,15 +271,16 @@ int main(int argc, char** argv) {
   using InProcessDaemon = Daemon<BtcPolicy, ElectrumWallet, wallet::InProcessSource>;
   std::unique_ptr<InProcessDaemon> daemon;
   std::thread daemon_thread;
-  if (in_process) {
-    Environment env;
-    env.set("BTC_NETWORK", "regtest")
-        .set("BTC_PORT", std::to_string(port))
-        .set("BTC_DATA_PATH", (dir / "daemon").string());
-    daemon = std::make_unique<InProcessDaemon>(load_daemon_config<BtcPolicy>(env), DaemonServerOptions{},
-                                               server.indexer().index(), server.indexer().node());
-    server.on_chain_event(daemon->source().chain_listener());
-  }
+  if constexpr (std::is_same_v<Coin, BtcPolicy>)
+    if (in_process) {
+      Environment env;
+      env.set("BTC_NETWORK", "regtest")
+          .set("BTC_PORT", std::to_string(port))
+          .set("BTC_DATA_PATH", (dir / "daemon").string());
+      daemon = std::make_unique<InProcessDaemon>(load_daemon_config<BtcPolicy>(env), DaemonServerOptions{},
+                                                 server.indexer().index(), server.indexer().node());
+      server.on_chain_event(daemon->source().chain_listener());
+    }
   server.start();
   while (!server.serving_clients()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (daemon) {
@@ -241,11 +289,11 @@ int main(int argc, char** argv) {
   }
   const pid_t pid = in_process ? ::getpid() : ::fork();
   if (pid == 0) {
-    ::setenv("BTC_NETWORK", "regtest", 1);
-    ::setenv("BTC_PORT", std::to_string(port).c_str(), 1);
-    ::setenv("BTC_SERVER", ("127.0.0.1:" + std::to_string(electrum_port) + ":t").c_str(), 1);
-    ::setenv("BTC_DATA_PATH", (dir / "daemon").c_str(), 1);
-    ::execl(COINKIT_BTC_DAEMON, COINKIT_BTC_DAEMON, static_cast<char*>(nullptr));
+    ::setenv((ticker + "_NETWORK").c_str(), "regtest", 1);
+    ::setenv((ticker + "_PORT").c_str(), std::to_string(port).c_str(), 1);
+    ::setenv((ticker + "_SERVER").c_str(), ("127.0.0.1:" + std::to_string(electrum_port) + ":t").c_str(), 1);
+    ::setenv((ticker + "_DATA_PATH").c_str(), (dir / "daemon").c_str(), 1);
+    ::execl(Flavor<Coin>::daemon, Flavor<Coin>::daemon, static_cast<char*>(nullptr));
     ::_exit(127);
   }
   const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
@@ -258,7 +306,7 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("%s pid %d on 127.0.0.1:%u, Electrum server on :%u; RSS %ld KiB (anon %ld KiB) with no wallet\n",
-              in_process ? "in-process daemon" : "btc-daemon", static_cast<int>(pid), port, electrum_port,
+              in_process ? "in-process daemon" : Flavor<Coin>::daemon, static_cast<int>(pid), port, electrum_port,
               bench::rss_kib(pid), bench::proc_kib(pid, "RssAnon"));
 
   int status = 0;
@@ -272,7 +320,7 @@ int main(int argc, char** argv) {
     std::vector<double> ms;
     std::string first;
     for (int i = 0; i < 200; ++i) {
-      const std::string key = fresh_vpub();
+      const std::string key = fresh_xpub<Coin>();
       if (first.empty()) first = key;
       const auto t0 = Clock::now();
       const std::string reply = client.post(getbalance(key));
@@ -288,7 +336,7 @@ int main(int argc, char** argv) {
 
     // Many wallets.
     std::vector<std::string> keys(many);
-    for (auto& k : keys) k = fresh_vpub();
+    for (auto& k : keys) k = fresh_xpub<Coin>();
     const long anon0 = bench::proc_kib(pid, "RssAnon"), rss0 = bench::rss_kib(pid);
     const auto t0 = Clock::now();
     const std::size_t failed = load_all(ep, keys, 16);

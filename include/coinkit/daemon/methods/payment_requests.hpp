@@ -280,10 +280,15 @@ class PaymentRequests {
       return wallet::request_id(r);
   }
   // An address argument as Electron Cash reads it (CashAddr with or without its prefix, or
-  // legacy), written as the wallet writes its addresses.
+  // legacy), written as the wallet writes its addresses: as given when a request has it, else
+  // CashAddr without the prefix, else (an imported address kept as it was given) found by script.
   template <class Wallet>
   std::string request_key(const Wallet& w, const std::string& address) {
+    if (w.requests().find(address)) return address;
     const Bytes script = address_argument(address, self().network());
+    std::string text = to_address_or_throw(script, self().network().address);
+    text.erase(0, text.find(':') + 1);
+    if (w.requests().find(text)) return text;
     if (auto slot = w.slot_of_script(script)) return w.address_text(*slot);
     return address;  // no address of the wallet: no request either
   }
