@@ -558,6 +558,11 @@ BOOST_AUTO_TEST_CASE(bch_forkid_spends) {
     BOOST_TEST((b.transactions[i - 1].txid().array() < b.transactions[i].txid().array()));
   BOOST_TEST(!b.transactions[1].has_witness());
   BOOST_TEST(b.transactions[0].outputs().size() == 1u);  // no witness commitment on BCH
+  // The block disconnected: all five go back to the mempool, children after their parents
+  // though the block holds them by txid (one chain of five: rarely in order by txid too).
+  node.invalidate_block(node.tip()).value();
+  BOOST_TEST(node.mempool_txids().size() == 5u);
+  node.generate(1);
   // From outside: without SIGHASH_FORKID rejected, with it accepted.
   const PrivateKey key = outside_key();
   const PublicKey pub = key.public_key();

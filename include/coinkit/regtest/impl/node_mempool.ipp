@@ -271,6 +271,26 @@ void NodeState::remove_for_block(const Transaction& tx) {
   }
 }
 
+// Transactions ordered parents first: a disconnected block under a canonical order (Bitcoin
+// Cash's CTOR) may hold a child before its parent, which would then not be accepted.
+inline std::vector<Transaction> parents_first(std::vector<Transaction> txs) {
+  boost::unordered_flat_map<Txid, std::size_t, Hasher> index;
+  for (std::size_t i = 0; i < txs.size(); ++i) index.emplace(txs[i].txid(), i);
+  std::vector<std::uint8_t> state(txs.size(), 0);  // 0 unvisited, 1 on the path, 2 placed
+  std::vector<Transaction> out;
+  out.reserve(txs.size());
+  auto visit = [&](auto& self, std::size_t i) -> void {
+    if (state[i]) return;
+    state[i] = 1;
+    for (const TxIn& in : txs[i].inputs())
+      if (auto it = index.find(in.prevout.txid); it != index.end()) self(self, it->second);
+    state[i] = 2;
+    out.push_back(std::move(txs[i]));
+  };
+  for (std::size_t i = 0; i < txs.size(); ++i) visit(visit, i);
+  return out;
+}
+
 void NodeState::rebuild_mempool(std::vector<Transaction> returned) {
   std::vector<Transaction> old;
   old.reserve(mempool_.size());
@@ -283,7 +303,7 @@ void NodeState::rebuild_mempool(std::vector<Transaction> returned) {
   AcceptOptions o;
   o.verify_scripts = false;  // every one of them was verified when it first entered
   o.from_reorg = true;
-  for (const Transaction& tx : returned) (void)accept(tx, o);
+  for (const Transaction& tx : parents_first(std::move(returned))) (void)accept(tx, o);
   o.from_reorg = false;
   for (const Transaction& tx : old) (void)accept(tx, o);
 }
