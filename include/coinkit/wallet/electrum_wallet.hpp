@@ -35,6 +35,7 @@ struct ElectrumRules {
   static constexpr bool cashaddr_without_prefix = false;
 };
 
+// Whether a wallet type follows Electron Cash's rules (its daemon answers Electron Cash's methods).
 template <class Wallet>
 inline constexpr bool is_electron_cash = Wallet::rules::family == WalletFamily::electron_cash;
 
