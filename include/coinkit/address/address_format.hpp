@@ -15,4 +15,7 @@ struct AddressFormat {
   std::string_view cashaddr_prefix = {};  // CashAddr prefix; empty: no CashAddr
 };
 
+// Whether the network has segwit: a coin without it (Bitcoin Cash) has no bech32 addresses.
+constexpr bool has_segwit(const AddressFormat& f) noexcept { return !f.bech32_hrp.empty(); }
+
 }  // namespace coinkit

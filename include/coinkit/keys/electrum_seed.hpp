@@ -33,6 +33,10 @@ namespace coinkit {
 
 enum class ElectrumSeedType { old, standard, segwit, two_fa, two_fa_segwit };
 
+constexpr bool is_segwit(ElectrumSeedType t) noexcept {
+  return t == ElectrumSeedType::segwit || t == ElectrumSeedType::two_fa_segwit;
+}
+
 // Electrum's names: calc_seed_type() results and wallet "seed_type" values.
 constexpr std::string_view to_string(ElectrumSeedType t) noexcept {
   switch (t) {

@@ -27,7 +27,7 @@ namespace coinkit::wallet {
 // The wallet programs whose rules a wallet follows (their daemons' methods differ too).
 enum class WalletFamily { electrum, electron_cash };
 
-// Electrum 4.3's: gap limits 20 and 10, segwit seeds and keys, addresses written in full.
+// Electrum 4.3's: gap limits 20 and 10, addresses written in full (BIP39 on BIP84: coinkit's).
 struct ElectrumRules {
   static constexpr WalletFamily family = WalletFamily::electrum;
   static constexpr GapLimits gap_limits{20, 10};
@@ -77,13 +77,9 @@ class BasicWallet {
     return s.change ? chains_.change()[s.index] : chains_.receiving()[s.index];
   }
   std::string address_text(std::uint32_t slot) const { return address_text(address(slot)); }
-  // Electron Cash writes a CashAddr address without its prefix (to_ui_string).
-  std::string address_text(const WalletAddress& a) const {
-    std::string text = chains_.address(a);
-    if constexpr (Rules::cashaddr_without_prefix)
-      if (const auto colon = text.find(':'); colon != std::string::npos) text.erase(0, colon + 1);
-    return text;
-  }
+  std::string address_text(const WalletAddress& a) const { return written(chains_.address(a)); }
+  // The address of any script as this wallet writes addresses.
+  std::string script_address(ByteSpan script) const { return written(to_address_or_throw(script, net_->address)); }
   ScriptHash script_hash(std::uint32_t slot) const { return electrum_scripthash(address(slot).script()); }
   bool is_change(std::uint32_t slot) const { return slots_[slot].change && is_deterministic(keys_); }
   std::size_t slot_count() const noexcept { return slots_.size(); }
@@ -262,6 +258,13 @@ class BasicWallet {
   net::WakeList& sync_waiters() noexcept { return synced_; }
 
  private:
+  // Electron Cash writes a CashAddr address without its prefix (to_ui_string).
+  static std::string written(std::string text) {
+    if constexpr (Rules::cashaddr_without_prefix)
+      if (const auto colon = text.find(':'); colon != std::string::npos) text.erase(0, colon + 1);
+    return text;
+  }
+
   auto script_of() const {
     return [this](std::uint32_t slot) { return address(slot).script(); };
   }

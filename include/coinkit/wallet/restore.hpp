@@ -21,11 +21,9 @@
 
 namespace coinkit::wallet {
 
-// What a wallet family reads in key text: Electrum 4.3 knows segwit seeds, keys and BIP39
-// paths; Electron Cash (Bitcoin Cash has no segwit) refuses them and derives BIP39 wallets on
-// BIP44 (m/44'/coin'/0').
+// Where a wallet family derives a BIP39 wallet without a written path: m/<purpose>'/coin'/0'
+// (coinkit's Electrum wallets on BIP84, Electron Cash's on BIP44).
 struct KeyTextRules {
-  bool segwit = true;
   std::uint32_t bip39_purpose = 84;
 };
 
@@ -53,10 +51,10 @@ inline std::optional<PublicKey> old_master_public_key(std::string_view text) {
 
 // keystore.xtype_from_derivation: the script type of a BIP43 path's purpose (48' multisig
 // paths have no single-key type).
-inline result<TxinType> txin_type_of_derivation(const DerivationPath& path, const KeyTextRules& rules) {
+inline result<TxinType> txin_type_of_derivation(const DerivationPath& path, bool segwit) {
   const std::uint32_t purpose = path.empty() ? 0 : path[0];
   if (purpose == hardened(84) || purpose == hardened(49)) {
-    if (!rules.segwit) return error::segwit_key;
+    if (!segwit) return error::segwit_key;
     return purpose == hardened(84) ? TxinType::p2wpkh : TxinType::p2wpkh_p2sh;
   }
   if (purpose == hardened(48)) return error::unsupported_derivation;
@@ -72,9 +70,8 @@ inline result<Keystore> bip32_from_master_key(std::string_view text, const Netwo
   return Bip32Keys{std::get<ExtPubKey>(decoded->key), std::nullopt, decoded->txin_type, {}, {}};
 }
 
-inline result<Keystore> from_electrum_seed(std::string_view text, ElectrumSeedType type, const KeyTextRules& rules) {
-  if (!rules.segwit && (type == ElectrumSeedType::segwit || type == ElectrumSeedType::two_fa_segwit))
-    return error::segwit_key;
+inline result<Keystore> from_electrum_seed(std::string_view text, ElectrumSeedType type, bool segwit) {
+  if (!segwit && is_segwit(type)) return error::segwit_key;
   switch (type) {
     case ElectrumSeedType::old: {
       auto hex = electrum_seed::try_old_seed_hex(text);
@@ -109,7 +106,7 @@ inline result<Keystore> from_bip39(std::string_view text, const Network& net, co
   }
   text = trim(text);
   if (auto valid = bip39::check(text); valid) return valid;
-  auto type = txin_type_of_derivation(path, rules);
+  auto type = txin_type_of_derivation(path, has_segwit(net.address));
   if (!type) return type.error();
   auto seed = bip39::try_to_seed(text);
   if (!seed) return seed.error();
@@ -128,7 +125,7 @@ inline result<Keystore> from_bip39(std::string_view text, const Network& net, co
 // a BIP39 mnemonic: BIP84 (m/84'/coin'/0', p2wpkh) unless written "bip39:<path>:<words>",
 // whose script type follows the path's purpose as in Electrum (49' p2wpkh-p2sh, 84' p2wpkh,
 // others p2pkh). A BIP39 mnemonic that is also an Electrum seed is Electrum's unless it has
-// the "bip39:" prefix. Under `rules` without segwit, a segwit seed, key or path is refused with
+// the "bip39:" prefix. On a network without segwit, a segwit seed, key or path is refused with
 // segwit_key.
 inline result<Keystore> restore_keystore(std::string_view text, const Network& net, const KeyTextRules& rules = {}) {
   text = detail::trim(text);
@@ -155,7 +152,8 @@ inline result<Keystore> restore_keystore(std::string_view text, const Network& n
     keys.push_back(*k);
   }
   if (all_keys) {
-    if (!rules.segwit && std::ranges::any_of(keys, [](const ElectrumWif& k) { return is_segwit(k.txin_type); }))
+    if (!has_segwit(net.address) &&
+        std::ranges::any_of(keys, [](const ElectrumWif& k) { return is_segwit(k.txin_type); }))
       return error::segwit_key;
     // Keys of a multisig script type are not importable (Electrum skips them).
     std::erase_if(keys, [](const ElectrumWif& k) { return !is_single_key(k.txin_type); });
@@ -167,18 +165,19 @@ inline result<Keystore> restore_keystore(std::string_view text, const Network& n
     if (auto mpk = detail::old_master_public_key(text)) return OldKeys{*mpk, std::nullopt, {}};
     if (auto k = detail::bip32_from_master_key(text, net); k || k.error() == error::multisig_master_key) return k;
   }
-  if (auto type = electrum_seed::try_seed_type(text)) return detail::from_electrum_seed(text, *type, rules);
+  if (auto type = electrum_seed::try_seed_type(text))
+    return detail::from_electrum_seed(text, *type, has_segwit(net.address));
   if (auto k = detail::from_bip39(text, net, rules)) return k;
   return error::key_not_recognized;
 }
 
 // Bitcart's validatekey: a master key of this network or an Electrum seed of any type (segwit
-// ones only under rules with segwit).
-inline bool is_master_key_or_seed(std::string_view text, const Network& net, const KeyTextRules& rules = {}) {
+// ones only where the network has segwit).
+inline bool is_master_key_or_seed(std::string_view text, const Network& net) {
   if (detail::old_master_public_key(text)) return true;
   if (decode_ext_key(text, net.ext_key_versions)) return true;
   const auto type = electrum_seed::try_seed_type(text);
-  return type && (rules.segwit || (*type != ElectrumSeedType::segwit && *type != ElectrumSeedType::two_fa_segwit));
+  return type && (has_segwit(net.address) || !is_segwit(*type));
 }
 
 }  // namespace coinkit::wallet

@@ -1,5 +1,5 @@
 // Electron Cash's rules on the wallet engine (wallet/electron_cash_wallet.hpp,
-// wallet/electron_cash_request.hpp): key text without segwit, BIP39 on BIP44, addresses equal to
+// wallet/electron_cash_request.hpp): no segwit key on Bitcoin Cash, BIP39 on BIP44, addresses equal to
 // what Debian's Electrum 4.3.4 derives for the same standard seed (Electron Cash derives as
 // Electrum 2 did; Bitcoin Cash's legacy addresses are Bitcoin's), and request ids, amounts and
 // payments as Electron Cash's wallet.py computes them (vectors from its formulas run in Python).
@@ -56,21 +56,25 @@ BOOST_AUTO_TEST_CASE(a_standard_seed_gives_electrums_addresses_in_cashaddr_witho
                change[i].as_string());
 }
 
+// Bitcoin Cash has no segwit: its network refuses segwit seeds, keys and paths whatever the
+// wallet family's rules (Electrum's included).
 BOOST_AUTO_TEST_CASE(segwit_seeds_and_keys_are_refused_and_bip39_is_bip44) {
   const Network& net = bch_mainnet();
   constexpr KeyTextRules rules = ElectronCashRules::key_text;
   const auto segwit = make_error_code(error::segwit_key);
-  BOOST_TEST(restore_keystore(electrum_seed::make(ElectrumSeedType::segwit), net, rules).error() == segwit);
   const std::string wif = encode_wif(PrivateKey::generate(), net.wif_prefix);
-  BOOST_TEST(restore_keystore("p2wpkh:" + wif, net, rules).error() == segwit);
-  BOOST_TEST(restore_keystore("p2pkh:" + wif + " p2wpkh-p2sh:" + wif, net, rules).error() == segwit);
-  BOOST_TEST(restore_keystore("p2pkh:" + wif, net, rules).has_value());
-  BOOST_TEST(!is_master_key_or_seed(electrum_seed::make(ElectrumSeedType::segwit), net, rules));
-  BOOST_TEST(is_master_key_or_seed(electrum_seed::make(ElectrumSeedType::standard), net, rules));
-  // Electrum's rules still read them.
-  BOOST_TEST(restore_keystore("p2wpkh:" + encode_wif(PrivateKey::generate(), 0x80),
-                              *find_network<BtcPolicy>(NetworkId::mainnet))
-                 .has_value());
+  for (const KeyTextRules& family : {rules, ElectrumRules::key_text}) {
+    BOOST_TEST(restore_keystore(electrum_seed::make(ElectrumSeedType::segwit), net, family).error() == segwit);
+    BOOST_TEST(restore_keystore("p2wpkh:" + wif, net, family).error() == segwit);
+    BOOST_TEST(restore_keystore("p2pkh:" + wif + " p2wpkh-p2sh:" + wif, net, family).error() == segwit);
+    BOOST_TEST(restore_keystore("p2pkh:" + wif, net, family).has_value());
+  }
+  BOOST_TEST(!is_master_key_or_seed(electrum_seed::make(ElectrumSeedType::segwit), net));
+  BOOST_TEST(is_master_key_or_seed(electrum_seed::make(ElectrumSeedType::standard), net));
+  // A network with segwit reads them.
+  const Network& btc = *find_network<BtcPolicy>(NetworkId::mainnet);
+  BOOST_TEST(restore_keystore("p2wpkh:" + encode_wif(PrivateKey::generate(), btc.wif_prefix), btc).has_value());
+  BOOST_TEST(is_master_key_or_seed(electrum_seed::make(ElectrumSeedType::segwit), btc));
 
   // BIP39: m/44'/145'/0' (Electron Cash's bip44_derivation_145), p2pkh; a segwit purpose refused.
   const std::string words =

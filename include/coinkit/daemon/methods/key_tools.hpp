@@ -32,7 +32,7 @@ inline std::string wallet_id(std::string_view key) { return "wallet_" + sha256(a
 template <class Self>
 class KeyTools {
  public:
-  bool validatekey(std::string key) { return wallet::is_master_key_or_seed(key, self().network(), key_text()); }
+  bool validatekey(std::string key) { return wallet::is_master_key_or_seed(key, self().network()); }
 
   bool validateaddress(std::string address) { return to_script_pubkey(address, self().network().address).has_value(); }
 
@@ -62,7 +62,7 @@ class KeyTools {
     (void)password, (void)encrypt_file;
     if (passphrase && !passphrase->empty())
       throw rpc::fault_error("Exception: seed extensions (passphrases) are not supported: keep the seed alone");
-    auto keys = wallet::restore_keystore(text, self().network(), key_text());
+    auto keys = wallet::restore_keystore(text, self().network(), Self::Wallet::rules::key_text);
     if (!keys) throw rpc::fault_error("Exception: " + keys.error().message());
     return {{"path", path_of(text, wallet_path)},
             {"msg",
@@ -139,7 +139,6 @@ class KeyTools {
  private:
   static constexpr bool electron_cash() { return wallet::is_electron_cash<typename Self::Wallet>; }
   static constexpr const char* default_seed_type() { return electron_cash() ? "standard" : "segwit"; }
-  static constexpr wallet::KeyTextRules key_text() { return Self::Wallet::rules::key_text; }
 
   static constexpr auto common_methods(const char* seed_type) {
     using S = KeyTools;

@@ -286,9 +286,7 @@ class PaymentRequests {
   std::string request_key(const Wallet& w, const std::string& address) {
     if (w.requests().find(address)) return address;
     const Bytes script = address_argument(address, self().network());
-    std::string text = to_address_or_throw(script, self().network().address);
-    text.erase(0, text.find(':') + 1);
-    if (w.requests().find(text)) return text;
+    if (std::string text = w.script_address(script); w.requests().find(text)) return text;
     if (auto slot = w.slot_of_script(script)) return w.address_text(*slot);
     return address;  // no address of the wallet: no request either
   }

@@ -233,7 +233,7 @@ class Payouts {
     for (std::string_view word : whitespace_list(privkey)) {
       auto wif = decode_electrum_wif(word, net.wif_prefix);
       if (!wif) throw rpc::fault_error("Exception: invalid private key: " + wif.error().message());
-      if (electron_cash() && is_segwit(wif->txin_type))
+      if (!has_segwit(net.address) && is_segwit(wif->txin_type))
         throw rpc::fault_error("Exception: " + wallet::make_error_code(wallet::error::segwit_key).message());
       auto script = wallet::key_script(wif->txin_type, wif->key.public_key());
       if (!script)
