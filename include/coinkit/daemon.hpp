@@ -7,6 +7,7 @@
 #include <coinkit/daemon/daemon.hpp>
 #include <coinkit/daemon/daemon_server.hpp>
 #include <coinkit/daemon/error.hpp>
+#include <coinkit/daemon/indexed_daemon.hpp>
 #include <coinkit/daemon/methods/addresses.hpp>
 #include <coinkit/daemon/methods/arguments.hpp>
 #include <coinkit/daemon/methods/balances.hpp>

@@ -17,11 +17,13 @@
 #include <coinkit/electrum/methods/scripthash.hpp>
 #include <coinkit/electrum/methods/server.hpp>
 #include <coinkit/electrum/methods/transactions.hpp>
+#include <coinkit/electrum/operator_text.hpp>
 #include <coinkit/electrum/protocol_version.hpp>
 #include <coinkit/electrum/query.hpp>
 #include <coinkit/electrum/server.hpp>
 #include <coinkit/electrum/server_address.hpp>
 #include <coinkit/electrum/server_core.hpp>
+#include <coinkit/electrum/server_metrics.hpp>
 #include <coinkit/electrum/service.hpp>
 #include <coinkit/electrum/session.hpp>
 #include <coinkit/electrum/shard.hpp>

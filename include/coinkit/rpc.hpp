@@ -6,6 +6,7 @@
 #include <coinkit/rpc/binder.hpp>
 #include <coinkit/rpc/bitcart.hpp>
 #include <coinkit/rpc/bitcoind.hpp>
+#include <coinkit/rpc/call_counts.hpp>
 #include <coinkit/rpc/client.hpp>
 #include <coinkit/rpc/dispatcher.hpp>
 #include <coinkit/rpc/electrumx.hpp>

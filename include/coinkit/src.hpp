@@ -5,7 +5,9 @@
 #pragma once
 
 #include <coinkit/src/daemon.hpp>
+#include <coinkit/src/daemon_bch.hpp>
 #include <coinkit/src/daemon_btc.hpp>
+#include <coinkit/src/daemon_btc_indexed.hpp>
 #include <coinkit/src/daemon_ltc.hpp>
 #include <coinkit/src/electrum.hpp>
 #include <coinkit/src/electrum_server_bch.hpp>

@@ -1,5 +1,5 @@
 // BaseDaemon<Derived>: the CRTP base of every wallet daemon: one io_context, the DaemonServer
-// (HTTP, websocket, /spec, auth, COIN_ environment) and JSON-RPC dispatch over Derived's method
+// (HTTP, websocket, /spec, /metrics, auth, COIN_ environment) and JSON-RPC dispatch over Derived's method
 // table, with the base methods help and get_updates.
 #pragma once
 
@@ -34,7 +34,8 @@ namespace coinkit {
 //   - `void load_wallet(const rpc::WalletSelector&)`: before each call that names a wallet;
 //     throwing fails the call with -32005 (or the spec's code for the message); or the whole
 //     `rpc_prepare(const rpc::Call&)` step (which may also be a coroutine);
-//   - `boost::json::object capabilities() const`: the /spec "capabilities" object.
+//   - `boost::json::object capabilities() const`: the /spec "capabilities" object;
+//   - `void write_metrics(net::MetricsText&)`: the daemon's families of GET /metrics.
 template <class Derived>
 class BaseDaemon {
  public:
@@ -64,6 +65,10 @@ class BaseDaemon {
   // Builds /spec and binds COIN_HOST:COIN_PORT; throws system_error when it cannot bind.
   void start() {
     server_.set_spec(spec_.to_text(derived().capabilities()));
+    server_.set_metrics([this](net::MetricsText& m) {
+      calls_.write(m, "coinkit_daemon");
+      derived().write_metrics(m);
+    });
     server_.listen();
   }
 
@@ -127,6 +132,8 @@ class BaseDaemon {
 
   void load_wallet(const rpc::WalletSelector&) {}
   boost::json::object capabilities() const { return {}; }
+  // The daemon's own families of /metrics, after the calls' (on the daemon's thread).
+  void write_metrics(net::MetricsText&) {}
 
   // Runs before every call (rpc::dispatch's hook): loads the wallet the call names through
   // Derived::load_wallet and opens its get_updates queue. A throw fails the call (-32005).
@@ -147,7 +154,7 @@ class BaseDaemon {
  private:
   // One JSON-RPC body to its reply. By value: the body must live as long as the coroutine.
   net::asio::awaitable<std::string> execute(std::string body) {
-    co_return co_await rpc::dispatch(derived(), body, rpc::DispatchOptions{&spec_, dialect()});
+    co_return co_await rpc::dispatch(derived(), body, rpc::DispatchOptions{&spec_, dialect(), &calls_});
   }
 
   // Bitcart's dialect with the coin's decimals for amounts.
@@ -160,6 +167,7 @@ class BaseDaemon {
 
   boost::asio::io_context io_{1};
   rpc::Spec spec_;
+  rpc::CallCounts calls_{rpc::MethodTable<Derived>::infos};
   DaemonServer server_;
 };
 

@@ -118,6 +118,21 @@ class BasicDaemon : public BaseDaemon<Derived>,
     Base::stop();
   }
 
+  // GET /metrics: the wallets and the chain as this daemon sees them (BaseDaemon's hook).
+  void write_metrics(net::MetricsText& m) const {
+    std::size_t addresses = 0, requests = 0;
+    for (const auto& [key, w] : wallets_) addresses += w->slot_count(), requests += w->requests().size();
+    m.gauge("coinkit_daemon_wallets", "Wallets loaded.", static_cast<double>(wallets_.size()));
+    m.gauge("coinkit_daemon_wallet_addresses", "Addresses of the loaded wallets (both chains).",
+            static_cast<double>(addresses));
+    m.gauge("coinkit_daemon_payment_requests", "Payment requests of the loaded wallets.",
+            static_cast<double>(requests));
+    m.gauge("coinkit_daemon_chain_height", "Height of the daemon's verified header chain.",
+            static_cast<double>(sync_.local_height()));
+    m.gauge("coinkit_daemon_server_connected", "1 while the chain source (Electrum server or index) is connected.",
+            source_.connected() ? 1 : 0);
+  }
+
   // ---- what the method groups use -----------------------------------------------------------
 
   const Network& network() const noexcept { return net_; }

@@ -14,6 +14,9 @@ namespace coinkit {
 // coinkit::Daemon<coinkit::BchPolicy, coinkit::ElectronCashWallet>, Electron Cash's.
 template <class Coin, template <class> class Wallet = wallet::ElectrumWallet, class Source = wallet::ElectrumSource>
 class Daemon;
+// A daemon and the Electrum server whose index it reads, in one program.
+template <class Coin, template <class> class Wallet = wallet::ElectrumWallet>
+class IndexedDaemon;
 using wallet::ElectronCashWallet;
 using wallet::ElectrumWallet;
 }  // namespace coinkit

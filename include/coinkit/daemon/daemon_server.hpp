@@ -1,6 +1,6 @@
 // DaemonServer: the coin-independent part of a wallet daemon: HTTP on COIN_HOST:COIN_PORT with
-// Basic auth on POST / (JSON-RPC), GET /ws (events) and GET /spec, the websocket event frames
-// and the per-wallet get_updates queues. BaseDaemon<Derived> puts a method table on top.
+// Basic auth on POST / (JSON-RPC), GET /ws (events), GET /spec and GET /metrics (Prometheus),
+// the websocket event frames and the per-wallet get_updates queues. BaseDaemon<Derived> puts a method table on top.
 #pragma once
 
 #include <coinkit/detail/config.hpp>
@@ -9,6 +9,7 @@
 #include <coinkit/daemon/wallet_updates.hpp>
 #include <coinkit/net/basic_auth.hpp>
 #include <coinkit/net/http_server.hpp>
+#include <coinkit/net/metrics_text.hpp>
 #include <coinkit/net/websocket_hub.hpp>
 #include <coinkit/rpc/fault.hpp>
 #include <coinkit/rpc/json_writer.hpp>
@@ -20,8 +21,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -92,6 +96,12 @@ class DaemonServer {
   const DaemonConfig& config() const noexcept { return config_; }
   net::asio::any_io_executor executor() const { return executor_; }
 
+  // The daemon's part of /metrics (its calls, its wallets), after the server's own.
+  using MetricsWriter = std::function<void(net::MetricsText&)>;
+  void set_metrics(MetricsWriter w) { metrics_ = std::move(w); }
+  // The /metrics text. On the executor.
+  COINKIT_DECL std::string metrics() const;
+
   // The /spec document (already serialized).
   void set_spec(std::string json) { spec_ = std::move(json); }
   const std::string& spec() const noexcept { return spec_; }
@@ -134,6 +144,9 @@ class DaemonServer {
   RpcHandler rpc_;
   std::string expected_auth_;
   std::string spec_ = "{}";
+  MetricsWriter metrics_;
+  std::map<std::string, std::uint64_t, std::less<>> events_;  // published, by "event" (on the executor)
+  double started_ = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   net::HttpServer http_;
   net::WebSocketHub hub_;
   WalletUpdates updates_;

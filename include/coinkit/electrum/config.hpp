@@ -21,9 +21,9 @@
 
 namespace coinkit::electrum {
 
-// What a listening socket speaks: Electrum over TCP, TLS, WebSocket or secure WebSocket, or the
-// operator's LocalRPC.
-enum class Protocol { tcp, ssl, ws, wss, rpc };
+// What a listening socket speaks: Electrum over TCP, TLS, WebSocket or secure WebSocket, the
+// operator's LocalRPC, or HTTP for the operator's `GET /metrics` (Prometheus).
+enum class Protocol { tcp, ssl, ws, wss, rpc, http };
 
 constexpr std::string_view to_string(Protocol p) noexcept {
   switch (p) {
@@ -32,6 +32,7 @@ constexpr std::string_view to_string(Protocol p) noexcept {
     case Protocol::ws: return "ws";
     case Protocol::wss: return "wss";
     case Protocol::rpc: return "rpc";
+    case Protocol::http: return "http";
   }
   return "tcp";
 }
@@ -44,6 +45,8 @@ struct ServiceAddress {
 
   bool tls() const noexcept { return protocol == Protocol::ssl || protocol == Protocol::wss; }
   bool websocket() const noexcept { return protocol == Protocol::ws || protocol == Protocol::wss; }
+  // The operator's services (LocalRPC, metrics): open from the start, never reported to clients.
+  bool for_operators() const noexcept { return protocol == Protocol::rpc || protocol == Protocol::http; }
   // The host to bind: empty means every IPv4 interface.
   std::string bind_host() const { return host.empty() ? "0.0.0.0" : host; }
   std::string to_string() const {
@@ -54,7 +57,7 @@ struct ServiceAddress {
 };
 
 // Parses "protocol://host:port" (IPv6 hosts in brackets). rpc:// defaults to localhost:8000;
-// every other protocol needs a port.
+// every other protocol needs a port; rpc and http without a host listen on localhost.
 inline result<ServiceAddress> parse_service(std::string_view text) {
   ServiceAddress s;
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
@@ -73,6 +76,8 @@ inline result<ServiceAddress> parse_service(std::string_view text) {
     s.protocol = Protocol::wss;
   else if (proto == "rpc")
     s.protocol = Protocol::rpc;
+  else if (proto == "http")
+    s.protocol = Protocol::http;
   else
     return error::unknown_protocol;
   std::string_view rest = text.substr(sep + 3);
@@ -108,7 +113,7 @@ inline result<ServiceAddress> parse_service(std::string_view text) {
     if (value > 65535) return error::invalid_service;  // 0: a port the OS picks
     s.port = static_cast<std::uint16_t>(value);
   }
-  if (s.protocol == Protocol::rpc && s.host.empty()) s.host = "localhost";
+  if (s.for_operators() && s.host.empty()) s.host = "localhost";
   return s;
 }
 
@@ -255,8 +260,8 @@ ConfigResult<ServerConfig> load_server_config(const Environment& env = Environme
   c.services = detail::read_services(r, "SERVICES");
   c.report_services = detail::read_services(r, "REPORT_SERVICES");
   for (const ServiceAddress& s : c.report_services)
-    if (s.protocol == Protocol::rpc)
-      r.fail(error::invalid_service, "REPORT_SERVICES", s.to_string(), "rpc is never reported");
+    if (s.for_operators())
+      r.fail(error::invalid_service, "REPORT_SERVICES", s.to_string(), "rpc and http are never reported");
   const bool needs_tls =
       std::any_of(c.services.begin(), c.services.end(), [](const ServiceAddress& s) { return s.tls(); });
   for (std::string_view name : {std::string_view("SSL_CERTFILE"), std::string_view("SSL_KEYFILE")}) {

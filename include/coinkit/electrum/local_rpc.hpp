@@ -6,6 +6,7 @@
 #include <coinkit/detail/config.hpp>
 
 #include <coinkit/electrum/blocking_pool.hpp>
+#include <coinkit/electrum/operator_text.hpp>
 #include <coinkit/electrum/shard.hpp>
 #include <coinkit/net/line_transport.hpp>
 #include <coinkit/net/transport.hpp>
@@ -59,30 +60,11 @@ class LocalRpcBackend {
   virtual LocalRpcResult reorg(int count) = 0;
   // Points the node client at another URL (the configured one when empty).
   virtual LocalRpcResult daemon_url(const std::string& url) = 0;
+  // The chain's part of `GET /metrics` (heights, sync, caches, database): none by default.
+  virtual void write_metrics(net::MetricsText&) {}
   // The operator asked the server to stop: the program stops it once the reply is sent.
   virtual void request_stop() = 0;
 };
-
-namespace detail {
-
-// ElectrumX's util.formatted_time: "1d 02h 03m 04s".
-inline std::string formatted_time(std::chrono::seconds t) {
-  long long s = t.count();
-  const long long d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60;
-  s %= 60;
-  char buf[64];
-  if (d)
-    std::snprintf(buf, sizeof buf, "%lldd %02lldh %02lldm %02llds", d, h, m, s);
-  else if (h)
-    std::snprintf(buf, sizeof buf, "%02lldh %02lldm %02llds", h, m, s);
-  else if (m)
-    std::snprintf(buf, sizeof buf, "%02lldm %02llds", m, s);
-  else
-    std::snprintf(buf, sizeof buf, "%02llds", s);
-  return buf;
-}
-
-}  // namespace detail
 
 class LocalRpc {
  public:
@@ -145,17 +127,9 @@ class LocalRpc {
 
   COINKIT_DECL static std::optional<std::vector<std::string>> string_list(const boost::json::value* v);
 
-  // Runs f(shard) on each shard's thread in turn.
   template <class F>
   boost::asio::awaitable<void> each_shard(F f) {
-    for (auto& shard : shards_)
-      co_await boost::asio::co_spawn(
-          shard->executor(),
-          [&]() -> boost::asio::awaitable<void> {
-            f(*shard);
-            co_return;
-          },
-          boost::asio::use_awaitable);
+    return electrum::each_shard(shards_, std::move(f));
   }
 
   // --- the commands ------------------------------------------------------------------------

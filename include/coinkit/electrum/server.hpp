@@ -25,6 +25,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -53,7 +54,8 @@ class Server final : private LocalRpcBackend {
            "  DAEMON_URL       the node's JSON-RPC: http://user:password@host:port (required)\n"
            "  DB_DIRECTORY     where the index lives (required)\n"
            "  COIN, NET        the coin and its network (mainnet, testnet, regtest, signet)\n"
-           "  SERVICES         listeners: tcp://:50001,ssl://:50002,ws://:50003,wss://:50004,rpc://\n"
+           "  SERVICES         listeners: tcp://:50001,ssl://:50002,ws://:50003,wss://:50004,rpc://,\n"
+           "                   http://:8080 (GET /metrics, Prometheus)\n"
            "  SSL_CERTFILE, SSL_KEYFILE   PEM files for ssl:// and wss://\n"
            "  MAX_SESSIONS, MAX_SEND, MAX_RECV, COST_SOFT_LIMIT, COST_HARD_LIMIT, SESSION_TIMEOUT, ...\n"
            "docs/electrum-server.md describes every variable.\n";
@@ -181,6 +183,26 @@ class Server final : private LocalRpcBackend {
     boost::json::array lines;
     for (auto& l : query_lines(indexer_->index(), network_, Coin::ticker, items, limit)) lines.emplace_back(l);
     return boost::json::value(std::move(lines));
+  }
+  void write_metrics(net::MetricsText& m) override {
+    const indexer::SyncStats st = indexer_->stats();
+    std::error_code ec;
+    const auto db_bytes = std::filesystem::file_size(indexer_->options().db_dir / "data.mdb", ec);
+    m.gauge("coinkit_index_height", "Height of the index's tip.", indexer_->index().height());
+    m.gauge("coinkit_node_height", "Height of the node's tip, as last polled.", indexer_->node_height());
+    m.gauge("coinkit_index_caught_up", "1 once the index caught up with the node (clients are served).",
+            indexer_->caught_up() ? 1 : 0);
+    m.counter("coinkit_index_blocks_total", "Blocks indexed since start (rate() is the sync speed).",
+              static_cast<double>(st.blocks));
+    m.counter("coinkit_index_transactions_total", "Transactions indexed since start.",
+              static_cast<double>(st.transactions));
+    m.counter("coinkit_index_block_bytes_total", "Bytes of blocks indexed since start.", static_cast<double>(st.bytes));
+    m.counter("coinkit_index_flushes_total", "Flushes of the caches to the database.", static_cast<double>(st.flushes));
+    m.gauge("coinkit_index_cache_bytes", "Bytes held by the UTXO and history caches (CACHE_MB bounds them).",
+            static_cast<double>(st.cache_bytes));
+    m.gauge("coinkit_index_database_bytes", "Size of the LMDB data file.", ec ? 0.0 : static_cast<double>(db_bytes));
+    m.gauge("coinkit_mempool_transactions", "Transactions in the mempool mirror.",
+            static_cast<double>(indexer_->index().mempool().size()));
   }
   LocalRpcResult reorg(int count) override {
     if (!indexer_->caught_up()) return rpc::Fault{code::bad_request, "still catching up with daemon"};

@@ -1,11 +1,13 @@
 // ServerCore: the Electrum server without its coin: I/O threads (shards), the listeners of
-// SERVICES (tcp, ssl, ws, wss, rpc), MAX_SESSIONS, TLS, notifications fan-out and LocalRPC.
+// SERVICES (tcp, ssl, ws, wss, rpc, http), MAX_SESSIONS, TLS, notifications fan-out, LocalRPC
+// and the metrics.
 #pragma once
 
 #include <coinkit/detail/config.hpp>
 
 #include <coinkit/electrum/config.hpp>
 #include <coinkit/electrum/local_rpc.hpp>
+#include <coinkit/electrum/server_metrics.hpp>
 #include <coinkit/electrum/service.hpp>
 #include <coinkit/electrum/session.hpp>
 #include <coinkit/electrum/shard.hpp>
@@ -54,7 +56,8 @@ class ServerCore {
   ServerCore& operator=(const ServerCore&) = delete;
   ~ServerCore() { stop(); }
 
-  // Starts the I/O threads and the rpc:// listeners. Throws system_error when one cannot bind.
+  // Starts the I/O threads and the operators' listeners (rpc://, http://). Throws system_error
+  // when one cannot bind.
   COINKIT_DECL void start();
 
   // Opens the client services (tcp, ssl, ws, wss): called once the index caught up.
@@ -101,7 +104,7 @@ class ServerCore {
         std::lock_guard lock(mutex_);
         listeners_.push_back(std::move(l));
       }
-      boost::asio::co_spawn(io, s.protocol == Protocol::rpc ? accept_operators(*raw) : accept_clients(*raw),
+      boost::asio::co_spawn(io, s.for_operators() ? accept_operators(*raw) : accept_clients(*raw),
                             [this](std::exception_ptr e) { log_exception(e); });
     }
   }
@@ -149,6 +152,8 @@ class ServerCore {
   std::optional<boost::asio::ssl::context> tls_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::unique_ptr<LocalRpc> local_rpc_;
+  std::unique_ptr<ServerMetrics> metrics_;
+  std::unique_ptr<net::HttpServer> metrics_http_;  // serves the http:// listeners' connections
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::list<net::Transport*> operators_;  // LocalRPC connections, closed at stop

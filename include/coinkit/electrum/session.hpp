@@ -75,6 +75,7 @@ struct SessionContext {
   std::array<std::uint64_t, max_methods> method_counts{};  // by rpc::MethodInfo::index
   std::uint64_t errors = 0;
   std::uint64_t txs_sent = 0;
+  std::uint64_t bytes_received = 0, bytes_sent = 0;  // by every session of the shard, ever
 
   // Parses one message into the arena (valid until release_parse()).
   boost::json::value parse(std::string_view text, error_code& ec) {

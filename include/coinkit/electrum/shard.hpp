@@ -7,11 +7,15 @@
 #include <coinkit/core/hex.hpp>
 #include <coinkit/electrum/session.hpp>
 #include <coinkit/indexer/schema.hpp>
+#include <coinkit/net/metrics_text.hpp>
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 
@@ -32,6 +36,7 @@ struct ChainEvent {
   int height = -1;
   bool reorg = false;  // the tip was replaced: a new tip even at the same height
   std::shared_ptr<const std::vector<indexer::HashX>> touched;
+  std::chrono::steady_clock::time_point at = std::chrono::steady_clock::now();  // when the index changed
 };
 
 // Counters all shards share.
@@ -39,7 +44,8 @@ struct SessionCounters {
   std::atomic<std::size_t> open{0};       // sessions now (MAX_SESSIONS)
   std::atomic<std::uint64_t> next_id{0};  // session ids, as ElectrumX numbers them
   std::atomic<std::uint64_t> accepted{0}, refused{0};
-  std::atomic<bool> log_new{false};  // LocalRPC "log new": log the requests of new sessions
+  std::atomic<bool> log_new{false};            // LocalRPC "log new": log the requests of new sessions
+  net::LatencyHistogram notification_latency;  // index change → its notifications queued, per shard
 };
 
 class Shard {
@@ -96,6 +102,19 @@ class Shard {
   boost::unordered_flat_map<std::uint64_t, std::shared_ptr<Session>> sessions_;
   std::thread thread_;
 };
+
+// Runs f(shard) on each shard's thread in turn (f may read the shard's sessions there).
+template <class F>
+boost::asio::awaitable<void> each_shard(std::vector<std::unique_ptr<Shard>>& shards, F f) {
+  for (auto& shard : shards)
+    co_await boost::asio::co_spawn(
+        shard->executor(),
+        [&]() -> boost::asio::awaitable<void> {
+          f(*shard);
+          co_return;
+        },
+        boost::asio::use_awaitable);
+}
 
 }  // namespace coinkit::electrum
 

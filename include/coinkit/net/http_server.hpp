@@ -79,6 +79,10 @@ class HttpServer {
   // Binds and starts accepting; throws system_error when the address cannot be bound.
   COINKIT_DECL void listen(const tcp::endpoint& endpoint);
 
+  // Serves a connection accepted elsewhere (a listener its owner keeps), as if accepted here.
+  // Call on the server's executor.
+  COINKIT_DECL void serve(tcp::socket socket);
+
   tcp::endpoint local_endpoint() const { return state_->acceptor.local_endpoint(); }
   std::size_t connections() const noexcept { return state_->sessions.size(); }
 
@@ -104,6 +108,7 @@ class HttpServer {
   COINKIT_DECL static Response error_response(const State& s, const Request& req, http::status status);
 
   COINKIT_DECL static asio::awaitable<void> accept_loop(std::shared_ptr<State> s);
+  COINKIT_DECL static void start_session(const std::shared_ptr<State>& s, tcp::socket socket);
 
   COINKIT_DECL static asio::awaitable<void> session(std::shared_ptr<State> s, std::uint64_t id,
                                                     std::shared_ptr<beast::tcp_stream> stream);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <coinkit/rpc/bitcart.hpp>
+#include <coinkit/rpc/call_counts.hpp>
 #include <coinkit/rpc/envelope.hpp>
 #include <coinkit/rpc/fault.hpp>
 #include <coinkit/rpc/method_table.hpp>
@@ -19,8 +20,9 @@
 namespace coinkit::rpc {
 
 struct DispatchOptions {
-  const Spec* spec = nullptr;  // maps fault messages to codes; without it: the fallbacks
-  Bitcart dialect{};           // amount decimals, the TypeError owner prefix
+  const Spec* spec = nullptr;    // maps fault messages to codes; without it: the fallbacks
+  Bitcart dialect{};             // amount decimals, the TypeError owner prefix
+  CallCounts* counts = nullptr;  // counts each call, its outcome and time (for metrics)
 };
 
 namespace detail {
@@ -71,11 +73,15 @@ asio::awaitable<std::string> dispatch(Derived& daemon, std::string_view body, Di
   using Table = MethodTable<Derived>;
   Request request;
   error_code ec = parse_request(body, request);
+  const MethodInfo* method = ec == error::parse_error || ec == error::invalid_request || ec == error::invalid_params
+                                 ? nullptr
+                                 : Table::find(request.method);
+  if (!method && options.counts) options.counts->record_rejected();
   if (ec == error::parse_error) co_return error_reply(nullptr, parse_error_code, "Parse error");
   if (ec == error::invalid_request) co_return error_reply(nullptr, invalid_request_code, "Invalid Request");
   if (ec == error::invalid_params) co_return error_reply(request.id, invalid_params_code, "Invalid params");
-  const MethodInfo* method = Table::find(request.method);
   if (!method) co_return error_reply(request.id, method_not_found_code, "Procedure not found");
+  CallCounts::Timing timing(options.counts, *method);
   if (ec == error::invalid_xpub)
     co_return detail::fault_reply(request.id, Fault{0, "TypeError: xpub must be a string or an object"}, options.spec,
                                   wallet_load_failed_code);
@@ -94,6 +100,7 @@ asio::awaitable<std::string> dispatch(Derived& daemon, std::string_view body, Di
     fault = Table::call(daemon, *method, params, options.dialect, out, call);
   if (fault) co_return detail::fault_reply(request.id, *fault, options.spec, internal_error_code);
   envelope::end_result(out, request.id);
+  timing.succeeded();
   co_return out;
 }
 

@@ -10,5 +10,6 @@
 
 #include <coinkit/electrum/impl/local_rpc.ipp>
 #include <coinkit/electrum/impl/server_core.ipp>
+#include <coinkit/electrum/impl/server_metrics.ipp>
 #include <coinkit/electrum/impl/session.ipp>
 #include <coinkit/electrum/impl/shard.ipp>

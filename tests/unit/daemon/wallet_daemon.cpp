@@ -7,6 +7,7 @@
 #include "wallet_scenario.hpp"
 
 #include <support/electrum_reference.hpp>
+#include <support/prometheus_text.hpp>
 
 #include <coinkit/address/address.hpp>
 #include <coinkit/keys/electrum_seed.hpp>
@@ -295,6 +296,17 @@ BOOST_AUTO_TEST_CASE(a_payment_request_is_paid_in_two_parts_and_another_expires)
   const json::value later = s.wallet("get_updates", xpub);
   for (const auto& e : later.as_array()) BOOST_TEST(e.at("event") != json::value("new_payment"));
   BOOST_TEST((payments == expected));
+
+  // The daemon's /metrics count the same: one wallet, its two requests, three announcements.
+  const auto metrics = coinkit::test::parse_prometheus(s.http->get("/metrics", auth()).body());
+  BOOST_TEST_REQUIRE(metrics.valid(), metrics.error);
+  BOOST_TEST(*metrics.value("coinkit_daemon_wallets") == 1);
+  BOOST_TEST(*metrics.value("coinkit_daemon_payment_requests") == 2);
+  BOOST_TEST(*metrics.value("coinkit_daemon_wallet_addresses") >= 30);  // Electrum's gap limits: 20 and 10
+  BOOST_TEST(*metrics.value("coinkit_daemon_events_total", {{"event", "new_payment"}}) == 3);
+  BOOST_TEST(*metrics.value("coinkit_daemon_calls_total", {{"method", "add_request"}}) == 2);
+  BOOST_TEST(*metrics.value("coinkit_daemon_server_connected") == 1);
+  BOOST_TEST(*metrics.value("coinkit_daemon_chain_height") >= 103);
 
   auto ids = [&](json::object filter) {
     std::vector<std::string> out;

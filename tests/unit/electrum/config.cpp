@@ -56,7 +56,7 @@ BOOST_AUTO_TEST_CASE(reads_every_variable) {
   Vars v = minimal();
   v["COIN"] = "BTC";
   v["NET"] = "regtest";
-  v["SERVICES"] = "tcp://:50001, ssl://0.0.0.0:50002,ws://[::1]:50003,wss://example.com:50004,rpc://";
+  v["SERVICES"] = "tcp://:50001, ssl://0.0.0.0:50002,ws://[::1]:50003,wss://example.com:50004,rpc://,http://:9100";
   v["REPORT_SERVICES"] = "tcp://example.com:50001,ssl://example.com:50002";
   v["CACHE_MB"] = "500";
   v["REORG_LIMIT"] = "800";
@@ -90,13 +90,14 @@ BOOST_AUTO_TEST_CASE(reads_every_variable) {
   const ServerConfig c = load_server_config<BtcPolicy>(env_of(v)).value();
   std::filesystem::remove_all(dir);
   BOOST_TEST((c.network == NetworkId::regtest));
-  BOOST_TEST_REQUIRE(c.services.size() == 5u);
+  BOOST_TEST_REQUIRE(c.services.size() == 6u);
   BOOST_TEST(c.services[0].to_string() == "tcp://:50001");
   BOOST_TEST(c.services[0].bind_host() == "0.0.0.0");
   BOOST_TEST(c.services[1].to_string() == "ssl://0.0.0.0:50002");
   BOOST_TEST(c.services[2].to_string() == "ws://[::1]:50003");
   BOOST_TEST(c.services[3].to_string() == "wss://example.com:50004");
   BOOST_TEST(c.services[4].to_string() == "rpc://localhost:8000");
+  BOOST_TEST(c.services[5].to_string() == "http://localhost:9100");  // metrics: loopback unless a host is named
   BOOST_TEST(c.report_services.size() == 2u);
   BOOST_TEST(c.cache_mb == 500u);
   BOOST_TEST(c.reorg_limit == 800);
@@ -151,12 +152,14 @@ BOOST_AUTO_TEST_CASE(bad_values_name_their_variable) {
   BOOST_TEST(with("DAEMON_POLL_INTERVAL_MEMPOOL", "0") == "DAEMON_POLL_INTERVAL_MEMPOOL");
   BOOST_TEST(with("LOG_LEVEL", "verbose") == "LOG_LEVEL");
   BOOST_TEST(with("SERVICES", "tcp:50001") == "SERVICES");
-  BOOST_TEST(with("SERVICES", "http://:80") == "SERVICES");
+  BOOST_TEST(with("SERVICES", "gopher://:70") == "SERVICES");
+  BOOST_TEST(with("SERVICES", "http://") == "SERVICES");  // metrics need a port
   BOOST_TEST(with("SERVICES", "tcp://:99999") == "SERVICES");
   BOOST_TEST(with("SERVICES", "tcp://:50001,tcp://:50001") == "SERVICES");
   BOOST_TEST(with("SERVICES", "tcp://") == "SERVICES");  // only rpc has a default port
   BOOST_TEST(with("SERVICES", "ssl://:50002") == "SSL_CERTFILE");
   BOOST_TEST(with("REPORT_SERVICES", "rpc://:8000") == "REPORT_SERVICES");
+  BOOST_TEST(with("REPORT_SERVICES", "http://example.com:9100") == "REPORT_SERVICES");
   BOOST_TEST(with("DROP_CLIENT", "([") == "DROP_CLIENT");
   BOOST_TEST(with("BANNER_FILE", "/nonexistent/banner") == "BANNER_FILE");
   BOOST_TEST(with("DB_ENGINE", "leveldb") == "DB_ENGINE");

@@ -2,16 +2,23 @@
 
 #include "clients.hpp"
 #include "support/eventually.hpp"
+#include "support/prometheus_text.hpp"
 
 #include <coinkit/coins/btc.hpp>
 #include <coinkit/indexer/storage/memory_storage.hpp>
+#include <coinkit/net/http_client.hpp>
 #include <coinkit/program/program.hpp>
 #include <coinkit/regtest/node.hpp>
 #include <coinkit/regtest/rpc_server.hpp>
 
 #include <boost/test/unit_test.hpp>
 
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
 #include <thread>
+#include <tuple>
 
 using namespace coinkit;
 using namespace coinkit::test;
@@ -169,5 +176,136 @@ BOOST_AUTO_TEST_CASE(clients_wait_for_the_first_catch_up) {
   BOOST_TEST(info.at("db height") == json::value(-1));
   server.stop();
 }
+
+// GET /metrics on an http:// service: valid Prometheus text from the start (before the
+// catch-up), whose counters follow what clients and the chain did, exactly.
+BOOST_AUTO_TEST_CASE(metrics_follow_sessions_requests_and_blocks) {
+  NodeBehindRpc n;
+  TempDir db;
+  electrum::ServerConfig config = server_config(n, db.path);
+  config.services.push_back({Protocol::http, "127.0.0.1", 0});
+  ElectrumServer<BtcPolicy> server(config);
+  server.start();
+  const auto http_port = server.endpoint(Protocol::http);
+  BOOST_TEST_REQUIRE(http_port.has_value());  // an operator's service: listening before the catch-up
+  net::HttpClient http(http_port->port());
+  auto scrape = [&] {
+    auto res = http.get("/metrics");
+    BOOST_TEST(res.result_int() == 200);
+    BOOST_TEST(res[net::http::field::content_type] == "text/plain; version=0.0.4; charset=utf-8");
+    auto text = parse_prometheus(res.body());
+    BOOST_TEST_REQUIRE(text.valid(), text.error << "\n" << res.body());
+    return text;
+  };
+  BOOST_TEST_REQUIRE(eventually([&] { return server.serving_clients(); }));
+  const auto before = scrape();
+  BOOST_TEST(*before.value("coinkit_index_height") == 101);
+  BOOST_TEST(*before.value("coinkit_index_caught_up") == 1);
+  BOOST_TEST(*before.value("coinkit_electrum_sessions") == 0);
+  BOOST_TEST(*before.value("coinkit_electrum_requests_total", {{"method", "server.version"}}) == 0);
+  BOOST_TEST(*before.value("coinkit_index_database_bytes") > 0);
+  BOOST_TEST(before.types.at("coinkit_electrum_notification_seconds") == "histogram");
+
+  Port<decltype(server)> at{server};
+  ElectrumClient c(at);
+  c.version();
+  constexpr int calls = 50;
+  for (int i = 0; i < calls; ++i) c.call("blockchain.headers.subscribe");
+  const Bytes script = n.node.new_script(regtest::AddressType::bech32).value();
+  BOOST_TEST(c.call("blockchain.scripthash.subscribe", {electrum_scripthash(script).to_hex()}).is_null());
+  BOOST_TEST(c.request("blockchain.no_such_method").at("error").at("code") == json::value(-32601));
+  n.node.generate(1);
+  BOOST_TEST_REQUIRE(c.notification("blockchain.headers.subscribe").has_value());
+
+  const auto after = scrape();
+  BOOST_TEST(*after.value("coinkit_electrum_sessions") == 1);
+  BOOST_TEST(*after.value("coinkit_electrum_sessions_accepted_total") == 1);
+  BOOST_TEST(*after.value("coinkit_electrum_requests_total", {{"method", "server.version"}}) == 1);
+  BOOST_TEST(*after.value("coinkit_electrum_requests_total", {{"method", "blockchain.headers.subscribe"}}) == calls);
+  BOOST_TEST(*after.value("coinkit_electrum_requests_total", {{"method", "blockchain.scripthash.subscribe"}}) == 1);
+  BOOST_TEST(*after.value("coinkit_electrum_request_errors_total") == 1);
+  BOOST_TEST(*after.value("coinkit_electrum_subscriptions") == 1);
+  BOOST_TEST(*after.value("coinkit_electrum_received_bytes_total") >
+             *before.value("coinkit_electrum_received_bytes_total"));
+  BOOST_TEST(*after.value("coinkit_electrum_sent_bytes_total") > 100 * calls);  // 50 headers of 80 bytes in hex
+  BOOST_TEST(*after.value("coinkit_index_height") == 102);
+  BOOST_TEST(*after.value("coinkit_index_blocks_total") == *before.value("coinkit_index_blocks_total") + 1);
+  BOOST_TEST(*after.value("coinkit_electrum_notification_seconds_count") >
+             *before.value("coinkit_electrum_notification_seconds_count"));
+
+  BOOST_TEST(http.get("/").result_int() == 404);
+  BOOST_TEST(http.post("/metrics", "").result_int() == 405);
+  server.stop();
+}
+
+#ifdef COINKIT_RPC_PROGRAM
+namespace {
+// Runs a shell command; its exit status and standard output.
+std::pair<int, std::string> run_command(const std::string& command) {
+  std::string out;
+  FILE* p = ::popen(command.c_str(), "r");
+  BOOST_TEST_REQUIRE(p != nullptr);
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  const int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+}  // namespace
+
+// coinkit-rpc, the shipped admin command, against a running server as electrumx_rpc is used:
+// getinfo as sorted JSON, sessions as ElectrumX's table, query lines, refusals, and stop.
+BOOST_AUTO_TEST_CASE(coinkit_rpc_drives_local_rpc) {
+  NodeBehindRpc n;
+  TempDir db;
+  ElectrumServer<BtcPolicy, indexer::MemoryStorage> server(server_config(n, db.path));
+  server.start();
+  BOOST_TEST_REQUIRE(eventually([&] { return server.serving_clients(); }));
+  Port<decltype(server)> at{server};
+  ElectrumClient c(at);
+  c.call("server.version", {"coinkit-test/1.0", "1.4"});
+  const std::string rpc = COINKIT_RPC_PROGRAM " -p " + std::to_string(server.endpoint(Protocol::rpc)->port());
+
+  auto [rc, out] = run_command(rpc + " getinfo");
+  BOOST_TEST_REQUIRE(rc == 0, out);
+  BOOST_TEST(out.starts_with("{\n    \"coin\": \"Bitcoin\",\n    \"daemon\": "));  // indent 4, keys sorted
+  const json::value info = json::parse(out);
+  BOOST_TEST(info.at("db height") == json::value(101));
+  BOOST_TEST(info.at("sessions").at("count") == json::value(1));
+  BOOST_TEST(info.at("request counts").at("server.version") == json::value(1));
+
+  std::tie(rc, out) = run_command(rpc + " sessions");
+  BOOST_TEST_REQUIRE(rc == 0, out);
+  BOOST_TEST(out.starts_with("ID     Flags            Client Proto    Cost"));
+  const std::size_t row = out.find('\n') + 1;
+  BOOST_TEST(out.substr(row, 13) == "0      T     ");
+  BOOST_TEST(out.find(" coinkit-test/1.0   1.4 ", row) != std::string::npos);
+  BOOST_TEST(std::count(out.begin(), out.end(), '\n') == 2);
+
+  const Bytes script = n.node.new_script(regtest::AddressType::bech32).value();
+  n.node.send({{regtest::Payment{script, 42'000}}}).value();
+  n.node.generate(1);
+  BOOST_TEST_REQUIRE(eventually([&] { return server.indexer().index().height() == 102; }));
+  std::tie(rc, out) = run_command(rpc + " query -l 10 " + to_hex(script));
+  BOOST_TEST_REQUIRE(rc == 0, out);
+  BOOST_TEST(out.find("History #0: height 102") != std::string::npos);
+  BOOST_TEST(out.find("Balance: 0.00042000 BTC") != std::string::npos, out);
+
+  std::tie(rc, out) = run_command("RPC_PORT=" + std::to_string(server.endpoint(Protocol::rpc)->port()) + " " +
+                                  COINKIT_RPC_PROGRAM " groups");
+  BOOST_TEST(rc == 0);
+  BOOST_TEST(out.starts_with("Name            Sessions"));
+  BOOST_TEST(run_command(rpc + " no_such_command 2>/dev/null").first == 2);
+  BOOST_TEST(run_command(rpc + " add_peer 'a.example.org s50002'").first == 1);  // the server refuses it
+  std::tie(rc, out) = run_command(COINKIT_RPC_PROGRAM " -p 1 getinfo");
+  BOOST_TEST(rc == 1);
+  BOOST_TEST(out == "cannot connect - is the server not running, or is 1 the wrong RPC port?\n");
+
+  std::tie(rc, out) = run_command(rpc + " stop");
+  BOOST_TEST(rc == 0);
+  BOOST_TEST(out == "\"stopping\"\n");
+  BOOST_TEST(!server.wait().has_value());
+  server.stop();
+}
+#endif
 
 BOOST_AUTO_TEST_SUITE_END()

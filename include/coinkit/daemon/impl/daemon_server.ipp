@@ -57,6 +57,12 @@ net::HttpServerOptions DaemonServer::http_options(const DaemonServerOptions& o) 
 }
 
 void DaemonServer::publish(const std::optional<std::string>& wallet, const boost::json::value& event) {
+  const boost::json::value* name = event.is_object() ? event.get_object().if_contains("event") : nullptr;
+  const std::string_view kind = name && name->is_string() ? std::string_view(name->get_string()) : "other";
+  if (auto it = events_.find(kind); it != events_.end())
+    ++it->second;
+  else
+    events_.emplace(kind, 1);
   auto shared = std::make_shared<const std::string>(frame(wallet, event));
   if (wallet) {
     hub_.publish(shared, *wallet);
@@ -91,7 +97,7 @@ net::asio::awaitable<net::Response> DaemonServer::handle(net::Request& req) {
   using net::http::status;
   using net::http::verb;
   const std::string_view path = daemon::detail::path_of(std::string_view(req.target().data(), req.target().size()));
-  const bool known = path == "/" || path == "/ws" || path == "/spec";
+  const bool known = path == "/" || path == "/ws" || path == "/spec" || path == "/metrics";
   if (!known) co_return net::make_response(req, status::not_found, "404: Not Found", "text/plain; charset=utf-8");
   const verb expected = path == "/" ? verb::post : verb::get;
   if (req.method() != expected)
@@ -99,10 +105,26 @@ net::asio::awaitable<net::Response> DaemonServer::handle(net::Request& req) {
                                  "text/plain; charset=utf-8");
   if (!authorized(req)) co_return net::make_response(req, status::ok, rpc::unauthorized_reply());
   if (path == "/spec") co_return net::make_response(req, status::ok, spec_);
+  if (path == "/metrics") co_return net::make_response(req, status::ok, metrics(), net::MetricsText::content_type);
   if (path == "/ws")  // a GET without the upgrade headers
     co_return net::make_response(req, status::bad_request, "Expected WebSocket upgrade", "text/plain; charset=utf-8");
   std::string reply = co_await rpc_(std::move(req.body()));
   co_return net::make_response(req, status::ok, std::move(reply));
+}
+
+std::string DaemonServer::metrics() const {
+  using Type = net::MetricsText::Type;
+  net::MetricsText m;
+  m.gauge("process_start_time_seconds", "Start time of the process since the Unix epoch in seconds.", started_);
+  m.gauge("coinkit_daemon_http_connections", "HTTP connections open (websockets not counted).",
+          static_cast<double>(http_.connections()));
+  m.gauge("coinkit_daemon_websocket_clients", "Websockets open on /ws.", static_cast<double>(hub_.size()));
+  m.counter("coinkit_daemon_websocket_dropped_total", "Websockets closed for reading too slowly.",
+            static_cast<double>(hub_.dropped()));
+  m.family("coinkit_daemon_events_total", Type::counter, "Events published to websockets and get_updates, by kind.");
+  for (const auto& [kind, n] : events_) m.sample(static_cast<double>(n), {{"event", kind}});
+  if (metrics_) metrics_(m);
+  return m.take();
 }
 
 void DaemonServer::upgrade(net::beast::tcp_stream&& stream, net::Request&& req) {

@@ -92,8 +92,8 @@ boost::asio::awaitable<boost::json::value> LocalRpc::getinfo() {
   sessions["subs"] = subs;
   info["sessions"] = std::move(sessions);
   info["txs sent"] = txs;
-  info["uptime"] = detail::formatted_time(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_));
+  info["uptime"] =
+      formatted_time(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_));
   info["version"] = server_software;
   co_return json::value(std::move(info));
 }

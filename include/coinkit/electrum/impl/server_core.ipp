@@ -10,6 +10,12 @@ ServerCore::ServerCore(const ServerConfig& config, Service& service, const Log& 
   unsigned n = config.worker_threads ? config.worker_threads : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) shards_.push_back(std::make_unique<Shard>(i, config_, service_, log_, counters_));
   local_rpc_ = std::make_unique<LocalRpc>(shards_, counters_, backend, log_);
+  metrics_ = std::make_unique<ServerMetrics>(shards_, counters_, backend);
+  net::HttpServerOptions http;
+  http.body_limit = 1 << 10;  // requests are GETs
+  http.max_connections = 32;
+  metrics_http_ = std::make_unique<net::HttpServer>(
+      shards_[0]->executor(), [this](net::Request& req) { return metrics_->answer(req); }, http);
   if (std::any_of(config.services.begin(), config.services.end(), [](const auto& s) { return s.tls(); }))
     tls_.emplace(make_tls_context(config));
 }
@@ -17,12 +23,12 @@ ServerCore::ServerCore(const ServerConfig& config, Service& service, const Log& 
 void ServerCore::start() {
   for (auto& s : shards_) s->start();
   started_ = true;
-  listen([](const ServiceAddress& s) { return s.protocol == Protocol::rpc; });
+  listen([](const ServiceAddress& s) { return s.for_operators(); });
 }
 
 void ServerCore::serve_clients() {
   if (serving_.exchange(true)) return;
-  listen([](const ServiceAddress& s) { return s.protocol != Protocol::rpc; });
+  listen([](const ServiceAddress& s) { return !s.for_operators(); });
 }
 
 void ServerCore::stop() {
@@ -32,6 +38,7 @@ void ServerCore::stop() {
     error_code ignored;
     for (auto& l : listeners_) l->acceptor.close(ignored);
     for (net::Transport* t : operators_) t->close();
+    metrics_http_->stop();
   };
   if (started_) {  // the sockets belong to the first thread: closed there
     std::promise<void> done;
@@ -147,7 +154,8 @@ void ServerCore::start_session(Shard& shard, std::uint64_t id, Protocol p, tcp::
       return spawn(shard, id, p, std::move(peer),
                    std::make_unique<net::WebSocketTransport<ssl::stream<tcp::socket>>>(
                        ssl::stream<tcp::socket>(std::move(socket), *tls_), ws));
-    case Protocol::rpc: break;
+    case Protocol::rpc:
+    case Protocol::http: break;  // the operators' services: accept_operators
   }
 }
 
@@ -157,7 +165,10 @@ boost::asio::awaitable<void> ServerCore::accept_operators(Listener& l) {
     auto [ec, socket] = co_await l.acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted || stopped_) co_return;
     if (ec) continue;
-    serve_operator(std::move(socket));
+    if (l.service.protocol == Protocol::http)
+      metrics_http_->serve(std::move(socket));
+    else
+      serve_operator(std::move(socket));
   }
 }
 

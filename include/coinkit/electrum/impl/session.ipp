@@ -8,6 +8,7 @@ void Session::send(std::string_view message) {
   if (is_closed()) return;
   ++send_count_;
   send_size_ += message.size() + 1;
+  ctx_.bytes_sent += message.size() + 1;
   cost_.bump_bytes(message.size());
   transport_->send(message);
 }
@@ -15,6 +16,7 @@ void Session::send(std::string_view message) {
 Session::Step Session::receive(std::string_view text) {
   ++recv_count_;
   recv_size_ += text.size() + 1;
+  ctx_.bytes_received += text.size() + 1;
   last_recv_ = Clock::now();
   cost_.bump_bytes(text.size());
   cost_.decay(last_recv_, subscriptions_.size());

@@ -72,6 +72,7 @@ void Shard::notify(const ChainEvent& e) {
   for (auto& [id, s] : sessions_)
     if (s->queued_bytes()) s->flush();
   ctx_.trim_scratch();
+  counters_.notification_latency.observe(std::chrono::steady_clock::now() - e.at);
 }
 
 bool Shard::refresh_tip(int height) {

@@ -31,16 +31,24 @@ asio::awaitable<void> HttpServer::accept_loop(std::shared_ptr<State> s) {
     auto [ec, socket] = co_await s->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted || s->stopped) break;
     if (ec) continue;  // a connection that failed during accept; keep serving
-    if (s->sessions.size() >= s->options.max_connections) {
-      beast::error_code ignored;
-      socket.close(ignored);
-      continue;
-    }
-    const std::uint64_t id = s->next_id++;
-    auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
-    s->sessions.emplace(id, stream);
-    asio::co_spawn(s->executor, session(s, id, stream), asio::detached);
+    start_session(s, std::move(socket));
   }
+}
+
+void HttpServer::serve(tcp::socket socket) {
+  if (!state_->stopped) start_session(state_, std::move(socket));
+}
+
+void HttpServer::start_session(const std::shared_ptr<State>& s, tcp::socket socket) {
+  if (s->sessions.size() >= s->options.max_connections) {
+    beast::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  const std::uint64_t id = s->next_id++;
+  auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+  s->sessions.emplace(id, stream);
+  asio::co_spawn(s->executor, session(s, id, stream), asio::detached);
 }
 
 asio::awaitable<void> HttpServer::session(std::shared_ptr<State> s, std::uint64_t id,
