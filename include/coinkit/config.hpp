@@ -6,3 +6,4 @@
 #include <coinkit/config/environment.hpp>
 #include <coinkit/config/error.hpp>
 #include <coinkit/config/reader.hpp>
+#include <coinkit/config/variable.hpp>

@@ -4,6 +4,7 @@
 
 #include <coinkit/coins/coin_policy.hpp>
 #include <coinkit/config/reader.hpp>
+#include <coinkit/config/variable.hpp>
 #include <coinkit/daemon/error.hpp>
 #include <coinkit/electrum/server_address.hpp>
 
@@ -98,7 +99,7 @@ inline std::optional<ProxyUrl> parse_proxy_url(std::string_view text) {
 
 }  // namespace daemon::detail
 
-// What a daemon program reads, for --help (docs/daemon.md has the full reference).
+// What a daemon program reads, for --help (docs/configuration.md has the full reference).
 inline std::string daemon_usage(std::string_view program, std::string_view coin, unsigned short port) {
   const std::string p(coin);
   std::string s = "usage: " + std::string(program) +
@@ -126,6 +127,40 @@ inline std::string daemon_usage(std::string_view program, std::string_view coin,
   s += "  COINKIT_SPEC_DIR          directory of base.json and <coin>.json (built-in)\n";
   return s;
 }
+
+// Every variable parse_daemon_config reads, for docs/configuration.md (generated from these
+// tables by tests/support/config_reference.cpp; a test fails when the two differ, or when the
+// loader reads a variable they lack). The names take the coin's prefix: BTC_PORT, BCH_PORT.
+inline constexpr config::Variable daemon_variables[] = {
+    {"Wallet daemons", "HOST", "`127.0.0.1`; `0.0.0.0` when `IN_DOCKER` is set",
+     "The address the daemon binds: an IPv4 or IPv6 address, or `localhost` (host names are refused)."},
+    {"Wallet daemons", "PORT", "the coin's `daemon_port`: BTC 5000, LTC 5001, BCH 5004",
+     "The port it binds, 0 to 65535 (0: the OS picks one; the daemon prints it)."},
+    {"Wallet daemons", "LOGIN", "`electrum`", "HTTP Basic auth user of every path; without `:`."},
+    {"Wallet daemons", "PASSWORD", "`electrumz`", "HTTP Basic auth password (may contain `:`)."},
+    {"Wallet daemons", "DATA_PATH", "`~/.coinkit/<TICKER>`",
+     "Where the wallets are kept: `<path>/<network>/wallets/` (LMDB; files 0600 in a 0700 directory, created at "
+     "start-up, which fails if it cannot)."},
+    {"Wallet daemons", "DEBUG", "false", "Verbose logging (a boolean)."},
+    {"Wallet daemons", "NETWORK", "`mainnet`",
+     "One of the coin's networks, lower case: BTC and LTC `mainnet`, `testnet`, `regtest`, `signet`; BCH "
+     "`mainnet`, `testnet`, `regtest`."},
+    {"Wallet daemons", "POLLING_CAP", "100", "Events kept per wallet for `get_updates`, 0 to 1,000,000 (0: none)."},
+    {"Wallet daemons", "SERVER", "the network's Electrum TCP port on 127.0.0.1",
+     "The Electrum server followed: `host:port:s` (TLS) or `host:port:t` (TCP), IPv6 in brackets."},
+    {"Wallet daemons", "ONESERVER", "false", "Use only that server (a boolean; coinkit always does)."},
+    {"Wallet daemons", "PROXY_URL", "none",
+     "`socks4`, `socks5` or `http` `://[user[:password]@]host:port`, no path: the proxy to the server."},
+    {"Wallet daemons", "EXPERIMENTAL_NOSYNC", "false",
+     "Answer wallet calls before the wallet is synchronized (a boolean)."},
+};
+
+// The variables a daemon reads without its coin's prefix.
+inline constexpr config::Variable daemon_unprefixed_variables[] = {
+    {"Wallet daemons", "IN_DOCKER", "unset", "When set and not empty, the default `COIN_HOST` is `0.0.0.0`."},
+    {"Wallet daemons", "COINKIT_SPEC_DIR", "the build's `spec/` (installed: `share/coinkit/spec`), else `./spec`",
+     "The directory of the error spec files: `base.json`, and `<coin>.json` merged over it when present."},
+};
 
 // Reads and validates every COIN_ variable; the first rejected one is returned as the error.
 inline ConfigResult<DaemonConfig> parse_daemon_config(const Environment& env, const DaemonConfigDefaults& defaults) {

@@ -1,10 +1,11 @@
 // ServerConfig: an Electrum server's settings, read from the environment variables ElectrumX
 // operators know (COIN, NET, DAEMON_URL, SERVICES, MAX_SEND, COST_HARD_LIMIT, ...), validated,
-// with errors naming the variable. docs/electrum-server.md lists every variable.
+// with errors naming the variable. docs/configuration.md lists every variable.
 #pragma once
 
 #include <coinkit/coins/coin_policy.hpp>
 #include <coinkit/config/reader.hpp>
+#include <coinkit/config/variable.hpp>
 #include <coinkit/electrum/cost_meter.hpp>
 #include <coinkit/electrum/error.hpp>
 #include <coinkit/electrum/log.hpp>
@@ -214,6 +215,89 @@ inline constexpr std::string_view obsolete_variables[] = {
     "REPORT_HOST_TOR",
     "REPORT_TCP_PORT_TOR",
     "REPORT_SSL_PORT_TOR",
+};
+
+// Every variable load_server_config reads, for docs/configuration.md (generated from this table
+// by tests/support/config_reference.cpp; a test fails when the two differ, or when the loader
+// reads a variable this table lacks).
+inline constexpr config::Variable server_variables[] = {
+    {"Chain and node", "COIN", "the program's coin",
+     "Must name the coin the program serves: its name (`Bitcoin`, `BitcoinCash`, `Litecoin`; case, spaces, `-` and `_` "
+     "ignored) or ticker (`BTC`)."},
+    {"Chain and node", "NET", "`mainnet`", "`mainnet`, `testnet`, `regtest` or `signet` (those the coin has)."},
+    {"Chain and node", "DAEMON_URL", "required",
+     "The node's JSON-RPC: `http://user:password@host:port/`, `user:password@host` (the network's RPC port) or "
+     "`host:port`; IPv6 in brackets; credentials may be percent-encoded. ElectrumX's comma-separated failover list is "
+     "accepted, **only the first URL is used**."},
+    {"Chain and node", "DB_DIRECTORY", "required", "The index's directory (LMDB), created if missing."},
+    {"Chain and node", "DB_ENGINE", "unset",
+     "Only `lmdb` (or unset) is accepted: ElectrumX's `leveldb`/`rocksdb` are refused, so an old ElectrumX environment "
+     "is not silently misread."},
+    {"Chain and node", "CACHE_MB", "1200",
+     "Memory for the indexer's UTXO and history caches before a flush (1 to 1048576)."},
+    {"Chain and node", "REORG_LIMIT", "200", "Blocks below the tip that keep undo data (1 to 1,000,000)."},
+    {"Chain and node", "DAEMON_POLL_INTERVAL_BLOCKS", "5000",
+     "Milliseconds between polls for new blocks once caught up."},
+    {"Chain and node", "DAEMON_POLL_INTERVAL_MEMPOOL", "5000", "Milliseconds between mempool refreshes."},
+    {"Listening", "SERVICES", "none",
+     "Comma-separated `protocol://host:port`. Protocols: `tcp` (newline-delimited JSON-RPC), `ssl` (the same over "
+     "TLS), `ws` and `wss` (one JSON message per WebSocket text message, no newline), `rpc` (LocalRPC), `http` (`GET "
+     "/metrics` in Prometheus' text format: [electrum-server.md](electrum-server.md#metrics)). An empty host "
+     "(`tcp://:50001`) listens on every IPv4 "
+     "interface; IPv6 goes in brackets (`ws://[::1]:50003`); `rpc://` alone is `localhost:8000`, and `rpc` and `http` "
+     "without a host listen on `localhost`; port 0 lets the OS pick (the log says which). Two services on one address "
+     "are refused."},
+    {"Listening", "REPORT_SERVICES", "none",
+     "What `server.features` advertises (`hosts` and `services`); `rpc` and `http` are refused here."},
+    {"Listening", "SSL_CERTFILE", "required with `ssl`/`wss`",
+     "The PEM certificate chain of `ssl://` and `wss://`. Checked readable at configuration, then loaded by OpenSSL at "
+     "start. Idle TLS sessions release OpenSSL's buffers (`SSL_MODE_RELEASE_BUFFERS`)."},
+    {"Listening", "SSL_KEYFILE", "required with `ssl`/`wss`",
+     "The certificate's PEM private key; one that does not match the certificate is refused at start, naming "
+     "`SSL_KEYFILE`."},
+    {"Listening", "WORKER_THREADS", "one per core",
+     "I/O threads (0 to 256, 0 = one per core). Each has its own `io_context`; sessions are spread round-robin. "
+     "*(coinkit)*"},
+    {"What clients see", "BANNER_FILE", "none",
+     "`server.banner`'s text, read at startup, with `$SERVER_VERSION`, `$SERVER_SUBVERSION`, `$DAEMON_VERSION`, "
+     "`$DAEMON_SUBVERSION` and `$DONATION_ADDRESS` replaced (ElectrumX's arithmetic for `$DAEMON_VERSION`: Core 29 "
+     "shows as `0.29.0`). Without it: `You are connected to an coinkit 0.1.0 server.`"},
+    {"What clients see", "DONATION_ADDRESS", "`\"\"`", "`server.donation_address`."},
+    {"What clients see", "DROP_CLIENT", "none",
+     "A regular expression (ECMAScript); a `server.version` whose client name matches is answered `unsupported client: "
+     "<name>` and closed."},
+    {"Limits", "MAX_SESSIONS", "1000",
+     "Client sessions at once (all client services together). Beyond it a new connection is accepted and closed at "
+     "once (ElectrumX pauses its listeners instead)."},
+    {"Limits", "MAX_RECV", "1,000,000",
+     "Largest request in bytes (a line, or a WebSocket message). A larger one is answered `{\"code\": -32600, "
+     "\"message\": \"request too large (over N bytes)\"}` and the connection closed (WebSocket: closed with code "
+     "1009). At least 100."},
+    {"Limits", "MAX_SEND", "8,100,000",
+     "Largest reply in bytes (a batch's replies count together). A larger one is replaced by `{\"code\": -32600, "
+     "\"message\": \"response too large (over N bytes)\"}`; the session goes on. Raised to 350,000 if set lower (as "
+     "ElectrumX). Histories longer than `MAX_SEND / 99` entries are refused with `history too large` (code 1)."},
+    {"Limits", "COST_SOFT_LIMIT", "1000",
+     "Above this session cost, each message waits `REQUEST_SLEEP × (cost − soft) / (hard − soft)` before it runs."},
+    {"Limits", "COST_HARD_LIMIT", "10000",
+     "At this cost the next request is answered `{\"code\": -101, \"message\": \"excessive resource usage\"}` and the "
+     "session closed. `COST_SOFT_LIMIT=0` with `COST_HARD_LIMIT=0` (or hard ≤ soft) disables throttling."},
+    {"Limits", "REQUEST_SLEEP", "2500", "Milliseconds of sleep at the hard limit."},
+    {"Limits", "BANDWIDTH_UNIT_COST", "5000", "Bytes received or sent that cost 1.0."},
+    {"Limits", "SESSION_TIMEOUT", "600",
+     "Seconds without a request before a session is closed (`server.ping` keeps it alive)."},
+    {"Limits", "REQUEST_TIMEOUT", "30",
+     "Seconds a node call (broadcast, `transaction.get`, fees) may take; then `{\"code\": -102, \"message\": \"server "
+     "busy - request timed out\"}`."},
+    {"Limits", "SEND_TIMEOUT", "60",
+     "Seconds a reply may wait to be written; a client that reads nothing for that long is dropped. *(coinkit; "
+     "aiorpcx's `max_send_delay`)*"},
+    {"Limits", "INITIAL_CONCURRENT", "10", "Checked, no effect: a session's requests run one after the other."},
+    {"Logs and process", "LOG_LEVEL", "`info`",
+     "`debug`, `info`, `warning`, `error` or `critical` (any case). Lines are `LEVEL:Component:message` on stderr."},
+    {"Logs and process", "ANON_LOGS", "off",
+     "Peer addresses in logs become `xx.xx.xx.xx:xx` (they appear at `debug` level only)."},
+    {"Logs and process", "ALLOW_ROOT", "off", "Allow running as root."},
 };
 
 // Reads and checks every variable for the coin `Coin`; the first problem is returned, naming

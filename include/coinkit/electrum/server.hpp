@@ -58,7 +58,7 @@ class Server final : private LocalRpcBackend {
            "                   http://:8080 (GET /metrics, Prometheus)\n"
            "  SSL_CERTFILE, SSL_KEYFILE   PEM files for ssl:// and wss://\n"
            "  MAX_SESSIONS, MAX_SEND, MAX_RECV, COST_SOFT_LIMIT, COST_HARD_LIMIT, SESSION_TIMEOUT, ...\n"
-           "docs/electrum-server.md describes every variable.\n";
+           "docs/configuration.md lists every variable.\n";
   }
 
   // ElectrumX's variables; no arguments. Refuses to run as root unless ALLOW_ROOT is set.

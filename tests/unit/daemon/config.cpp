@@ -7,6 +7,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <set>
+#include <string>
+
 using namespace coinkit;
 
 namespace {
@@ -208,6 +211,25 @@ BOOST_AUTO_TEST_CASE(error_category) {
   const error_code network = config::error::unknown_network;
   BOOST_TEST(std::string(network.category().name()) == "coinkit.config");
   BOOST_TEST(network.message() == "unknown network for this coin");
+}
+
+// docs/configuration.md is generated from daemon_variables: the loader reads exactly those (with
+// the coin's prefix) and the unprefixed ones, so no variable goes undocumented.
+BOOST_AUTO_TEST_CASE(the_reference_lists_every_variable_read) {
+  for (const std::string prefix : {"BTC_", "BCH_"}) {
+    Environment env;
+    env.record_lookups();
+    if (prefix == "BTC_")
+      (void)parse_daemon_config<BtcPolicy>(env);
+    else
+      (void)parse_daemon_config<BchPolicy>(env);
+    std::set<std::string, std::less<>> documented;
+    for (const auto& v : daemon_variables) documented.emplace(prefix + std::string(v.name));
+    for (const auto& v : daemon_unprefixed_variables) documented.emplace(v.name);
+    for (const auto& name : env.lookups()) BOOST_TEST(documented.contains(name), name << " is read but not documented");
+    for (const auto& name : documented)
+      BOOST_TEST(env.lookups().contains(name), name << " is documented but never read");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 
 using namespace coinkit;
@@ -184,6 +185,19 @@ BOOST_AUTO_TEST_CASE(coin_matches_the_policy) {
   BOOST_TEST(load_server_config<LtcPolicy>(env_of(v)).has_value());
   v["COIN"] = "bitcoin";
   BOOST_TEST(!load_server_config<LtcPolicy>(env_of(v)).has_value());
+}
+
+// docs/configuration.md is generated from server_variables: the loader reads exactly those
+// (and the obsolete names it refuses), so no variable goes undocumented.
+BOOST_AUTO_TEST_CASE(the_reference_lists_every_variable_read) {
+  Environment env = env_of(minimal());
+  env.record_lookups();
+  (void)load_server_config<BtcPolicy>(env);
+  std::set<std::string, std::less<>> documented;
+  for (const auto& v : electrum::server_variables) documented.emplace(v.name);
+  for (std::string_view name : electrum::obsolete_variables) documented.emplace(name);
+  for (const auto& name : env.lookups()) BOOST_TEST(documented.contains(name), name << " is read but not documented");
+  for (const auto& name : documented) BOOST_TEST(env.lookups().contains(name), name << " is documented but never read");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
