@@ -29,7 +29,10 @@ Session::Step Session::receive(std::string_view text) {
       buf.clear();
       envelope::error(buf, nullptr, rpc::parse_error_code, "invalid JSON");
       send(buf);
-      closing_ = true;  // aiorpcx drops a connection that sends something other than JSON
+      // As aiorpcX 0.25 (ElectrumX 1.20): an error like any other, paid for in cost; the session
+      // goes on (a client that keeps sending garbage reaches the hard cost limit).
+      ++errors_, ++ctx_.errors;
+      cost_.bump(cost_.policy().error_cost);
     } else if (needs_node(root)) {
       // Out of the arena (reused by the next message), onto the heap.
       pending_ = std::make_unique<boost::json::value>(root, boost::json::storage_ptr());
