@@ -3,6 +3,7 @@
 //   coinkit-rpc [-p PORT] [--host HOST] [--timeout SECONDS] COMMAND [ARGUMENTS]
 // The port defaults to $RPC_PORT, else 8000; the host to localhost.
 #include <coinkit/electrum/operator_text.hpp>
+#include <coinkit/rpc/json_writer.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -59,7 +60,9 @@ void pretty(std::string& out, const json::value& v, int depth) {
     std::sort(keys.begin(), keys.end());
     out += "{\n";
     for (std::size_t i = 0; i < keys.size(); ++i) {
-      out += pad + json::serialize(json::string(keys[i])) + ": ";
+      out += pad;
+      coinkit::rpc::write_json_string(out, keys[i]);
+      out += ": ";
       pretty(out, o.at(keys[i]), depth + 1);
       out += i + 1 < keys.size() ? ",\n" : "\n";
     }
@@ -74,10 +77,8 @@ void pretty(std::string& out, const json::value& v, int depth) {
       out += i + 1 < a.size() ? ",\n" : "\n";
     }
     out += close + "]";
-  } else if (v.is_bool()) {
-    out += v.get_bool() ? "true" : "false";
   } else {
-    out += json::serialize(v);
+    coinkit::rpc::write_json(out, v);  // json.dumps' escapes (ensure_ascii) and float repr
   }
 }
 

@@ -21,7 +21,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -146,7 +145,6 @@ class DaemonServer {
   std::string spec_ = "{}";
   MetricsWriter metrics_;
   std::map<std::string, std::uint64_t, std::less<>> events_;  // published, by "event" (on the executor)
-  double started_ = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   net::HttpServer http_;
   net::WebSocketHub hub_;
   WalletUpdates updates_;

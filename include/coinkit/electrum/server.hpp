@@ -186,8 +186,6 @@ class Server final : private LocalRpcBackend {
   }
   void write_metrics(net::MetricsText& m) override {
     const indexer::SyncStats st = indexer_->stats();
-    std::error_code ec;
-    const auto db_bytes = std::filesystem::file_size(indexer_->options().db_dir / "data.mdb", ec);
     m.gauge("coinkit_index_height", "Height of the index's tip.", indexer_->index().height());
     m.gauge("coinkit_node_height", "Height of the node's tip, as last polled.", indexer_->node_height());
     m.gauge("coinkit_index_caught_up", "1 once the index caught up with the node (clients are served).",
@@ -200,7 +198,8 @@ class Server final : private LocalRpcBackend {
     m.counter("coinkit_index_flushes_total", "Flushes of the caches to the database.", static_cast<double>(st.flushes));
     m.gauge("coinkit_index_cache_bytes", "Bytes held by the UTXO and history caches (CACHE_MB bounds them).",
             static_cast<double>(st.cache_bytes));
-    m.gauge("coinkit_index_database_bytes", "Size of the LMDB data file.", ec ? 0.0 : static_cast<double>(db_bytes));
+    m.gauge("coinkit_index_database_bytes", "Size of the database (LMDB's data file).",
+            static_cast<double>(indexer_->index().storage().disk_size()));
     m.gauge("coinkit_mempool_transactions", "Transactions in the mempool mirror.",
             static_cast<double>(indexer_->index().mempool().size()));
   }

@@ -12,7 +12,6 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,7 +33,6 @@ class ServerMetrics {
   std::vector<std::unique_ptr<Shard>>& shards_;
   SessionCounters& counters_;
   LocalRpcBackend& backend_;
-  double started_ = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 };
 
 }  // namespace coinkit::electrum

@@ -20,11 +20,13 @@
 #include <boost/unordered/unordered_flat_set.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -115,6 +117,15 @@ boost::asio::awaitable<void> each_shard(std::vector<std::unique_ptr<Shard>>& sha
         },
         boost::asio::use_awaitable);
 }
+
+// The shards' counters and sessions summed, for LocalRPC getinfo and GET /metrics.
+struct ShardTotals {
+  std::span<const rpc::MethodInfo> methods;  // the service's methods, indexing requests
+  std::array<std::uint64_t, SessionContext::max_methods> requests{};
+  std::uint64_t errors = 0, txs_sent = 0, bytes_received = 0, bytes_sent = 0, subscribed_scripts = 0;
+  std::uint64_t sessions = 0, subscriptions = 0, sessions_with_subs = 0, logged = 0, pending = 0;
+};
+COINKIT_DECL boost::asio::awaitable<ShardTotals> shard_totals(std::vector<std::unique_ptr<Shard>>& shards);
 
 }  // namespace coinkit::electrum
 

@@ -165,7 +165,7 @@ class Indexer {
         " transactions");
     processor_.track_touched(false);  // notifications start at the first catch-up
     prefetcher_.start(processor_.height() + 1);
-    sync_started_ = std::chrono::steady_clock::now();
+    sync_started_ = last_progress_ = std::chrono::steady_clock::now();  // the first line after 10 s
     sync_start_height_ = processor_.height();
     sync_start_txs_ = processor_.state().tx_count;
     auto last_mempool = std::chrono::steady_clock::time_point{}, last_tip_check = last_mempool;
@@ -322,7 +322,7 @@ class Indexer {
   }
 
   // Every 10 s while catching up, as Fulcrum and ElectrumX report it: "height 123,456/800,000
-  // (15.4%), 321 blocks/s, 12,345 tx/s, 9,876,543 txs, ETA 0h 35m".
+  // (15.4%), 321 blocks/s, 12,345 tx/s, 9,876,543 txs, ETA 35m 12s" (ElectrumX's formatted_time).
   void progress() {
     const auto now = std::chrono::steady_clock::now();
     if (caught_up_ || now - last_progress_ < std::chrono::seconds(10)) return;
@@ -341,9 +341,7 @@ class Indexer {
                   rpc::with_commas(static_cast<long long>(txs)).c_str());
     std::string text = line;
     if (blocks > 0) {
-      const long long left = static_cast<long long>((target - height) / blocks);
-      std::snprintf(line, sizeof line, "%lldh %02lldm %02llds", left / 3600, left / 60 % 60, left % 60);
-      text += line;
+      text += rpc::formatted_time(std::chrono::seconds(static_cast<long long>((target - height) / blocks)));
     } else {
       text += "?";
     }

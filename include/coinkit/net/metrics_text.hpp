@@ -40,6 +40,10 @@ class LatencyHistogram {
   std::atomic<std::uint64_t> sum_ns_{0};
 };
 
+// When the program started, for process_start_time_seconds (initialised before main).
+inline const double process_started =
+    std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+
 class MetricsText {
  public:
   static constexpr std::string_view content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -94,6 +98,12 @@ class MetricsText {
   }
   MetricsText& gauge(std::string_view name, std::string_view help, double value) {
     return family(name, Type::gauge, help).sample(value);
+  }
+
+  // process_start_time_seconds, Prometheus' standard family (set when the program started).
+  MetricsText& process_start_time() {
+    return gauge("process_start_time_seconds", "Start time of the process since the Unix epoch in seconds.",
+                 process_started);
   }
 
   // A histogram's samples (cumulative buckets, +Inf, _sum, _count) in the current family.

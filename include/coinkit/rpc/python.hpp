@@ -1,5 +1,6 @@
 // How Python names and prints JSON values, for the error texts of servers written in Python
-// (Bitcart's daemons, ElectrumX): type names ("NoneType"), str() and repr().
+// (Bitcart's daemons, ElectrumX): type names ("NoneType"), str() and repr(), and the numbers and
+// durations ElectrumX logs (with_commas, formatted_time).
 #pragma once
 
 #include <coinkit/rpc/json_writer.hpp>
@@ -7,9 +8,12 @@
 #include <boost/json/value.hpp>
 
 #include <charconv>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace coinkit::rpc {
 
@@ -89,6 +93,33 @@ inline std::string with_commas(std::int64_t n) {
     if (i && (digits.size() - i) % 3 == 0) out += ',';
     out += digits[i];
   }
+  return out;
+}
+
+// ElectrumX's util.formatted_time: days, hours and minutes, and the seconds only when fewer
+// than three parts came before ("1d 02h 03m", "02h 03m 04s", "05s").
+inline std::string formatted_time(std::chrono::seconds t, std::string_view sep = " ") {
+  long long s = t.count() < 0 ? 0 : t.count();
+  std::vector<std::string> parts;
+  const struct {
+    const char* format;
+    long long unit;
+  } units[] = {{"%lldd", 86400}, {"%02lldh", 3600}, {"%02lldm", 60}};
+  char buf[32];
+  for (const auto& u : units) {
+    const long long value = s / u.unit;
+    if (!parts.empty() || value) {
+      std::snprintf(buf, sizeof buf, u.format, value);
+      parts.emplace_back(buf);
+    }
+    s %= u.unit;
+  }
+  if (parts.size() < 3) {
+    std::snprintf(buf, sizeof buf, "%02llds", s);
+    parts.emplace_back(buf);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? std::string(sep) : std::string()) + parts[i];
   return out;
 }
 

@@ -6,7 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
-using coinkit::electrum::formatted_time;
+using coinkit::rpc::formatted_time;
 namespace json = boost::json;
 
 BOOST_AUTO_TEST_SUITE(operator_text)

@@ -115,7 +115,7 @@ net::asio::awaitable<net::Response> DaemonServer::handle(net::Request& req) {
 std::string DaemonServer::metrics() const {
   using Type = net::MetricsText::Type;
   net::MetricsText m;
-  m.gauge("process_start_time_seconds", "Start time of the process since the Unix epoch in seconds.", started_);
+  m.process_start_time();
   m.gauge("coinkit_daemon_http_connections", "HTTP connections open (websockets not counted).",
           static_cast<double>(http_.connections()));
   m.gauge("coinkit_daemon_websocket_clients", "Websockets open on /ws.", static_cast<double>(hub_.size()));

@@ -56,27 +56,13 @@ boost::asio::awaitable<boost::json::value> LocalRpc::getinfo() {
   namespace json = boost::json;
   json::object info = co_await blocking([this] { return backend_.info(); });
   json::object counts, sessions;
-  std::uint64_t total = 0, errors = 0, txs = 0, subs = 0, with_subs = 0, logged = 0, pending = 0, count = 0;
-  std::array<std::uint64_t, SessionContext::max_methods> per_method{};
-  std::span<const rpc::MethodInfo> methods;
-  co_await each_shard([&](Shard& s) {
-    auto& c = s.context();
-    methods = c.service.methods();
-    for (std::size_t i = 0; i < per_method.size(); ++i) per_method[i] += c.method_counts[i];
-    errors += c.errors, txs += c.txs_sent;
-    s.for_each_session([&](Session& sess) {
-      ++count;
-      subs += sess.subscription_count();
-      with_subs += sess.subscription_count() > 0;
-      logged += sess.log_requests();
-      pending += sess.pending_request();
-    });
-  });
+  const ShardTotals t = co_await shard_totals(shards_);
   std::vector<const rpc::MethodInfo*> by_name;
-  for (const rpc::MethodInfo& m : methods) by_name.push_back(&m);
+  for (const rpc::MethodInfo& m : t.methods) by_name.push_back(&m);
   std::sort(by_name.begin(), by_name.end(), [](auto* a, auto* b) { return a->name < b->name; });
+  std::uint64_t total = 0;
   for (const rpc::MethodInfo* m : by_name) {
-    const auto n = per_method[m->index];
+    const auto n = t.requests[m->index];
     if (n) counts[m->name] = n, total += n;
   }
   info["groups"] = 0;
@@ -84,16 +70,16 @@ boost::asio::awaitable<boost::json::value> LocalRpc::getinfo() {
   info["peers"] = json::object{{"bad", 0}, {"good", 0}, {"never", 0}, {"stale", 0}, {"total", 0}};
   info["request counts"] = std::move(counts);
   info["request total"] = total;
-  sessions["count"] = count;
-  sessions["count with subs"] = with_subs;
-  sessions["errors"] = errors;
-  sessions["logged"] = logged;
-  sessions["pending requests"] = pending;
-  sessions["subs"] = subs;
+  sessions["count"] = t.sessions;
+  sessions["count with subs"] = t.sessions_with_subs;
+  sessions["errors"] = t.errors;
+  sessions["logged"] = t.logged;
+  sessions["pending requests"] = t.pending;
+  sessions["subs"] = t.subscriptions;
   info["sessions"] = std::move(sessions);
-  info["txs sent"] = txs;
-  info["uptime"] =
-      formatted_time(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_));
+  info["txs sent"] = t.txs_sent;
+  info["uptime"] = rpc::formatted_time(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_));
   info["version"] = server_software;
   co_return json::value(std::move(info));
 }

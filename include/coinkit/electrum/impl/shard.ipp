@@ -107,4 +107,23 @@ void Shard::schedule_sweep() {
   });
 }
 
+boost::asio::awaitable<ShardTotals> shard_totals(std::vector<std::unique_ptr<Shard>>& shards) {
+  ShardTotals t;
+  co_await each_shard(shards, [&](Shard& s) {
+    const SessionContext& c = s.context();
+    t.methods = c.service.methods();
+    for (std::size_t i = 0; i < t.requests.size(); ++i) t.requests[i] += c.method_counts[i];
+    t.errors += c.errors, t.txs_sent += c.txs_sent, t.bytes_received += c.bytes_received, t.bytes_sent += c.bytes_sent;
+    t.subscribed_scripts += c.subscriptions.scripts();
+    s.for_each_session([&](Session& session) {
+      ++t.sessions;
+      t.subscriptions += session.subscription_count();
+      t.sessions_with_subs += session.subscription_count() > 0;
+      t.logged += session.log_requests();
+      t.pending += session.pending_request();
+    });
+  });
+  co_return t;
+}
+
 }  // namespace coinkit::electrum
