@@ -133,12 +133,15 @@ class KeyTools {
               rpc::method<&S::check_seed>("check_seed", rpc::no_flags, "Removed: use check_electrum_seed.",
                                           rpc::arg("seed"), rpc::arg("entropy", 1), rpc::arg("language", nullptr))));
     else
-      return common_methods("segwit");
+      return common_methods(default_seed_type());
   }
 
  private:
   static constexpr bool electron_cash() { return wallet::is_electron_cash<typename Self::Wallet>; }
-  static constexpr const char* default_seed_type() { return electron_cash() ? "standard" : "segwit"; }
+  // Electrum makes segwit seeds; a coin without segwit (and Electron Cash) can only use standard ones.
+  static constexpr const char* default_seed_type() {
+    return electron_cash() || !Self::Coin::segwit ? "standard" : "segwit";
+  }
 
   static constexpr auto common_methods(const char* seed_type) {
     using S = KeyTools;
