@@ -6,6 +6,7 @@
 #include <coinkit/indexer/block_list.hpp>
 #include <coinkit/indexer/block_processor.hpp>
 #include <coinkit/indexer/error.hpp>
+#include <coinkit/indexer/fee_histogram.hpp>
 #include <coinkit/indexer/flat_cache.hpp>
 #include <coinkit/indexer/index.hpp>
 #include <coinkit/indexer/indexer.hpp>

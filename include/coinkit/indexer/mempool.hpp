@@ -6,6 +6,7 @@
 
 #include <coinkit/chain/tx_view.hpp>
 #include <coinkit/indexer/detail/hash.hpp>
+#include <coinkit/indexer/fee_histogram.hpp>
 #include <coinkit/indexer/schema.hpp>
 #include <coinkit/indexer/snapshot.hpp>
 
@@ -13,7 +14,6 @@
 #include <boost/unordered/unordered_flat_set.hpp>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -31,9 +31,6 @@ struct MempoolItem {
   int height = 0;  // 0, or -1 when it spends an output of another unconfirmed transaction
   std::int64_t fee = 0;
 };
-
-// [fee rate sat/vB, vsize] pairs, highest rate first (mempool.get_fee_histogram).
-using FeeHistogram = std::vector<std::pair<double, std::uint64_t>>;
 
 // Refreshed by one thread (the indexer's), read by any number. A refresh prepares everything
 // outside the lock and applies it in chunks, so readers wait at most for one chunk, however
@@ -322,35 +319,13 @@ inline std::uint64_t Mempool::total_vsize() const {
   return total_vsize_;
 }
 
-// ElectrumX's compaction: rates floored to 0.1 sat/vB, then bins from the highest rate of at
-// least 30,000 vB, each 10% larger than the last.
 inline FeeHistogram Mempool::fee_histogram() const {
-  std::vector<std::pair<double, std::uint64_t>> rates;
+  FeeRateTally tally;
   {
     std::shared_lock lock(mutex_);
-    rates.reserve(txs_.size());
-    for (const auto& [t, tx] : txs_)
-      rates.emplace_back(std::floor(10.0 * static_cast<double>(tx.fee) / tx.vsize) / 10.0, tx.vsize);
+    for (const auto& [t, tx] : txs_) tally.add(tx.fee, tx.vsize);
   }
-  std::sort(rates.begin(), rates.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  FeeHistogram out;
-  double bin_size = 30'000, prev_rate = 0;
-  std::uint64_t cumulative = 0;
-  for (const auto& [rate, size] : rates) {
-    // A lump more than twice the bin closes the previous bin first.
-    if (cumulative + size > 2 * bin_size && cumulative > 0 && prev_rate != rate) {
-      out.emplace_back(prev_rate, cumulative);
-      cumulative = 0, bin_size *= 1.1;
-    }
-    cumulative += size;
-    if (cumulative > bin_size) {
-      out.emplace_back(rate, cumulative);
-      cumulative = 0, bin_size *= 1.1;
-    }
-    prev_rate = rate;
-  }
-  if (cumulative) out.emplace_back(prev_rate, cumulative);
-  return out;
+  return tally.compact();
 }
 
 }  // namespace coinkit::indexer

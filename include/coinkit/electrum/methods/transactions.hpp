@@ -30,12 +30,25 @@ template <class Self>
 class TransactionMethods {
  public:
   boost::asio::awaitable<rpc::Outcome<void>> broadcast(Session& s, rpc::JsonText& j, const boost::json::value& raw) {
-    const std::size_t len = raw.is_string() ? raw.get_string().size() : 0;
+    // ElectrumX costs the argument by its len(): for a number, a boolean or null that raises,
+    // which aiorpcX answers as an internal error.
+    if (!raw.is_string() && !raw.is_array() && !raw.is_object())
+      co_return rpc::Fault{rpc::internal_error_code, "internal server error"};
+    const std::size_t len = raw.is_string()  ? raw.get_string().size()
+                            : raw.is_array() ? raw.get_array().size()
+                                             : raw.get_object().size();
     s.cost().bump(0.25 + static_cast<double>(len) / 5000);
+    auto rejected = [&](std::string_view message) {
+      return rpc::Fault{code::bad_request, "the transaction was rejected by network rules.\n\n" + std::string(message) +
+                                               "\n[" + rpc::python_str(raw) + "]"};
+    };
+    // Text that is not hex (or is empty) no node decodes: bitcoind's answer, without asking it.
+    if (raw.is_string()) {
+      const auto bytes = try_from_hex(raw.get_string());
+      if (!bytes || bytes->empty()) co_return rejected("TX decode failed. Make sure the tx has at least one input.");
+    }
     auto r = co_await self().node_call(std::string_view("sendrawtransaction"), Self::params_of(raw), false);
-    if (auto* f = std::get_if<typename Self::Failure>(&r))
-      co_return rpc::Fault{code::bad_request, "the transaction was rejected by network rules.\n\n" +
-                                                  daemon_message(f->failure) + "\n[" + rpc::python_str(raw) + "]"};
+    if (auto* f = std::get_if<typename Self::Failure>(&r)) co_return rejected(daemon_message(f->failure));
     if (auto* e = std::get_if<rpc::Fault>(&r)) co_return std::move(*e);
     s.count_tx_sent();
     j.value(std::get<boost::json::value>(r));
