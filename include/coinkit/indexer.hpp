@@ -8,6 +8,7 @@
 #include <coinkit/indexer/error.hpp>
 #include <coinkit/indexer/fee_histogram.hpp>
 #include <coinkit/indexer/flat_cache.hpp>
+#include <coinkit/indexer/header_merkle_cache.hpp>
 #include <coinkit/indexer/index.hpp>
 #include <coinkit/indexer/indexer.hpp>
 #include <coinkit/indexer/mempool.hpp>

@@ -5,6 +5,7 @@
 #include <coinkit/chain/merkle.hpp>
 #include <coinkit/core/sha256.hpp>
 #include <coinkit/indexer/error.hpp>
+#include <coinkit/indexer/header_merkle_cache.hpp>
 #include <coinkit/indexer/mempool.hpp>
 #include <coinkit/indexer/snapshot.hpp>
 
@@ -108,11 +109,8 @@ class Index {
   std::optional<MerkleProof> header_proof(int height, int cp_height) const {
     const BlockList blocks = this->blocks();
     if (height < 0 || height > cp_height || cp_height > blocks.height()) return std::nullopt;
-    std::vector<BlockHash> leaves;
-    leaves.reserve(static_cast<std::size_t>(cp_height) + 1);
-    for (int h = 0; h <= cp_height; ++h) leaves.push_back(blocks[static_cast<std::size_t>(h)].hash);
-    MerkleTree tree(leaves);
-    return MerkleProof{tree.branch(static_cast<std::size_t>(height)), tree.root(), static_cast<std::size_t>(height)};
+    auto p = header_merkle_->prove(blocks, static_cast<std::size_t>(height), static_cast<std::size_t>(cp_height));
+    return MerkleProof{std::move(p.branch), p.root, static_cast<std::size_t>(height)};
   }
 
   // --- scripts ---
@@ -207,6 +205,7 @@ class Index {
   Mempool& mempool_;
   std::size_t header_size_;
   mutable std::mutex publish_mutex_;
+  std::unique_ptr<HeaderMerkleCache> header_merkle_ = std::make_unique<HeaderMerkleCache>();
   // Published whole, once per commit: a snapshot shares it for the price of one reference count
   // (copying the list copied a pointer per 1,024 blocks: 900 on mainnet, for every query).
   std::shared_ptr<const BlockList> blocks_ = std::make_shared<const BlockList>();
