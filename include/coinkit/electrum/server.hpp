@@ -135,10 +135,12 @@ class Server final : private LocalRpcBackend {
   // Stops everything; idempotent.
   void stop() {
     if (stopping_.exchange(true)) return;
+    log_.info("ElectrumServer", "shutting down");
     if (starter_.joinable()) starter_.join();
     indexer_->stop();  // no notification arrives after this
     core_->stop();
     finish({});
+    log_.info("ElectrumServer", "shutdown complete at height " + with_commas(indexer_->index().height()));
   }
 
   // Tells `f` too of every change the indexer reports, on the indexer's thread (from the

@@ -208,6 +208,7 @@ class Indexer {
         if (caught_up_ || processor_.cache_full()) {
           if (!flush()) return;
         }
+        if (caught_up_) log_block(b, t0);
         progress();
         if (!caught_up_) continue;
       }
@@ -300,12 +301,15 @@ class Indexer {
       }
       if (*h == processor_.blocks()[static_cast<std::size_t>(fork)].hash) break;
     }
-    const int depth = processor_.height() - fork;
-    if (depth > 0) log("reorg: backing out " + std::to_string(depth) + " blocks to height " + std::to_string(fork));
-    return back_up(depth);
+    return back_up(processor_.height() - fork);
   }
 
   bool back_up(int depth) {
+    if (depth > 0) {  // ElectrumX's words
+      const int last = processor_.height();
+      log("chain was reorganised replacing " + rpc::with_commas(depth) + (depth == 1 ? " block" : " blocks") +
+          " at heights " + rpc::with_commas(last - depth + 1) + "-" + rpc::with_commas(last));
+    }
     for (int i = 0; i < depth; ++i)
       if (auto r = processor_.undo_tip(); !r) {
         fatal("reorg at height " + std::to_string(processor_.height()) + ": " + r.error().message() +
@@ -319,6 +323,18 @@ class Indexer {
   static std::uint64_t elapsed_ns(std::chrono::steady_clock::time_point since) {
     return static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - since).count());
+  }
+
+  // Each block once caught up, in ElectrumX's words and then which block it was:
+  // "processed 1 block size 1.52 MB in 0.04s (height 870,001, 3,012 txs)".
+  void log_block(const PreparedBlock& b, std::chrono::steady_clock::time_point since) {
+    char line[160];
+    std::snprintf(line, sizeof line, "processed 1 block size %.2f MB in %.2fs (height %s, %s tx%s)",
+                  static_cast<double>(b.size) / 1e6,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count(),
+                  rpc::with_commas(b.height).c_str(), rpc::with_commas(static_cast<long long>(b.txids.size())).c_str(),
+                  b.txids.size() == 1 ? "" : "s");
+    log(line);
   }
 
   // Every 10 s while catching up, as Fulcrum and ElectrumX report it: "height 123,456/800,000

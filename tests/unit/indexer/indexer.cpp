@@ -8,6 +8,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -147,18 +148,40 @@ BOOST_AUTO_TEST_CASE(reorgs_are_followed) {
   std::mt19937 rng(11);
   std::vector<Bytes> reused;
   test::add_payments(node, rng, 12, 3, reused);
-  MemoryIndexer ix(options_for(rpc.port()));
+  std::mutex log_mutex;
+  std::vector<std::string> lines;
+  auto logged = [&](const std::string& line) {
+    std::lock_guard lock(log_mutex);
+    return std::find(lines.begin(), lines.end(), line) != lines.end();
+  };
+  auto options = options_for(rpc.port());
+  options.log = [&](const std::string& line) {
+    std::lock_guard lock(log_mutex);
+    lines.push_back(line);
+  };
+  MemoryIndexer ix(options);
   Notifications notes;
   notes.attach(ix);
   ix.start();
   BOOST_TEST_REQUIRE(ix.wait_caught_up(30s));
   for (int depth : {1, 3}) {
     const int fork = node.height() - depth;
+    const std::string replaced = "chain was reorganised replacing " + std::to_string(depth) +
+                                 (depth == 1 ? " block" : " blocks") + " at heights " + std::to_string(fork + 1) + "-" +
+                                 std::to_string(fork + depth);
     node.invalidate_block(node.block_hash(fork + 1).value()).value();
     test::add_payments(node, rng, depth + 1, 2, reused);
     BOOST_TEST_REQUIRE(eventually(
         [&] { return ix.index().height() == node.height() && ix.index().blocks().back().hash == node.tip(); }));
     test::check_against(ix.index(), test::reference_of(node));
+    BOOST_TEST(logged(replaced), replaced);
+  }
+  {  // once caught up, a line per block (ElectrumX's, then which block)
+    std::lock_guard lock(log_mutex);
+    const std::string tip = "(height " + std::to_string(node.height()) + ", ";
+    BOOST_TEST(std::any_of(lines.begin(), lines.end(), [&](const std::string& l) {
+      return l.starts_with("processed 1 block size 0.00 MB in ") && l.find(tip) != std::string::npos;
+    }));
   }
   BOOST_TEST(notes.wait([](const Notification& n) { return n.reorg; }));
   // The node's tip is invalidated and nothing is mined: the chain got shorter, no block fails
