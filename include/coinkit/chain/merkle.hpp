@@ -34,6 +34,12 @@ inline bool merkle_level_up(std::vector<Hash256>& level) noexcept {
   return mutated;
 }
 
+// The hash that level[index] is paired with one level up: its neighbour, or itself at the end of
+// an odd level (Bitcoin's duplication).
+inline const Hash256& merkle_sibling(const std::vector<Hash256>& level, std::size_t index) noexcept {
+  return (index ^ 1) < level.size() ? level[index ^ 1] : level[index];
+}
+
 inline Hash256 hash_pair(const Hash256& left, const Hash256& right) noexcept {
   std::uint8_t in[64];
   std::memcpy(in, left.data(), 32);
@@ -88,11 +94,8 @@ class MerkleTree {
   std::vector<Hash256> branch(std::size_t index) const {
     BOOST_ASSERT(index < leaf_count());
     std::vector<Hash256> out;
-    for (std::size_t depth = 0; depth + 1 < levels_.size(); ++depth, index >>= 1) {
-      const auto& level = levels_[depth];
-      const std::size_t sibling = index ^ 1;
-      out.push_back(sibling < level.size() ? level[sibling] : level[index]);  // odd level: the duplicate
-    }
+    for (std::size_t depth = 0; depth + 1 < levels_.size(); ++depth, index >>= 1)
+      out.push_back(chain::detail::merkle_sibling(levels_[depth], index));
     return out;
   }
 

@@ -248,6 +248,9 @@ class Session {
   COINKIT_DECL boost::asio::awaitable<void> run_async(const boost::json::value& item, std::string& buf,
                                                       std::size_t message_start);
 
+  // At the hard cost limit: the session closes after this answer ("excessive resource usage").
+  COINKIT_DECL std::optional<rpc::Fault> over_cost_limit();
+
   COINKIT_DECL void fail(const Prepared& p, const rpc::Fault& e, std::string& buf);
 
   // A call that succeeded costs its method's base cost (and what the method added).

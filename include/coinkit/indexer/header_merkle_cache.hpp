@@ -16,7 +16,7 @@ namespace coinkit::indexer {
 
 // The tree of the block hashes 0..cp_height is cut at the level where each node covers a chunk of
 // 64 leaves. The roots of complete chunks are kept (each checked against its last block hash on
-// use, which any reorg inside the chunk changes), and for the last few checkpoints asked the levels
+// use, which any reorg inside the chunk changes), and for the last few checkpoints asked the tree
 // above them. A proof then costs 63 hashes and O(log n) look-ups; the first for a checkpoint also
 // hashes the new chunks and the levels above (Electrum clients all ask for the same checkpoint).
 class HeaderMerkleCache {
@@ -41,22 +41,18 @@ class HeaderMerkleCache {
     }
     const std::size_t c = height / chunk;
     chunk_root(blocks, c, n, height % chunk, &p.branch);
-    const std::shared_ptr<const Levels> upper = levels(blocks, n);
-    std::size_t i = c;
-    for (std::size_t d = 0; d + 1 < upper->size(); ++d, i >>= 1) {
-      const std::vector<Hash256>& level = (*upper)[d];
-      p.branch.push_back((i ^ 1) < level.size() ? level[i ^ 1] : level[i]);  // odd level: the duplicate
-    }
-    p.root = upper->back()[0];
+    const std::shared_ptr<const MerkleTree> upper = tree_of_chunks(blocks, n);
+    const std::vector<Hash256> above = upper->branch(c);
+    p.branch.insert(p.branch.end(), above.begin(), above.end());
+    p.root = upper->root();
     return p;
   }
 
  private:
-  using Levels = std::vector<std::vector<Hash256>>;  // [0]: one root per chunk, up to the tree's root
   struct Checkpoint {
     std::size_t n;
-    BlockHash last;  // the block at cp_height: any reorg below it changes it
-    std::shared_ptr<const Levels> levels;
+    BlockHash last;                           // the block at cp_height: any reorg below it changes it
+    std::shared_ptr<const MerkleTree> above;  // the tree whose leaves are the chunks' roots
   };
   struct ChunkRoot {
     BlockHash last;
@@ -73,17 +69,17 @@ class HeaderMerkleCache {
     for (std::size_t h = c * chunk, end = std::min(n, (c + 1) * chunk); h < end; ++h)
       level.push_back(Hash256::from(blocks[h].hash));
     for (std::size_t d = 0; d < chunk_depth; ++d, index >>= 1) {
-      if (branch) branch->push_back((index ^ 1) < level.size() ? level[index ^ 1] : level[index]);
+      if (branch) branch->push_back(chain::detail::merkle_sibling(level, index));
       chain::detail::merkle_level_up(level);
     }
     return level[0];
   }
 
-  std::shared_ptr<const Levels> levels(const BlockList& blocks, std::size_t n) {
+  std::shared_ptr<const MerkleTree> tree_of_chunks(const BlockList& blocks, std::size_t n) {
     const BlockHash last = blocks[n - 1].hash;
     std::lock_guard lock(mutex_);
     for (const Checkpoint& cp : recent_)
-      if (cp.n == n && cp.last == last) return cp.levels;
+      if (cp.n == n && cp.last == last) return cp.above;
     const std::size_t complete = n / chunk;
     std::vector<Hash256> roots;
     roots.reserve(complete + 1);
@@ -95,16 +91,10 @@ class HeaderMerkleCache {
       roots.push_back(r.root);
     }
     if (complete * chunk < n) roots.push_back(chunk_root(blocks, complete, n, 0, nullptr));
-    auto up = std::make_shared<Levels>();
-    up->push_back(std::move(roots));
-    while (up->back().size() > 1) {
-      std::vector<Hash256> next = up->back();
-      chain::detail::merkle_level_up(next);
-      up->push_back(std::move(next));
-    }
-    recent_.push_front({n, last, up});
+    auto above = std::make_shared<const MerkleTree>(roots);
+    recent_.push_front({n, last, above});
     if (recent_.size() > 4) recent_.pop_back();
-    return up;
+    return above;
   }
 
   std::mutex mutex_;

@@ -97,6 +97,7 @@ class Mempool {
   boost::unordered_flat_map<HashX, std::vector<Txid>, detail::HashXHash> by_script_;
   boost::unordered_flat_map<detail::OutKey, Txid, detail::OutKeyHash> spenders_;
   std::uint64_t total_vsize_ = 0;
+  FeeRateTally fee_rates_;  // vsize by rate, as transactions come and go
 };
 
 // --- implementation -------------------------------------------------------------------------
@@ -221,6 +222,7 @@ inline void Mempool::add(Tx&& tx, std::vector<HashX>& touched) {
     if (tx.indexed[i]) note(tx.outputs[i].first);
   for (const auto& p : tx.prevouts) spenders_[p] = tx.txid;
   total_vsize_ += tx.vsize;
+  fee_rates_.add(tx.fee, tx.vsize);
   const Txid id = tx.txid;
   txs_.emplace(id, std::move(tx));
 }
@@ -242,6 +244,7 @@ inline void Mempool::remove(const Txid& txid, std::vector<HashX>& touched) {
   for (const auto& p : tx.prevouts)
     if (auto s = spenders_.find(p); s != spenders_.end() && s->second == txid) spenders_.erase(s);
   total_vsize_ -= tx.vsize;
+  fee_rates_.remove(tx.fee, tx.vsize);
   txs_.erase(it);
 }
 
@@ -249,7 +252,7 @@ inline std::vector<HashX> Mempool::clear() {
   std::unique_lock lock(mutex_);
   std::vector<HashX> touched;
   for (const auto& [hx, v] : by_script_) touched.push_back(hx);
-  txs_.clear(), by_script_.clear(), spenders_.clear(), total_vsize_ = 0;
+  txs_.clear(), by_script_.clear(), spenders_.clear(), total_vsize_ = 0, fee_rates_.clear();
   unique(touched);
   return touched;
 }
@@ -320,12 +323,8 @@ inline std::uint64_t Mempool::total_vsize() const {
 }
 
 inline FeeHistogram Mempool::fee_histogram() const {
-  FeeRateTally tally;
-  {
-    std::shared_lock lock(mutex_);
-    for (const auto& [t, tx] : txs_) tally.add(tx.fee, tx.vsize);
-  }
-  return tally.compact();
+  std::shared_lock lock(mutex_);
+  return fee_rates_.compact();  // a walk over the distinct rates, not the transactions
 }
 
 }  // namespace coinkit::indexer

@@ -298,6 +298,23 @@ BOOST_AUTO_TEST_CASE(cost_hard_limit_disconnects) {
   BOOST_TEST(other.call("server.ping").is_null());
 }
 
+// Invalid JSON costs as an error does, and a client that sends nothing else reaches the hard limit.
+BOOST_AUTO_TEST_CASE(garbage_alone_reaches_the_cost_hard_limit) {
+  ElectrumFixture f([](electrum::ServerConfig& cfg) {
+    cfg.cost.soft_limit = 50;
+    cfg.cost.hard_limit = 300;
+    cfg.cost.request_sleep = 10ms;
+  });
+  TcpChannel c(f.port(Protocol::tcp));
+  for (int i = 0; i < 3; ++i)  // 100 each
+    BOOST_TEST(round_trip(c, "garbage") ==
+               R"({"jsonrpc": "2.0", "error": {"code": -32700, "message": "invalid JSON"}, "id": null})");
+  BOOST_TEST(round_trip(c, "garbage") ==
+             R"({"jsonrpc": "2.0", "error": {"code": -101, "message": "excessive resource usage"}, "id": null})");
+  BOOST_TEST(!c.receive(2s));
+  BOOST_TEST(c.closed());
+}
+
 BOOST_AUTO_TEST_CASE(cost_soft_limit_slows_requests_down) {
   ElectrumFixture f([](electrum::ServerConfig& cfg) {
     cfg.cost.soft_limit = 10;

@@ -64,6 +64,22 @@ BOOST_AUTO_TEST_CASE(rates_are_floored_to_a_tenth) {
               expected));
 }
 
+BOOST_AUTO_TEST_CASE(removing_transactions_undoes_them) {
+  // The mempool keeps the tally as transactions come and go: after removals it equals the tally
+  // of what stayed.
+  FeeRateTally kept, churned;
+  for (int i = 0; i < 40; ++i) kept.add(20'000, 1'000), churned.add(20'000, 1'000);
+  for (int i = 0; i < 50; ++i) churned.add(7'150, 1'000);  // rate 7.1, removed again below
+  churned.add(90'000, 2'000);
+  for (int i = 0; i < 50; ++i) churned.remove(7'150, 1'000);
+  churned.remove(90'000, 2'000);
+  churned.remove(1, 5);  // never added: nothing changes
+  BOOST_TEST((churned.compact() == kept.compact()));
+  BOOST_TEST((kept.compact() == FeeHistogram{{20.0, 40'000}}));
+  churned.clear();
+  BOOST_TEST(churned.compact().empty());
+}
+
 BOOST_AUTO_TEST_CASE(an_empty_or_small_mempool_has_no_bins) {
   BOOST_TEST(histogram({}).empty());
   BOOST_TEST(histogram({{1'000, 141, 200}}).empty());  // 28,200 vB: not more than one bin

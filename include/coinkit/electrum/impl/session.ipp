@@ -25,14 +25,14 @@ Session::Step Session::receive(std::string_view text) {
   {
     boost::json::value root = ctx_.parse(text, ec);
     if (ec) {
+      // As aiorpcX 0.25 (ElectrumX 1.20): a failed request like any other, id null, paid for in
+      // cost; the session goes on, unless the cost reached the hard limit (garbage alone gets there).
       std::string& buf = ctx_.scratch;
       buf.clear();
-      envelope::error(buf, nullptr, rpc::parse_error_code, "invalid JSON");
+      Prepared p;
+      p.id = &null_id();
+      fail(p, over_cost_limit().value_or(rpc::Fault{rpc::parse_error_code, "invalid JSON"}), buf);
       send(buf);
-      // As aiorpcX 0.25 (ElectrumX 1.20): an error like any other, paid for in cost; the session
-      // goes on (a client that keeps sending garbage reaches the hard cost limit).
-      ++errors_, ++ctx_.errors;
-      cost_.bump(cost_.policy().error_cost);
     } else if (needs_node(root)) {
       // Out of the arena (reused by the next message), onto the heap.
       pending_ = std::make_unique<boost::json::value>(root, boost::json::storage_ptr());
@@ -209,6 +209,12 @@ boost::asio::awaitable<void> Session::run_async(const boost::json::value& item, 
   finish(p, err, buf, start, message_start);
 }
 
+std::optional<rpc::Fault> Session::over_cost_limit() {
+  if (!cost_.excessive()) return std::nullopt;
+  closing_ = true;
+  return rpc::Fault{code::excessive_resource_usage, "excessive resource usage"};
+}
+
 void Session::fail(const Prepared& p, const rpc::Fault& e, std::string& buf) {
   ++errors_, ++ctx_.errors;
   cost_.bump(cost_.policy().error_cost);
@@ -265,10 +271,9 @@ Session::Prepared Session::prepare(const boost::json::value& item) {
     p.error = rpc::Fault{rpc::method_not_found_code, "request method must be a string"};
     return p;
   }
-  if (cost_.excessive()) {
-    closing_ = true;
+  if (auto refused = over_cost_limit()) {
     p.id = p.id ? p.id : &null_id();
-    p.error = rpc::Fault{code::excessive_resource_usage, "excessive resource usage"};
+    p.error = std::move(refused);
     return p;
   }
   const rpc::MethodInfo* info = ctx_.service.find(method);
