@@ -125,6 +125,30 @@ struct AcceptResult {
   Wtxid wtxid;
   std::int64_t fee = 0;
   std::size_t vsize = 0;
+  std::vector<Txid> replaced = {};  // BIP125: the mempool transactions it replaced directly
+};
+
+// submitpackage's answer for one transaction of a package (Core's MempoolAcceptResult).
+struct PackageTxResult {
+  Txid txid;
+  Wtxid wtxid;
+  std::optional<Wtxid> other_wtxid;  // the same txid with another witness was in the mempool: ignored
+  std::int64_t fee = 0;              // accepted, or already in the mempool
+  std::size_t vsize = 0;
+  // Accepted now (not already in the mempool): the feerate it was judged by (sat/kvB) and the
+  // wtxids whose fees and sizes that rate adds up (itself, or the package evaluated together).
+  std::optional<std::int64_t> effective_fee_rate_sat_per_kvb;
+  std::vector<Wtxid> effective_includes;
+  std::optional<std::string> error;  // rejected: Core's ValidationState::ToString ("reason, detail")
+};
+
+// submitpackage. package_msg is "success" when every transaction is in the mempool, "transaction
+// failed" when one was rejected, or the package-wide reason ("package-not-sorted", ...), in which
+// case no transaction was evaluated and `txs` is empty.
+struct PackageResult {
+  std::string package_msg;
+  std::vector<PackageTxResult> txs;  // in package order
+  std::vector<Txid> replaced;        // sorted
 };
 
 // testmempoolaccept's answer for one transaction that decoded.
@@ -160,13 +184,17 @@ struct Payment {
   std::int64_t amount = 0;
 };
 
-// How the faucet builds a transaction.
+// How the faucet (or a named wallet) builds a transaction.
 struct SendOptions {
-  std::int64_t fee_rate_sat_per_kvb = 0;  // 0: Node::Options::faucet_fee_rate_sat_per_kvb
-  std::vector<OutPoint> inputs;           // coin control: spend exactly these faucet outputs
-  bool submit = true;                     // false: build and sign only (tests craft double spends with it)
-  bool subtract_fee_from_first = false;   // sendtoaddress's subtractfeefromamount
+  std::int64_t fee_rate_sat_per_kvb = 0;             // 0: Node::Options::faucet_fee_rate_sat_per_kvb
+  std::vector<OutPoint> inputs;                      // coin control: spend exactly these faucet outputs
+  bool submit = true;                                // false: build and sign only (tests craft double spends with it)
+  bool subtract_fee_from_first = false;              // sendtoaddress's subtractfeefromamount
+  std::optional<std::string> wallet = std::nullopt;  // the named wallet that pays; nullopt: the faucet
 };
+
+// loadwallet's outcomes.
+enum class WalletLoad { loaded, not_found, already_loaded };
 
 // One entry of generateblock's "transactions": a raw transaction or the txid of a mempool one.
 using BlockTxSource = std::variant<Bytes, Txid>;
@@ -268,6 +296,13 @@ class BasicNode {
                                                 std::optional<std::int64_t> max_fee_rate_sat_per_kvb = std::nullopt);
   NodeResult<AcceptResult> send_transaction(const Transaction& tx,
                                             std::optional<std::int64_t> max_fee_rate_sat_per_kvb = std::nullopt);
+  // submitpackage: a child with its unconfirmed parents (or one transaction), parents first, as
+  // Core 29's AcceptPackage takes it: each transaction alone first; one that fails only on its
+  // feerate (a TRUC, version 3, transaction below the minimum relay fee) or on inputs an earlier
+  // failure left missing is then judged with the others by their package feerate (CPFP). -25
+  // "package topology disallowed. not child-with-parents or parents depend on each other."
+  NodeResult<PackageResult> submit_package(std::span<const Transaction> txs,
+                                           std::optional<std::int64_t> max_fee_rate_sat_per_kvb = std::nullopt);
   // testmempoolaccept of one transaction: nothing changes. -22 when it does not decode.
   NodeResult<TestAcceptResult> test_mempool_accept(ByteSpan raw,
                                                    std::optional<std::int64_t> max_fee_rate_sat_per_kvb = std::nullopt);
@@ -280,28 +315,50 @@ class BasicNode {
   // without data ("Insufficient data or no feerate found").
   std::optional<std::int64_t> estimate_fee_sat_per_kvb(int conf_target) const;
 
-  // --- faucet: the built-in wallet (BIP32 keys from Options::faucet_seed) ---
-  // getnewaddress: a fresh faucet key as an address of `type` (default: bech32 for segwit coins,
-  // legacy otherwise). -5 "Unknown address type '<s>'" / -8 for types the coin lacks.
-  NodeResult<std::string> get_new_address(std::optional<std::string_view> type = std::nullopt);
-  // The script of a fresh faucet key (what get_new_address encodes).
-  NodeResult<Bytes> new_script(AddressType type);
+  // --- wallets: the faucet (BIP32 keys from Options::faucet_seed) and bitcoind's named wallets ---
+  // The `wallet` arguments below: nullopt is the faucet; a name is a wallet create_wallet made
+  // (one that does not exist or is not loaded holds nothing). Named wallets live in memory only:
+  // each has its own keys (from a random seed) and coins, and gets coins only when paid.
+  //
+  // getnewaddress: a fresh key as an address of `type` (default: bech32 for segwit coins, legacy
+  // otherwise). -5 "Unknown address type '<s>'" / -8 for types the coin lacks, -12 "Error: This
+  // wallet has no available keys" for a wallet made without keys.
+  NodeResult<std::string> get_new_address(std::optional<std::string_view> type = std::nullopt,
+                                          std::optional<std::string_view> wallet = std::nullopt);
+  // The script of a fresh key (what get_new_address encodes).
+  NodeResult<Bytes> new_script(AddressType type, std::optional<std::string_view> wallet = std::nullopt);
   // The faucet's coinbase script (blocks generated without a script pay it).
   Bytes faucet_script() const;
-  // getbalance: mature confirmed outputs and unconfirmed ones the faucet made itself (bitcoind's trusted balance).
-  std::int64_t balance() const;
-  std::int64_t immature_balance() const;
-  // listunspent: faucet outputs with min_conf <= confirmations <= max_conf, immature coinbases left out.
-  std::vector<Unspent> list_unspent(int min_conf = 1, int max_conf = 9'999'999) const;
-  // sendtoaddress / sendmany: build, sign, submit. -5 "Invalid address: <a>", -3 "Invalid amount",
-  // -6 "Insufficient funds", plus any mempool rejection.
+  // getbalance: mature confirmed outputs and unconfirmed ones in the mempool.
+  std::int64_t balance(std::optional<std::string_view> wallet = std::nullopt) const;
+  std::int64_t immature_balance(std::optional<std::string_view> wallet = std::nullopt) const;
+  // listunspent: outputs with min_conf <= confirmations <= max_conf, immature coinbases left out.
+  std::vector<Unspent> list_unspent(int min_conf = 1, int max_conf = 9'999'999,
+                                    std::optional<std::string_view> wallet = std::nullopt) const;
+  // createwallet: a new, loaded wallet with no coins (`with_keys` false: createwallet's blank or
+  // disable_private_keys, a wallet that gives no addresses). False when the name is taken,
+  // loaded or not.
+  bool create_wallet(std::string_view name, bool with_keys = true);
+  // loadwallet / unloadwallet. An unloaded wallet keeps following the chain (bitcoind rescans
+  // when it loads one again), so loading it again finds every coin it was paid meanwhile.
+  WalletLoad load_wallet(std::string_view name);
+  bool unload_wallet(std::string_view name);  // false: no such wallet loaded
+  // listwallets: the loaded named wallets, in the order they were loaded.
+  std::vector<std::string> wallets() const;
+  bool wallet_loaded(std::string_view name) const;
+  // sendtoaddress / sendmany: build, sign, submit, from the faucet or SendOptions::wallet. -5
+  // "Invalid address: <a>", -3 "Invalid amount", -6 "Insufficient funds", plus any mempool rejection.
   NodeResult<Txid> send_to_address(std::string_view address, std::int64_t amount, const SendOptions& o = {});
   NodeResult<Txid> send_many(std::span<const std::pair<std::string, std::int64_t>> payments, const SendOptions& o = {});
   // Pays any scripts; with o.submit false returns the signed transaction without submitting it.
   NodeResult<Transaction> send(std::span<const Payment> payments, const SendOptions& o = {});
-  // Signs the inputs of `tx` that spend faucet outputs (looked up in the chain or mempool), with
+  // Signs the inputs of `tx` that spend outputs of the faucet or a named wallet (looked up in the
+  // chain or mempool), with
   // each coin's own template (p2pkh, p2sh-p2wpkh, p2wpkh, p2tr key path; FORKID on BCH).
   NodeResult<Transaction> sign(MutableTransaction tx) const;
+  // The same with the coins each input spends given (signrawtransactionwithwallet's prevtxs):
+  // a child of a transaction not submitted yet, for a package.
+  NodeResult<Transaction> sign(MutableTransaction tx, std::span<const TxOut> spent) const;
 
   // Bulk generation for benchmarks and the indexer's test chains: `count` transactions, each
   // paying `outputs_per_tx` fresh-key outputs (cycling p2pkh/p2sh-p2wpkh/p2wpkh/p2tr where the

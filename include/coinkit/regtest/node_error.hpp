@@ -19,10 +19,14 @@ inline constexpr int wallet_error = -4;               // RPC_WALLET_ERROR
 inline constexpr int invalid_address_or_key = -5;     // RPC_INVALID_ADDRESS_OR_KEY: unknown block/tx, bad address
 inline constexpr int wallet_insufficient_funds = -6;  // RPC_WALLET_INSUFFICIENT_FUNDS
 inline constexpr int invalid_parameter = -8;          // RPC_INVALID_PARAMETER
+inline constexpr int wallet_keypool_ran_out = -12;    // RPC_WALLET_KEYPOOL_RAN_OUT
+inline constexpr int wallet_not_found = -18;          // RPC_WALLET_NOT_FOUND: unknown or unloaded wallet
+inline constexpr int wallet_not_specified = -19;      // RPC_WALLET_NOT_SPECIFIED: several loaded, none named
 inline constexpr int deserialization_error = -22;     // RPC_DESERIALIZATION_ERROR: bad tx/block bytes
 inline constexpr int verify_error = -25;              // RPC_VERIFY_ERROR (= RPC_TRANSACTION_ERROR)
 inline constexpr int verify_rejected = -26;           // RPC_VERIFY_REJECTED: mempool policy/consensus rejection
 inline constexpr int verify_already_in_chain = -27;   // RPC_VERIFY_ALREADY_IN_CHAIN
+inline constexpr int wallet_already_loaded = -35;     // RPC_WALLET_ALREADY_LOADED
 inline constexpr int method_not_found = -32601;       // RPC_METHOD_NOT_FOUND (the server's business)
 }  // namespace rpc_error
 

@@ -99,6 +99,7 @@ class RpcServer : public BlockchainMethods, public MempoolMethods, public Mining
             executor, [this](net::Request& req) { return handle(req); }, http_options(options_)),
         started_(std::chrono::steady_clock::now()) {
     http_.on_error([this](const net::Request& req, net::http::status status) { return http_error(req, status); });
+    set_wallet_dir((options_.datadir.empty() ? std::filesystem::path() : options_.datadir / "regtest") / "wallets");
   }
   RpcServer(const RpcServer&) = delete;
   RpcServer& operator=(const RpcServer&) = delete;
@@ -123,8 +124,9 @@ class RpcServer : public BlockchainMethods, public MempoolMethods, public Mining
   void on_stop(std::function<void()> f) { on_stop_ = std::move(f); }
   bool stop_requested() const noexcept { return stop_requested_; }
 
-  // One JSON-RPC body (an object or a batch) as bitcoind answers it, without HTTP and auth.
-  COINKIT_DECL Reply execute(std::string_view body);
+  // One JSON-RPC body (an object or a batch) as bitcoind answers it, without HTTP and auth;
+  // `wallet` is the wallet of a /wallet/<name> request (URL-decoded), nullopt for "/".
+  COINKIT_DECL Reply execute(std::string_view body, std::optional<std::string> wallet = std::nullopt);
 
  private:
   using Table = rpc::MethodTable<RpcServer>;

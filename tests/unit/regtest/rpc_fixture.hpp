@@ -88,9 +88,9 @@ class RpcFixture {
     return {{"Authorization", server_->authorization()}, {"Content-Type", "application/json"}};
   }
 
-  // Posts a raw body to "/" with our credentials.
-  RpcResponse post(const std::string& body) {
-    auto res = client_->post("/", body, auth());
+  // Posts a raw body to `path` ("/", or "/wallet/<name>" for a wallet) with our credentials.
+  RpcResponse post(const std::string& body, const std::string& path = "/") {
+    auto res = client_->post(path, body, auth());
     RpcResponse out;
     out.status = res.result_int();
     out.text = res.body();
@@ -103,8 +103,9 @@ class RpcFixture {
   }
 
   // The result of a JSON-RPC 1.0 call; throws RpcFailure on an error reply.
-  json::value call(const std::string& method, const json::value& params = json::array()) {
-    RpcResponse r = post(request(method, params));
+  json::value call(const std::string& method, const json::value& params = json::array(),
+                   const std::string& path = "/") {
+    RpcResponse r = post(request(method, params), path);
     const json::object& o = r.body.as_object();
     if (!o.at("error").is_null()) {
       const json::object& e = o.at("error").as_object();
@@ -116,9 +117,9 @@ class RpcFixture {
   }
 
   // The error of a call that must fail.
-  RpcFailure fail(const std::string& method, const json::value& params = json::array()) {
+  RpcFailure fail(const std::string& method, const json::value& params = json::array(), const std::string& path = "/") {
     try {
-      call(method, params);
+      call(method, params, path);
     } catch (const RpcFailure& f) {
       return f;
     }
@@ -136,9 +137,10 @@ class RpcFixture {
 
 // The error of `call` must carry `code` and `message` exactly (HTTP status per bitcoind).
 inline void check_rpc_error(RpcFixture& f, const std::string& method, const json::value& params,
-                            std::int64_t expected_code, const std::string& expected_message) {
-  BOOST_TEST_CONTEXT(method << " " << json::serialize(params)) {
-    const RpcFailure e = f.fail(method, params);
+                            std::int64_t expected_code, const std::string& expected_message,
+                            const std::string& path = "/") {
+  BOOST_TEST_CONTEXT(path << " " << method << " " << json::serialize(params)) {
+    const RpcFailure e = f.fail(method, params, path);
     BOOST_TEST(e.code == expected_code);
     BOOST_TEST(e.message == expected_message);
     const unsigned status = expected_code == -32600 ? 400 : expected_code == -32601 ? 404 : 500;

@@ -426,8 +426,12 @@ BOOST_AUTO_TEST_CASE(json_rpc_envelope_and_errors) {
   BOOST_TEST(get.body() == "JSONRPC server handles only POST requests");
   auto elsewhere = f.http().post("/elsewhere", RpcFixture::request("getblockcount", json::array{}), f.auth());
   BOOST_TEST(elsewhere.result_int() == 404u);
+  // "/wallet/<name>" is JSON-RPC too, and names a wallet: one not loaded is bitcoind's -18.
   auto wallet = f.http().post("/wallet/default", RpcFixture::request("getbalance", json::array{}), f.auth());
-  BOOST_TEST(wallet.result_int() == 200u);
+  BOOST_TEST(wallet.result_int() == 500u);
+  BOOST_TEST(json::parse(wallet.body()).at("error").at("code") == json::value(-18));
+  auto node_call = f.http().post("/wallet/default", RpcFixture::request("getblockcount", json::array{}), f.auth());
+  BOOST_TEST(node_call.result_int() == 200u);
 
   // help lists every method; help <method> gives its usage.
   const std::string help = str(f.call("help"));

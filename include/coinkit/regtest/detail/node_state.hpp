@@ -13,6 +13,7 @@
 #include <coinkit/core/hex.hpp>
 #include <coinkit/core/sha256.hpp>
 #include <coinkit/keys/ext_key.hpp>
+#include <coinkit/keys/random.hpp>
 #include <coinkit/keys/schnorr.hpp>
 #include <coinkit/keys/taproot.hpp>
 #include <coinkit/regtest/detail/block_file.hpp>
@@ -28,6 +29,8 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -39,6 +42,11 @@ inline constexpr std::int64_t dust_relay_fee_sat_per_kvb = 3000;    // policy (D
 inline constexpr std::size_t max_standard_tx_weight = 400'000;      // policy
 inline constexpr std::size_t coinbase_weight_reserve = 4000;        // the miner's room for the coinbase
 inline constexpr std::uint32_t mempool_sequence = 0xfffffffd;       // the faucet's inputs: RBF-signalling, no BIP68
+inline constexpr std::uint32_t truc_version = 3;                    // policy (TRUC_VERSION, BIP431)
+inline constexpr std::size_t truc_max_vsize = 10'000;               // policy (TRUC_MAX_VSIZE)
+inline constexpr std::size_t truc_child_max_vsize = 1'000;          // policy (TRUC_CHILD_MAX_VSIZE)
+inline constexpr std::size_t max_package_count = 25;                // policy (MAX_PACKAGE_COUNT)
+inline constexpr std::size_t max_package_weight = 404'000;          // policy (MAX_PACKAGE_WEIGHT)
 inline constexpr std::uint8_t witness_commitment_header[4] = {0xaa, 0x21, 0xa9, 0xed};  // BIP141
 
 struct Hasher {
@@ -99,6 +107,34 @@ struct FaucetKey {
 struct KeyRef {
   std::uint32_t index;
   AddressType type;
+};
+
+// One wallet's keys and coins: the faucet's, or a named wallet's (createwallet). Its keys are
+// the BIP32 children of `master`; `scripts` maps every template of every derived key to its key.
+// Bodies in regtest/impl/node_faucet.ipp.
+struct WalletState {
+  COINKIT_DECL WalletState(const ChainParams& params, ExtPrivKey master_key, std::uint32_t first_key, bool keys);
+
+  COINKIT_DECL const FaucetKey& key(std::uint32_t index);
+  COINKIT_DECL Bytes script_of(std::uint32_t index, AddressType type);
+  // A fresh key index, keeping the lookahead gap derived.
+  COINKIT_DECL std::uint32_t take_key();
+  // Whether an output pays this wallet. A key seen in use moves the gap ahead (BIP44's gap
+  // limit), so a restart finds every faucet coin by replaying the chain with no wallet file.
+  COINKIT_DECL bool is_mine(ByteSpan s);
+  COINKIT_DECL std::optional<KeyRef> key_of(ByteSpan s) const;
+
+  static constexpr std::uint32_t key_lookahead = 100;
+
+  const ChainParams* params;
+  ExtPrivKey master;
+  std::vector<FaucetKey> keys;
+  std::uint32_t next_key;
+  boost::unordered_flat_map<std::string, KeyRef, StringHash, std::equal_to<>> scripts;
+  // The wallet's coins: outpoint -> -2 confirmed (in utxos_), -1 unconfirmed (in the mempool).
+  boost::unordered_flat_map<OutPoint, int, Hasher> owned;
+  bool has_keys = true;             // false: createwallet's blank / disable_private_keys
+  std::uint64_t load_sequence = 0;  // listwallets' order; 0: not loaded (the faucet: always 0)
 };
 
 inline std::int64_t now_seconds() {
@@ -282,12 +318,23 @@ class NodeState {
     bool verify_scripts = true;
     std::int64_t max_fee_rate = 0;  // sat/kvB; 0: none
     bool from_reorg = false;        // returning from a disconnected block: no fee floor
+    // Judged inside a package by the package feerate: a TRUC transaction's own fee may be below
+    // the minimum relay fee (the caller checks the package's); no replacements.
+    bool package_feerates = false;
   };
 
   COINKIT_DECL static NodeError reject(std::string reason, std::string detail = {});
 
   // Core's MemPoolAccept::PreChecks, PolicyScriptChecks and Finalize, in that order.
   COINKIT_DECL NodeResult<AcceptResult> accept(const Transaction& tx, const AcceptOptions& o);
+
+  // Core's TRUC rules (BIP431, Core 28) for a version 3 transaction, or one spending an
+  // unconfirmed version 3 parent: "" or the detail of a "TRUC-violation".
+  COINKIT_DECL std::string check_truc(const Transaction& tx, std::size_t vsize, const std::vector<Txid>& parents,
+                                      const std::vector<Txid>& conflicts) const;
+
+  // submitpackage's validation (Core's AcceptPackage): `txs` is a well-formed child with parents.
+  COINKIT_DECL PackageResult accept_package(const std::vector<Transaction>& txs, std::int64_t max_fee_rate);
 
   // BIP125: whether a transaction signals that it may be replaced (an input's sequence below
   // 0xfffffffe), and whether `tx` may replace `conflicts` (empty) or why not.
@@ -325,24 +372,35 @@ class NodeState {
 
   COINKIT_DECL BlockHash store_mined(Block block, bool on_tip);
 
-  // ===== faucet =====
+  // ===== wallets =====
 
-  COINKIT_DECL const FaucetKey& faucet_key(std::uint32_t index);
-
-  COINKIT_DECL Bytes script_of(std::uint32_t index, AddressType type);
-
-  // A fresh key index, keeping the lookahead gap derived.
-  COINKIT_DECL std::uint32_t take_key();
+  const FaucetKey& faucet_key(std::uint32_t index) { return faucet_.key(index); }
+  Bytes script_of(std::uint32_t index, AddressType type) { return faucet_.script_of(index, type); }
+  std::uint32_t take_key() { return faucet_.take_key(); }
 
   AddressType default_type() const noexcept { return params_.segwit ? AddressType::bech32 : AddressType::legacy; }
   Bytes coinbase_script() { return script_of(0, default_type()); }
 
-  // Whether an output pays the faucet. A key seen in use moves the gap ahead (BIP44's gap
-  // limit), so a restart finds every coin by replaying the chain with no wallet file.
-  COINKIT_DECL bool is_faucet_script(ByteSpan s);
-  COINKIT_DECL std::optional<KeyRef> key_of(ByteSpan s) const;
+  // The faucet (nullopt) or a loaded named wallet; nullptr when there is no such wallet loaded.
+  COINKIT_DECL WalletState* wallet(std::optional<std::string_view> name);
+  const WalletState* wallet(std::optional<std::string_view> name) const {
+    return const_cast<NodeState*>(this)->wallet(name);
+  }
 
-  COINKIT_DECL NodeResult<Bytes> new_script(AddressType type);
+  template <class F>
+  void for_each_wallet(F&& f) {
+    f(faucet_);
+    for (auto& [name, w] : wallets_) f(*w);
+  }
+  // An output every wallet it pays counts as its coin (-2 confirmed, -1 in the mempool).
+  COINKIT_DECL void track(const OutPoint& op, ByteSpan script, int state);
+  void untrack(const OutPoint& op) {
+    for_each_wallet([&](WalletState& w) { w.owned.erase(op); });
+  }
+  // The key of any wallet that owns `script` (the faucet first), for signing.
+  COINKIT_DECL const FaucetKey* signing_key(ByteSpan script, AddressType& type) const;
+
+  COINKIT_DECL NodeResult<Bytes> new_script(WalletState& w, AddressType type);
 
   // A faucet coin's current state: value, script, confirmations (0 unconfirmed), coinbase.
   struct OwnedView {
@@ -358,17 +416,18 @@ class NodeState {
   bool wallet_mature(const OwnedView& v) const { return !v.coinbase || v.confirmations > params_.coinbase_maturity; }
 
   template <class F>
-  void for_each_spendable(F&& f) const {
-    for (auto& [op, state] : owned_) {
+  void for_each_spendable(const WalletState& w, F&& f) const {
+    for (auto& [op, state] : w.owned) {
       if (mempool_spends_.contains(op)) continue;
       auto v = owned_view(op, state);
       if (v && wallet_mature(*v)) f(*v);
     }
   }
 
-  // Signs every input of `tx` that spends a faucet coin; `spent` holds each input's coin.
+  // Signs every input of `tx` that spends a coin of a wallet; `spent` holds each input's coin.
   COINKIT_DECL Transaction sign_inputs(MutableTransaction m, const std::vector<TxOut>& spent) const;
 
+  // Pays from the faucet or o.wallet (-18 "Requested wallet does not exist or is not loaded").
   COINKIT_DECL NodeResult<Transaction> faucet_send(std::span<const Payment> payments, const SendOptions& o);
 
   // ===== bulk generation =====
@@ -378,7 +437,7 @@ class NodeState {
 
   // ===== state =====
 
-  static constexpr std::uint32_t key_lookahead = 100;
+  static constexpr std::uint32_t key_lookahead = WalletState::key_lookahead;
 
   struct TxPos {
     BlockEntry* block;
@@ -398,12 +457,10 @@ class NodeState {
   boost::unordered_flat_map<OutPoint, Txid, Hasher> mempool_spends_;
   std::map<std::uint64_t, Txid> mempool_order_;
   std::uint64_t mempool_seq_ = 0;
-  ExtPrivKey master_;
-  std::vector<FaucetKey> keys_;
-  std::uint32_t next_key_ = 1;
-  boost::unordered_flat_map<std::string, KeyRef, StringHash, std::equal_to<>> scripts_;
-  // The faucet's coins: outpoint -> -2 confirmed (in utxos_), -1 unconfirmed (in the mempool).
-  boost::unordered_flat_map<OutPoint, int, Hasher> owned_;
+  WalletState faucet_;  // key 0 is the coinbase key
+  // createwallet's wallets, loaded or not (an unloaded one keeps following the chain).
+  std::map<std::string, std::unique_ptr<WalletState>, std::less<>> wallets_;
+  std::uint64_t wallet_loads_ = 0;
   std::int64_t mock_time_ = 0;
   std::int64_t extra_nonce_ = 0;
   bool trusted_replay_ = false;

@@ -306,10 +306,32 @@ COINKIT_DECL NodeResult<AcceptResult> BasicNode::send_transaction(const Transact
   detail::NodeState& s = *state_;
   // Already in the mempool with this witness: bitcoind answers with the txid again.
   if (auto it = s.mempool_.find(tx.txid()); it != s.mempool_.end() && it->second.tx.wtxid() == tx.wtxid())
-    return AcceptResult{tx.txid(), tx.wtxid(), it->second.fee, it->second.vsize};
+    return AcceptResult{tx.txid(), tx.wtxid(), it->second.fee, it->second.vsize, {}};
   detail::NodeState::AcceptOptions o;
   o.max_fee_rate = max_fee_rate.value_or(options_.max_fee_rate_sat_per_kvb);
   return s.accept(tx, o);
+}
+
+COINKIT_DECL NodeResult<PackageResult> BasicNode::submit_package(std::span<const Transaction> txs,
+                                                                 std::optional<std::int64_t> max_fee_rate) {
+  // Core's IsChildWithParentsTree: every other transaction is a parent of the last, and no
+  // parent spends another.
+  if (txs.size() > 1) {
+    boost::unordered_flat_set<Txid, detail::Hasher> child_spends, parents;
+    for (const TxIn& in : txs.back().inputs()) child_spends.insert(in.prevout.txid);
+    for (std::size_t i = 0; i + 1 < txs.size(); ++i) parents.insert(txs[i].txid());
+    bool tree = true;
+    for (std::size_t i = 0; tree && i + 1 < txs.size(); ++i) {
+      tree = child_spends.contains(txs[i].txid());
+      for (const TxIn& in : txs[i].inputs()) tree = tree && !parents.contains(in.prevout.txid);
+    }
+    if (!tree)
+      return NodeError(rpc_error::verify_error,
+                       "package topology disallowed. not child-with-parents or parents depend on each other.");
+  }
+  std::lock_guard lock(mutex_);
+  return state_->accept_package(std::vector<Transaction>(txs.begin(), txs.end()),
+                                max_fee_rate.value_or(options_.max_fee_rate_sat_per_kvb));
 }
 
 COINKIT_DECL NodeResult<TestAcceptResult> BasicNode::test_mempool_accept(ByteSpan raw,
@@ -387,22 +409,25 @@ COINKIT_DECL std::optional<std::int64_t> BasicNode::estimate_fee_sat_per_kvb(int
   return std::max(rates[rates.size() / 2], options_.min_relay_fee_sat_per_kvb);
 }
 
-COINKIT_DECL NodeResult<std::string> BasicNode::get_new_address(std::optional<std::string_view> type) {
+COINKIT_DECL NodeResult<std::string> BasicNode::get_new_address(std::optional<std::string_view> type,
+                                                                std::optional<std::string_view> wallet) {
   std::optional<AddressType> t = params_.segwit ? AddressType::bech32 : AddressType::legacy;
   if (type) {
     t = parse_address_type(*type);
     if (!t) return NodeError(rpc_error::invalid_address_or_key, "Unknown address type '" + std::string(*type) + "'");
   }
-  auto script = new_script(*t);
+  auto script = new_script(*t, wallet);
   if (!script) return script.error();
   auto a = to_address(*script, params_.address_format());
   if (!a) return NodeError(rpc_error::wallet_error, "cannot encode the address");
   return *a;
 }
 
-COINKIT_DECL NodeResult<Bytes> BasicNode::new_script(AddressType type) {
+COINKIT_DECL NodeResult<Bytes> BasicNode::new_script(AddressType type, std::optional<std::string_view> wallet) {
   std::lock_guard lock(mutex_);
-  return state_->new_script(type);
+  detail::WalletState* w = state_->wallet(wallet);
+  if (!w) return NodeError(rpc_error::wallet_not_found, "Requested wallet does not exist or is not loaded");
+  return state_->new_script(*w, type);
 }
 
 COINKIT_DECL Bytes BasicNode::faucet_script() const {
@@ -410,27 +435,33 @@ COINKIT_DECL Bytes BasicNode::faucet_script() const {
   return state_->script_of(0, state_->default_type());
 }
 
-COINKIT_DECL std::int64_t BasicNode::balance() const {
+COINKIT_DECL std::int64_t BasicNode::balance(std::optional<std::string_view> wallet) const {
   std::lock_guard lock(mutex_);
   std::int64_t total = 0;
-  state_->for_each_spendable([&](const detail::NodeState::OwnedView& v) { total += v.out->value; });
+  if (const detail::WalletState* w = state_->wallet(wallet))
+    state_->for_each_spendable(*w, [&](const detail::NodeState::OwnedView& v) { total += v.out->value; });
   return total;
 }
 
-COINKIT_DECL std::int64_t BasicNode::immature_balance() const {
+COINKIT_DECL std::int64_t BasicNode::immature_balance(std::optional<std::string_view> wallet) const {
   std::lock_guard lock(mutex_);
   std::int64_t total = 0;
-  for (auto& [op, st] : state_->owned_) {
+  const detail::WalletState* w = state_->wallet(wallet);
+  if (!w) return 0;
+  for (auto& [op, st] : w->owned) {
     auto v = state_->owned_view(op, st);
     if (v && !state_->wallet_mature(*v)) total += v->out->value;
   }
   return total;
 }
 
-COINKIT_DECL std::vector<Unspent> BasicNode::list_unspent(int min_conf, int max_conf) const {
+COINKIT_DECL std::vector<Unspent> BasicNode::list_unspent(int min_conf, int max_conf,
+                                                          std::optional<std::string_view> wallet) const {
   std::lock_guard lock(mutex_);
   std::vector<Unspent> out;
-  state_->for_each_spendable([&](const detail::NodeState::OwnedView& v) {
+  const detail::WalletState* w = state_->wallet(wallet);
+  if (!w) return out;
+  state_->for_each_spendable(*w, [&](const detail::NodeState::OwnedView& v) {
     if (v.confirmations < min_conf || v.confirmations > max_conf) return;
     Unspent u;
     u.outpoint = v.op;
@@ -445,6 +476,51 @@ COINKIT_DECL std::vector<Unspent> BasicNode::list_unspent(int min_conf, int max_
     return a.confirmations != b.confirmations ? a.confirmations > b.confirmations : a.outpoint < b.outpoint;
   });
   return out;
+}
+
+COINKIT_DECL bool BasicNode::create_wallet(std::string_view name, bool with_keys) {
+  std::array<std::uint8_t, 32> seed{};
+  secure_random(seed);  // as bitcoind: a fresh seed, so a wallet made again after a restart starts empty
+  std::lock_guard lock(mutex_);
+  detail::NodeState& s = *state_;
+  if (s.wallets_.contains(name)) return false;
+  auto w = std::make_unique<detail::WalletState>(params_, ExtPrivKey::from_seed(seed), 0, with_keys);
+  w->load_sequence = ++s.wallet_loads_;
+  s.wallets_.emplace(std::string(name), std::move(w));
+  return true;
+}
+
+COINKIT_DECL WalletLoad BasicNode::load_wallet(std::string_view name) {
+  std::lock_guard lock(mutex_);
+  auto it = state_->wallets_.find(name);
+  if (it == state_->wallets_.end()) return WalletLoad::not_found;
+  if (it->second->load_sequence) return WalletLoad::already_loaded;
+  it->second->load_sequence = ++state_->wallet_loads_;
+  return WalletLoad::loaded;
+}
+
+COINKIT_DECL bool BasicNode::unload_wallet(std::string_view name) {
+  std::lock_guard lock(mutex_);
+  auto it = state_->wallets_.find(name);
+  if (it == state_->wallets_.end() || !it->second->load_sequence) return false;
+  it->second->load_sequence = 0;
+  return true;
+}
+
+COINKIT_DECL std::vector<std::string> BasicNode::wallets() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::uint64_t, std::string>> loaded;
+  for (const auto& [name, w] : state_->wallets_)
+    if (w->load_sequence) loaded.emplace_back(w->load_sequence, name);
+  std::sort(loaded.begin(), loaded.end());
+  std::vector<std::string> out;
+  for (auto& [seq, name] : loaded) out.push_back(std::move(name));
+  return out;
+}
+
+COINKIT_DECL bool BasicNode::wallet_loaded(std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  return state_->wallet(name) != nullptr;
 }
 
 COINKIT_DECL NodeResult<Txid> BasicNode::send_to_address(std::string_view address, std::int64_t amount,
@@ -486,6 +562,13 @@ COINKIT_DECL NodeResult<Transaction> BasicNode::sign(MutableTransaction tx) cons
     }
   }
   return s.sign_inputs(std::move(tx), spent);
+}
+
+COINKIT_DECL NodeResult<Transaction> BasicNode::sign(MutableTransaction tx, std::span<const TxOut> spent) const {
+  if (spent.size() != tx.inputs.size())
+    return NodeError(rpc_error::invalid_parameter, "one spent output for each input is needed");
+  std::lock_guard lock(mutex_);
+  return state_->sign_inputs(std::move(tx), std::vector<TxOut>(spent.begin(), spent.end()));
 }
 
 COINKIT_DECL NodeResult<int> BasicNode::generate_transactions(std::size_t count, std::size_t txs_per_block,

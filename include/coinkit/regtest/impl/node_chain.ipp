@@ -7,7 +7,9 @@
 namespace coinkit::regtest::detail {
 
 NodeState::NodeState(const ChainParams& params, const Options& options)
-    : params_(params), opt_(options), master_(ExtPrivKey::from_seed(sha256(as_bytes(options.faucet_seed)).span())) {
+    : params_(params),
+      opt_(options),
+      faucet_(params, ExtPrivKey::from_seed(sha256(as_bytes(options.faucet_seed)).span()), 1, true) {
   const auto target = Target::from_compact(params_.pow_bits);
   if (!target) throw std::invalid_argument("regtest: bad pow_bits");
   target_ = *target;
@@ -19,7 +21,6 @@ NodeState::NodeState(const ChainParams& params, const Options& options)
   BlockEntry& g = add_entry(std::make_shared<const Bytes>(raw), pb, nullptr);
   g.on_active = g.connected_once = true;
   active_.push_back(&g);
-  faucet_key(key_lookahead);  // the coinbase key and the gap the chain is scanned for
   if (!opt_.datadir.empty()) replay(file_.open(opt_.datadir / "blocks.dat"));
 }
 
@@ -186,11 +187,11 @@ std::string NodeState::connect_block(BlockEntry& e, const std::vector<Transactio
   }
   if (!ctor) add_outputs(txs[0], true);
 
-  // The faucet's view, the txindex, the mempool.
-  for (std::size_t k = 0; k < spent.size(); ++k) owned_.erase(spent[k]);
+  // The wallets' view, the txindex, the mempool.
+  for (std::size_t k = 0; k < spent.size(); ++k) untrack(spent[k]);
   for (const OutPoint& op : added) {
     auto it = utxos_.find(op);
-    if (it != utxos_.end() && is_faucet_script(it->second.out.script_pubkey)) owned_.insert_or_assign(op, -2);
+    if (it != utxos_.end()) track(op, it->second.out.script_pubkey, -2);
   }
   for (std::uint32_t t = 0; t < txs.size(); ++t) txindex_.insert_or_assign(txs[t].txid(), TxPos{&e, t});
   for (std::size_t t = 1; t < txs.size(); ++t) remove_for_block(txs[t]);
@@ -212,14 +213,14 @@ std::vector<Transaction> NodeState::disconnect_tip() {
   for (std::size_t t = 1; t < txs.size(); ++t) {
     for (const TxIn& in : txs[t].inputs()) {
       UtxoCoin& c = e.undo[k++];
-      if (is_faucet_script(c.out.script_pubkey)) owned_.insert_or_assign(in.prevout, -2);
+      track(in.prevout, c.out.script_pubkey, -2);
       utxos_.insert_or_assign(in.prevout, std::move(c));
     }
   }
   for (const Transaction& tx : txs) {
     for (std::uint32_t n = 0; n < tx.outputs().size(); ++n) {
       utxos_.erase(OutPoint{tx.txid(), n});
-      owned_.erase(OutPoint{tx.txid(), n});
+      untrack(OutPoint{tx.txid(), n});
     }
     auto it = txindex_.find(tx.txid());
     if (it != txindex_.end() && it->second.block == &e) txindex_.erase(it);

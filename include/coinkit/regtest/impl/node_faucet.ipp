@@ -1,4 +1,5 @@
-// NodeState's faucet wallet: its keys, its coins found by scanning the chain, signing and sending.
+// NodeState's wallets (the faucet and createwallet's): keys, coins found by scanning the chain,
+// signing and sending.
 // Compiled once with COINKIT_SEPARATE_COMPILATION, else inline (see regtest/impl/node.ipp).
 #pragma once
 
@@ -6,29 +7,34 @@
 
 namespace coinkit::regtest::detail {
 
-const FaucetKey& NodeState::faucet_key(std::uint32_t index) {
-  while (keys_.size() <= index) {
-    const auto n = static_cast<std::uint32_t>(keys_.size());
-    ExtPrivKey child = master_.derive(n);
+WalletState::WalletState(const ChainParams& p, ExtPrivKey master_key, std::uint32_t first_key, bool with_keys)
+    : params(&p), master(std::move(master_key)), next_key(first_key), has_keys(with_keys) {
+  if (has_keys) key(next_key + key_lookahead);  // the gap the chain is scanned for
+}
+
+const FaucetKey& WalletState::key(std::uint32_t index) {
+  while (keys.size() <= index) {
+    const auto n = static_cast<std::uint32_t>(keys.size());
+    ExtPrivKey child = master.derive(n);
     FaucetKey k{child.key(), child.public_key(), taproot_tweak_private_key(child.key()).value(), {}};
     const XOnlyPublicKey internal = x_only_public_key(k.key);
     k.taproot_script = p2tr_script(taproot_output_key(internal).value().output_key.span());
     const Hash160 id = k.pubkey.key_id();
-    scripts_.insert_or_assign(std::string(script_key(p2pkh_script(id))), KeyRef{n, AddressType::legacy});
-    if (params_.segwit) {
+    scripts.insert_or_assign(std::string(script_key(p2pkh_script(id))), KeyRef{n, AddressType::legacy});
+    if (params->segwit) {
       const Bytes wpkh = p2wpkh_script(id);
-      scripts_.insert_or_assign(std::string(script_key(p2sh_script(hash160(wpkh)))),
-                                KeyRef{n, AddressType::p2sh_segwit});
-      scripts_.insert_or_assign(std::string(script_key(wpkh)), KeyRef{n, AddressType::bech32});
-      scripts_.insert_or_assign(std::string(script_key(k.taproot_script)), KeyRef{n, AddressType::bech32m});
+      scripts.insert_or_assign(std::string(script_key(p2sh_script(hash160(wpkh)))),
+                               KeyRef{n, AddressType::p2sh_segwit});
+      scripts.insert_or_assign(std::string(script_key(wpkh)), KeyRef{n, AddressType::bech32});
+      scripts.insert_or_assign(std::string(script_key(k.taproot_script)), KeyRef{n, AddressType::bech32m});
     }
-    keys_.push_back(std::move(k));
+    keys.push_back(std::move(k));
   }
-  return keys_[index];
+  return keys[index];
 }
 
-Bytes NodeState::script_of(std::uint32_t index, AddressType type) {
-  const FaucetKey& k = faucet_key(index);
+Bytes WalletState::script_of(std::uint32_t index, AddressType type) {
+  const FaucetKey& k = key(index);
   const Hash160 id = k.pubkey.key_id();
   switch (type) {
     case AddressType::legacy: return p2pkh_script(id);
@@ -39,33 +45,59 @@ Bytes NodeState::script_of(std::uint32_t index, AddressType type) {
   return {};
 }
 
-std::uint32_t NodeState::take_key() {
-  const std::uint32_t i = next_key_++;
-  faucet_key(next_key_ + key_lookahead);
+std::uint32_t WalletState::take_key() {
+  const std::uint32_t i = next_key++;
+  key(next_key + key_lookahead);
   return i;
 }
 
-bool NodeState::is_faucet_script(ByteSpan s) {
-  auto it = scripts_.find(script_key(s));
-  if (it == scripts_.end()) return false;
+bool WalletState::is_mine(ByteSpan s) {
+  auto it = scripts.find(script_key(s));
+  if (it == scripts.end()) return false;
   const std::uint32_t index = it->second.index;
-  if (index >= next_key_) {
-    next_key_ = index + 1;
-    faucet_key(next_key_ + key_lookahead);
+  if (index >= next_key) {
+    next_key = index + 1;
+    key(next_key + key_lookahead);
   }
   return true;
 }
 
-std::optional<KeyRef> NodeState::key_of(ByteSpan s) const {
-  auto it = scripts_.find(script_key(s));
-  if (it == scripts_.end()) return std::nullopt;
+std::optional<KeyRef> WalletState::key_of(ByteSpan s) const {
+  auto it = scripts.find(script_key(s));
+  if (it == scripts.end()) return std::nullopt;
   return it->second;
 }
 
-NodeResult<Bytes> NodeState::new_script(AddressType type) {
+WalletState* NodeState::wallet(std::optional<std::string_view> name) {
+  if (!name) return &faucet_;
+  auto it = wallets_.find(*name);
+  return it == wallets_.end() || !it->second->load_sequence ? nullptr : it->second.get();
+}
+
+void NodeState::track(const OutPoint& op, ByteSpan script, int state) {
+  for_each_wallet([&](WalletState& w) {
+    if (w.is_mine(script)) w.owned.insert_or_assign(op, state);
+  });
+}
+
+const FaucetKey* NodeState::signing_key(ByteSpan script, AddressType& type) const {
+  auto from = [&](const WalletState& w) -> const FaucetKey* {
+    auto ref = w.key_of(script);
+    if (!ref) return nullptr;
+    type = ref->type;
+    return &w.keys[ref->index];
+  };
+  if (const FaucetKey* k = from(faucet_)) return k;
+  for (const auto& [name, w] : wallets_)
+    if (const FaucetKey* k = from(*w)) return k;
+  return nullptr;
+}
+
+NodeResult<Bytes> NodeState::new_script(WalletState& w, AddressType type) {
   if (!params_.segwit && type != AddressType::legacy)
     return NodeError(rpc_error::invalid_address_or_key, "Unknown address type '" + std::string(to_string(type)) + "'");
-  return script_of(take_key(), type);
+  if (!w.has_keys) return NodeError(rpc_error::wallet_keypool_ran_out, "Error: This wallet has no available keys");
+  return w.script_of(w.take_key(), type);
 }
 
 std::optional<NodeState::OwnedView> NodeState::owned_view(const OutPoint& op, int state) const {
@@ -86,9 +118,10 @@ Transaction NodeState::sign_inputs(MutableTransaction m, const std::vector<TxOut
   const PrecomputedTxData pre = taproot ? PrecomputedTxData(unsigned_tx, spent) : PrecomputedTxData(unsigned_tx);
   const bool forkid = params_.forkid();
   for (std::size_t i = 0; i < m.inputs.size(); ++i) {
-    auto ref = key_of(spent[i].script_pubkey);
-    if (!ref) continue;
-    const FaucetKey& k = keys_[ref->index];
+    AddressType type = AddressType::legacy;
+    const FaucetKey* found = signing_key(spent[i].script_pubkey, type);
+    if (!found) continue;
+    const FaucetKey& k = *found;
     TxIn& in = m.inputs[i];
     auto ecdsa = [&](const Hash256& digest, std::uint8_t hash_type) {
       const DerSignature der = k.key.sign(digest, NonceGrinding::none).to_der();
@@ -97,7 +130,7 @@ Transaction NodeState::sign_inputs(MutableTransaction m, const std::vector<TxOut
       return sig;
     };
     const Hash160 id = k.pubkey.key_id();
-    switch (ref->type) {
+    switch (type) {
       case AddressType::legacy: {
         Hash256 digest;
         std::uint8_t hash_type = sighash_all;
@@ -119,7 +152,7 @@ Transaction NodeState::sign_inputs(MutableTransaction m, const std::vector<TxOut
         const Bytes code = p2pkh_script(id);
         const Hash256 digest = segwit_v0_sighash(unsigned_tx, pre, i, code, spent[i].value, sighash_all).value();
         in.script_sig.clear();
-        if (ref->type == AddressType::p2sh_segwit) push_data(in.script_sig, p2wpkh_script(id));
+        if (type == AddressType::p2sh_segwit) push_data(in.script_sig, p2wpkh_script(id));
         in.witness = {ecdsa(digest, sighash_all), Bytes(k.pubkey.bytes().begin(), k.pubkey.bytes().end())};
         break;
       }
@@ -136,6 +169,9 @@ Transaction NodeState::sign_inputs(MutableTransaction m, const std::vector<TxOut
 }
 
 NodeResult<Transaction> NodeState::faucet_send(std::span<const Payment> payments, const SendOptions& o) {
+  WalletState* found = wallet(o.wallet);
+  if (!found) return NodeError(rpc_error::wallet_not_found, "Requested wallet does not exist or is not loaded");
+  WalletState& w = *found;
   if (payments.empty()) return NodeError(rpc_error::invalid_parameter, "Transaction must have at least one recipient");
   std::int64_t total = 0;
   for (const Payment& p : payments) {
@@ -149,7 +185,8 @@ NodeResult<Transaction> NodeState::faucet_send(std::span<const Payment> payments
   for (const Payment& p : payments) m.outputs.push_back(TxOut{p.amount, p.script_pubkey});
   double vbytes = 10.5;
   for (const TxOut& out : m.outputs) vbytes += 9 + out.script_pubkey.size();
-  const Bytes change_script = script_of(take_key(), default_type());
+  // (A wallet without keys was never paid: it fails below with "Insufficient funds".)
+  const Bytes change_script = w.has_keys ? w.script_of(w.take_key(), default_type()) : Bytes{};
   const double change_vbytes = 9 + change_script.size();
   std::vector<TxOut> spent;
   std::int64_t in_value = 0;
@@ -157,7 +194,7 @@ NodeResult<Transaction> NodeState::faucet_send(std::span<const Payment> payments
     m.inputs.push_back(TxIn{op, {}, mempool_sequence, {}});
     spent.push_back(out);
     in_value += out.value;
-    auto ref = key_of(out.script_pubkey);
+    auto ref = w.key_of(out.script_pubkey);
     vbytes += input_vbytes(ref ? ref->type : AddressType::legacy);
   };
   auto fee_now = [&](bool with_change) {
@@ -165,15 +202,15 @@ NodeResult<Transaction> NodeState::faucet_send(std::span<const Payment> payments
   };
   if (!o.inputs.empty()) {
     for (const OutPoint& op : o.inputs) {
-      auto it = owned_.find(op);
-      auto v = it == owned_.end() ? std::nullopt : owned_view(op, it->second);
+      auto it = w.owned.find(op);
+      auto v = it == w.owned.end() ? std::nullopt : owned_view(op, it->second);
       if (!v) return NodeError(rpc_error::invalid_parameter, "Input not found or already spent");
       add_input(op, *v->out);
     }
   } else {
     // Largest coins first, confirmed before unconfirmed: few inputs, short unconfirmed chains.
     std::vector<OwnedView> coins;
-    for_each_spendable([&](const OwnedView& v) { coins.push_back(v); });
+    for_each_spendable(w, [&](const OwnedView& v) { coins.push_back(v); });
     std::sort(coins.begin(), coins.end(), [](const OwnedView& a, const OwnedView& b) {
       if ((a.confirmations > 0) != (b.confirmations > 0)) return a.confirmations > 0;
       if (a.out->value != b.out->value) return a.out->value > b.out->value;

@@ -136,10 +136,17 @@ NodeResult<AcceptResult> NodeState::accept(const Transaction& tx, const AcceptOp
                   "value in (" + format_money(in_value) + ") < value out (" + format_money(out_value) + ")");
   const std::int64_t fee = in_value - out_value;
   const std::size_t vsize = tx.vsize();
+  const bool truc = tx.version() == truc_version && !params_.canonical_tx_order;
   if (!o.from_reorg) {
+    // Core 28: below the minimum relay fee only a TRUC transaction may enter, and only in a
+    // package whose feerate pays for it (the caller checks that one).
     const std::int64_t min_fee = fee_for(opt_.min_relay_fee_sat_per_kvb, vsize);
-    if (fee < min_fee) return reject("min relay fee not met", std::to_string(fee) + " < " + std::to_string(min_fee));
+    if (fee < min_fee && !(truc && o.package_feerates))
+      return reject("min relay fee not met", std::to_string(fee) + " < " + std::to_string(min_fee));
   }
+  if (o.package_feerates && !conflicts.empty()) return reject("txn-mempool-conflict");  // no package RBF here
+  if (!params_.canonical_tx_order)
+    if (auto r = check_truc(tx, vsize, parents, conflicts); !r.empty()) return reject("TRUC-violation", r);
   if (o.verify_scripts) {
     ScriptCheck c = verify_scripts_of(tx, spent);
     if (c.kind == ScriptCheck::unsupported) return reject("bad-txns-nonstandard-inputs", c.error);
@@ -154,7 +161,7 @@ NodeResult<AcceptResult> NodeState::accept(const Transaction& tx, const AcceptOp
     return NodeError(rpc_error::verify_error, "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)",
                      "max-fee-exceeded");
   }
-  AcceptResult result{tx.txid(), tx.wtxid(), fee, vsize};
+  AcceptResult result{tx.txid(), tx.wtxid(), fee, vsize, conflicts};
   if (o.test_only) return result;
 
   // Finalize.
@@ -163,10 +170,155 @@ NodeResult<AcceptResult> NodeState::accept(const Transaction& tx, const AcceptOp
   for (const Txid& p : m.parents) mempool_.find(p)->second.children.push_back(tx.txid());
   for (const TxIn& in : tx.inputs()) mempool_spends_.emplace(in.prevout, tx.txid());
   for (std::uint32_t n = 0; n < tx.outputs().size(); ++n)
-    if (is_faucet_script(tx.outputs()[n].script_pubkey)) owned_.insert_or_assign(OutPoint{tx.txid(), n}, -1);
+    track(OutPoint{tx.txid(), n}, tx.outputs()[n].script_pubkey, -1);
   mempool_order_.emplace(m.sequence, tx.txid());
   mempool_.emplace(tx.txid(), std::move(m));
   return result;
+}
+
+std::string NodeState::check_truc(const Transaction& tx, std::size_t vsize, const std::vector<Txid>& parents,
+                                  const std::vector<Txid>& conflicts) const {
+  auto ids = [](const Transaction& t) { return t.txid().to_hex() + " (wtxid=" + t.wtxid().to_hex() + ")"; };
+  const bool truc = tx.version() == truc_version;
+  // Core checks every unconfirmed ancestor; the parents suffice, as each of them passed these
+  // rules when it entered.
+  for (const Txid& p : parents) {
+    const Transaction& parent = mempool_.find(p)->second.tx;
+    const bool parent_truc = parent.version() == truc_version;
+    if (!truc && parent_truc) return "non-version=3 tx " + ids(tx) + " cannot spend from version=3 tx " + ids(parent);
+    if (truc && !parent_truc) return "version=3 tx " + ids(tx) + " cannot spend from non-version=3 tx " + ids(parent);
+  }
+  if (!truc) return {};
+  if (vsize > truc_max_vsize)
+    return "version=3 tx " + ids(tx) + " is too big: " + std::to_string(vsize) + " > " +
+           std::to_string(truc_max_vsize) + " virtual bytes";
+  if (parents.empty()) return {};
+  const MempoolTx& parent = mempool_.find(parents.front())->second;
+  if (parents.size() > 1 || !parent.parents.empty()) return "tx " + ids(tx) + " would have too many ancestors";
+  if (vsize > truc_child_max_vsize)
+    return "version=3 child tx " + ids(tx) + " is too big: " + std::to_string(vsize) + " > " +
+           std::to_string(truc_child_max_vsize) + " virtual bytes";
+  // One child per TRUC parent (Core would try to evict a sibling; this node does not).
+  const bool replaces_child = std::any_of(parent.children.begin(), parent.children.end(), [&](const Txid& c) {
+    return std::find(conflicts.begin(), conflicts.end(), c) != conflicts.end();
+  });
+  if (!parent.children.empty() && !replaces_child)
+    return "tx " + ids(parent.tx) + " would exceed descendant count limit";
+  return {};
+}
+
+namespace {
+// Core's ValidationState::ToString of a package member's failure: reason and detail.
+std::string package_error(const NodeError& e) {
+  if (e.reject_reason == "max-fee-exceeded") return "max feerate exceeded";
+  if (e.code == rpc_error::verify_rejected || e.reject_reason.empty()) return e.message;
+  return e.reject_reason;
+}
+}  // namespace
+
+PackageResult NodeState::accept_package(const std::vector<Transaction>& txs, std::int64_t max_fee_rate) {
+  PackageResult out;
+  // Core's IsWellFormedPackage: nothing is evaluated when the package fails these.
+  auto package_wide = [&](std::string reason) {
+    out.package_msg = std::move(reason);
+    return out;
+  };
+  if (txs.size() > max_package_count) return package_wide("package-too-many-transactions");
+  std::size_t weight = 0;
+  for (const Transaction& tx : txs) weight += tx.weight();
+  if (txs.size() > 1 && weight > max_package_weight) return package_wide("package-too-large");
+  boost::unordered_flat_set<Txid, Hasher> later;
+  for (const Transaction& tx : txs)
+    if (!later.insert(tx.txid()).second) return package_wide("package-contains-duplicates");
+  for (const Transaction& tx : txs) {
+    later.erase(tx.txid());
+    for (const TxIn& in : tx.inputs())
+      if (later.contains(in.prevout.txid)) return package_wide("package-not-sorted");
+  }
+  boost::unordered_flat_set<OutPoint, Hasher> spent;
+  for (const Transaction& tx : txs)
+    for (const TxIn& in : tx.inputs())
+      if (!spent.insert(in.prevout).second) return package_wide("conflict-in-package");
+
+  // Core's AcceptPackage: each transaction on its own first; those that failed only on their
+  // feerate, or on inputs such a failure left missing, are then judged together.
+  out.txs.resize(txs.size());
+  AcceptOptions alone;
+  alone.max_fee_rate = max_fee_rate;
+  bool quit_early = false;
+  std::vector<std::size_t> together;
+  std::set<Txid> replaced;
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    const Transaction& tx = txs[i];
+    PackageTxResult& r = out.txs[i];
+    r.txid = tx.txid();
+    r.wtxid = tx.wtxid();
+    if (auto it = mempool_.find(tx.txid()); it != mempool_.end()) {
+      if (it->second.tx.wtxid() == tx.wtxid())
+        r.fee = it->second.fee, r.vsize = it->second.vsize;
+      else
+        r.other_wtxid = it->second.tx.wtxid();
+      continue;
+    }
+    auto a = accept(tx, alone);
+    if (a) {
+      r.fee = a->fee;
+      r.vsize = a->vsize;
+      r.effective_fee_rate_sat_per_kvb = a->fee * 1000 / static_cast<std::int64_t>(a->vsize);
+      r.effective_includes = {tx.wtxid()};
+      replaced.insert(a->replaced.begin(), a->replaced.end());
+      continue;
+    }
+    r.error = package_error(a.error());
+    const bool feerate_only = tx.version() == truc_version && !params_.canonical_tx_order &&
+                              a.error().reject_reason == "min relay fee not met";
+    const bool missing_inputs = a.error().reject_reason == "bad-txns-inputs-missingorspent";
+    if (txs.size() == 1 || !(feerate_only || missing_inputs))
+      quit_early = true;
+    else
+      together.push_back(i);
+  }
+  bool failed = quit_early;
+  if (!quit_early && !together.empty()) {
+    AcceptOptions package = alone;
+    package.package_feerates = true;
+    std::vector<Txid> added;
+    std::int64_t fees = 0;
+    std::size_t vsize = 0;
+    for (std::size_t i : together) {
+      auto a = accept(txs[i], package);
+      if (!a) {
+        out.txs[i].error = package_error(a.error());
+        failed = true;
+        break;
+      }
+      added.push_back(a->txid);
+      fees += a->fee;
+      vsize += a->vsize;
+      out.txs[i].fee = a->fee;
+      out.txs[i].vsize = a->vsize;
+    }
+    const std::int64_t min_fee = fee_for(opt_.min_relay_fee_sat_per_kvb, vsize);
+    if (!failed && fees < min_fee) {
+      out.txs[together.back()].error =
+          "min relay fee not met, " + std::to_string(fees) + " < " + std::to_string(min_fee);
+      failed = true;
+    }
+    if (failed) {
+      for (auto t = added.rbegin(); t != added.rend(); ++t) erase_from_mempool(*t, false);
+    } else {
+      std::vector<Wtxid> includes;
+      for (std::size_t i : together) includes.push_back(txs[i].wtxid());
+      for (std::size_t i : together) {
+        out.txs[i].error.reset();
+        out.txs[i].effective_fee_rate_sat_per_kvb = fees * 1000 / static_cast<std::int64_t>(vsize);
+        out.txs[i].effective_includes = includes;
+      }
+    }
+  }
+  out.package_msg = failed ? "transaction failed" : "success";
+  out.replaced.assign(replaced.begin(), replaced.end());
+  return out;
 }
 
 namespace {
@@ -239,7 +391,7 @@ void NodeState::erase_from_mempool(const Txid& txid, bool confirmed) {
     if (cit != mempool_.end()) std::erase(cit->second.parents, txid);
   }
   if (!confirmed)
-    for (std::uint32_t n = 0; n < m.tx.outputs().size(); ++n) owned_.erase(OutPoint{txid, n});
+    for (std::uint32_t n = 0; n < m.tx.outputs().size(); ++n) untrack(OutPoint{txid, n});
   mempool_order_.erase(m.sequence);
   mempool_.erase(it);
 }
@@ -299,12 +451,14 @@ void NodeState::rebuild_mempool(std::vector<Transaction> returned) {
   mempool_.clear();
   mempool_spends_.clear();
   mempool_order_.clear();
-  boost::unordered::erase_if(owned_, [](const auto& kv) { return kv.second == -1; });
+  for_each_wallet(
+      [](WalletState& w) { boost::unordered::erase_if(w.owned, [](const auto& kv) { return kv.second == -1; }); });
   AcceptOptions o;
   o.verify_scripts = false;  // every one of them was verified when it first entered
   o.from_reorg = true;
   for (const Transaction& tx : parents_first(std::move(returned))) (void)accept(tx, o);
-  o.from_reorg = false;
+  // The old mempool keeps no fee floor either: each entered once, a TRUC parent below the
+  // minimum relay fee with the child that paid for it (a package), and comes back before it.
   for (const Transaction& tx : old) (void)accept(tx, o);
 }
 

@@ -151,7 +151,7 @@ NodeResult<int> NodeState::generate_transactions(std::size_t count, std::size_t 
     TxOut out;
   };
   std::deque<QueuedCoin> queue;
-  for_each_spendable([&](const OwnedView& v) {
+  for_each_spendable(faucet_, [&](const OwnedView& v) {
     if (v.out->value >= 1'000'000) queue.push_back({v.op, *v.out});
   });
   if (queue.empty()) return NodeError(rpc_error::wallet_insufficient_funds, "Insufficient funds");
@@ -178,7 +178,7 @@ NodeResult<int> NodeState::generate_transactions(std::size_t count, std::size_t 
       MutableTransaction m;
       m.version = 2;
       m.inputs.push_back(TxIn{c.op, {}, mempool_sequence, {}});
-      auto ref = key_of(c.out.script_pubkey);
+      auto ref = faucet_.key_of(c.out.script_pubkey);
       double vbytes = 10.5 + input_vbytes(ref ? ref->type : AddressType::legacy);
       std::int64_t paid = 0;
       for (std::size_t k = 0; k + 1 < outputs_per_tx; ++k) {

@@ -32,7 +32,35 @@ std::string RpcServer::url() const {
   return "http://" + ep.address().to_string() + ":" + std::to_string(ep.port()) + "/";
 }
 
-RpcServer::Reply RpcServer::execute(std::string_view body) {
+namespace {
+// bitcoind's urlDecode: %XX escapes, everything else (a stray '%', '+') as it is.
+inline std::string url_decode(std::string_view s) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+RpcServer::Reply RpcServer::execute(std::string_view body, std::optional<std::string> wallet) {
+  // The wallet methods read the endpoint's wallet while this body runs.
+  struct Endpoint {
+    WalletMethods& methods;
+    ~Endpoint() { methods.set_endpoint_wallet(std::nullopt); }
+  } endpoint{*this};
+  set_endpoint_wallet(std::move(wallet));
   boost::system::error_code ec;
   json::value v = json::parse(body, ec);
   if (ec) return error_reply({}, rpc::Fault{rpc::parse_error_code, "Parse error"});
@@ -91,7 +119,9 @@ net::asio::awaitable<net::Response> RpcServer::handle(net::Request& req) {
     co_await timer.async_wait(net::asio::use_awaitable);
     co_return unauthorized(req);
   }
-  Reply r = execute(req.body());
+  std::optional<std::string> wallet;
+  if (path.substr(0, 8) == "/wallet/") wallet = url_decode(path.substr(8));
+  Reply r = execute(req.body(), std::move(wallet));
   net::Response res = net::make_response(req, r.status, std::move(r.body), "application/json");
   if (stop_requested_ && !stop_scheduled_) schedule_stop();
   co_return res;

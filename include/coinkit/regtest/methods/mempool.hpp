@@ -1,5 +1,5 @@
 // bitcoind's mempool and fee methods over a regtest node: the mempool's contents and entries,
-// sendrawtransaction, testmempoolaccept and estimatesmartfee.
+// sendrawtransaction, submitpackage, testmempoolaccept and estimatesmartfee.
 #pragma once
 
 #include <coinkit/detail/config.hpp>
@@ -31,6 +31,8 @@ class MempoolMethods {
   COINKIT_DECL json::value getmempoolinfo();
   COINKIT_DECL json::value sendrawtransaction(std::string_view hexstring, std::optional<Amount> maxfeerate,
                                               std::optional<Amount> maxburnamount);
+  COINKIT_DECL json::value submitpackage(const json::array& package, std::optional<Amount> maxfeerate,
+                                         std::optional<Amount> maxburnamount);
   COINKIT_DECL json::value testmempoolaccept(const json::array& rawtxs, std::optional<Amount> maxfeerate);
   COINKIT_DECL json::value estimatesmartfee(std::int64_t conf_target, std::optional<std::string_view> estimate_mode);
 
@@ -52,6 +54,11 @@ class MempoolMethods {
             "sendrawtransaction",
             rpc::doc("Submit a raw transaction (serialized, hex-encoded) to local node and network."), arg("hexstring"),
             arg("maxfeerate", std::nullopt), arg("maxburnamount", std::nullopt)),
+        rpc::method<&S::submitpackage>(
+            "submitpackage",
+            rpc::doc("Submit a package of raw transactions (serialized, hex-encoded) to local node. The package must "
+                     "consist of a transaction with (some, all, or none of) its unconfirmed parents, parents first."),
+            arg("package"), arg("maxfeerate", std::nullopt), arg("maxburnamount", std::nullopt)),
         rpc::method<&S::testmempoolaccept>(
             "testmempoolaccept",
             rpc::doc("Returns result of mempool acceptance tests indicating if raw transaction(s) would be accepted by "

@@ -97,6 +97,60 @@ json::value MempoolMethods::sendrawtransaction(std::string_view hexstring, std::
   return json::value(node_.send_raw_transaction(*raw, max_fee_rate).value().txid.to_hex());
 }
 
+json::value MempoolMethods::submitpackage(const json::array& package, std::optional<Amount> maxfeerate,
+                                          std::optional<Amount> maxburnamount) {
+  if (package.empty() || package.size() > 25)
+    fail(rpc_error::invalid_parameter, "Array must contain between 1 and 25 transactions.");
+  const std::int64_t max_fee_rate =
+      maxfeerate ? parse_max_fee_rate(*maxfeerate) : node_.options().max_fee_rate_sat_per_kvb;
+  const std::int64_t max_burn = maxburnamount ? maxburnamount->units : 0;
+  std::vector<Transaction> txs;
+  for (const json::value& v : package) {
+    const std::string_view s = string_element(v);
+    auto raw = try_from_hex(s);
+    std::optional<Transaction> tx;
+    if (raw)
+      if (auto parsed = Transaction::try_parse(*raw)) tx = std::move(*parsed);
+    if (!tx)
+      fail(rpc_error::deserialization_error,
+           "TX decode failed: " + std::string(s) + " Make sure the tx has at least one input.");
+    for (const TxOut& out : tx->outputs())
+      if (is_unspendable(out.script_pubkey) && out.value > max_burn)
+        fail(rpc_error::verify_error, "Unspendable output exceeds maximum configured by user (maxburnamount)");
+    txs.push_back(std::move(*tx));
+  }
+  const PackageResult r = node_.submit_package(txs, max_fee_rate).value();
+  json::object results;
+  for (const PackageTxResult& t : r.txs) {
+    json::object o;
+    o["txid"] = t.txid.to_hex();
+    if (t.other_wtxid) {
+      o["other-wtxid"] = t.other_wtxid->to_hex();
+    } else if (t.error) {
+      o["error"] = *t.error;
+    } else {
+      o["vsize"] = t.vsize;
+      json::object fees;
+      fees["base"] = rpc::amount_value(t.fee);
+      if (t.effective_fee_rate_sat_per_kvb) {
+        fees["effective-feerate"] = rpc::amount_value(*t.effective_fee_rate_sat_per_kvb);
+        json::array includes;
+        for (const Wtxid& w : t.effective_includes) includes.emplace_back(w.to_hex());
+        fees["effective-includes"] = std::move(includes);
+      }
+      o["fees"] = std::move(fees);
+    }
+    results[t.wtxid.to_hex()] = std::move(o);
+  }
+  json::array replaced;
+  for (const Txid& t : r.replaced) replaced.emplace_back(t.to_hex());
+  json::object out;
+  out["package_msg"] = r.package_msg;
+  out["tx-results"] = std::move(results);
+  out["replaced-transactions"] = std::move(replaced);
+  return out;
+}
+
 json::value MempoolMethods::testmempoolaccept(const json::array& rawtxs, std::optional<Amount> maxfeerate) {
   if (rawtxs.empty() || rawtxs.size() > 25)
     fail(rpc_error::invalid_parameter, "Array must contain between 1 and 25 transactions.");
