@@ -275,15 +275,63 @@ BOOST_AUTO_TEST_CASE(broadcast) {
   BOOST_TEST(twice.at("message").as_string().starts_with("the transaction was rejected by network rules.\n\n"));
   BOOST_TEST(twice.at("message").as_string().ends_with("\n[" + conflict + "]"));
 
-  // broadcast_package is 1.6 only; this node has no submitpackage.
+  // broadcast_package is 1.6 only.
   BOOST_TEST(c.error("blockchain.transaction.broadcast_package", {json::array{raw}}).at("code") == json::value(-32601));
   ElectrumClient c16(f);
   c16.version("1.6");
   BOOST_TEST(c16.error("blockchain.transaction.broadcast_package", {json::array{"zz"}}).at("message") ==
              json::value("not a valid hex encoded transaction package: ['zz']"));
-  const json::object pkg = c16.error("blockchain.transaction.broadcast_package", {json::array{raw}});
-  BOOST_TEST(pkg.at("code") == json::value(1));
-  BOOST_TEST(pkg.at("message").as_string().starts_with("the tx package was rejected by network rules.\n\n"));
+
+  // Accepted end to end through the node's submitpackage: a zero-fee TRUC (version 3) parent and
+  // the child that pays for both, Bitcoin Core 28's package relay.
+  auto spend = [&](std::uint32_t version, const OutPoint& from, const TxOut& coin, std::int64_t fee) {
+    MutableTransaction m;
+    m.version = version;
+    m.inputs.push_back(TxIn{from, {}, 0xfffffffd, {}});
+    m.outputs.push_back(TxOut{coin.value - fee, a.bytes});
+    return f.node.sign(std::move(m), std::span(&coin, 1)).value();  // the parent is not submitted yet
+  };
+  const auto spendable = f.node.list_unspent();
+  BOOST_TEST_REQUIRE(spendable.size() >= 2u);
+  const Transaction parent = spend(3, spendable[0].outpoint, TxOut{spendable[0].amount, spendable[0].script_pubkey}, 0);
+  const Transaction child = spend(3, OutPoint{parent.txid(), 0}, parent.outputs()[0], 10'000);
+  const json::array package{to_hex(parent.serialize()), to_hex(child.serialize())};
+  BOOST_TEST(json::serialize(c16.call("blockchain.transaction.broadcast_package", {package})) == R"({"success":true})");
+  BOOST_TEST(f.node.mempool_entry(parent.txid())->fee == 0);
+  BOOST_TEST(f.node.mempool_entry(child.txid())->depends == std::vector<Txid>{parent.txid()});
+  f.sync();
+  std::vector<std::string> seen;
+  const json::value pool = c.call("blockchain.scripthash.get_mempool", {a.scripthash});
+  for (const auto& e : pool.as_array()) seen.emplace_back(e.at("tx_hash").as_string());
+  BOOST_TEST((std::find(seen.begin(), seen.end(), parent.txid().to_hex()) != seen.end()));
+  BOOST_TEST((std::find(seen.begin(), seen.end(), child.txid().to_hex()) != seen.end()));
+  f.mine(1);
+  const auto mined_parent = f.node.transaction(parent.txid()).value();
+  BOOST_TEST(mined_parent.confirmations == 1);
+  BOOST_TEST((f.node.transaction(child.txid()).value().block_hash == mined_parent.block_hash));
+  BOOST_TEST(c16.call("blockchain.transaction.get", {child.txid().to_hex(), true}).at("confirmations") ==
+             json::value(1));
+
+  // Rejected per transaction: below the minimum relay fee only a TRUC parent may be paid for, so
+  // a version 2 one fails and its child finds no input; nothing enters the mempool.
+  const Transaction p2 = spend(2, spendable[1].outpoint, TxOut{spendable[1].amount, spendable[1].script_pubkey}, 0);
+  const Transaction c2 = spend(2, OutPoint{p2.txid(), 0}, p2.outputs()[0], 10'000);
+  const json::value rejected = c16.call("blockchain.transaction.broadcast_package",
+                                        {json::array{to_hex(p2.serialize()), to_hex(c2.serialize())}});
+  const json::value expected = {
+      {"success", false},
+      {"errors",
+       {{{"txid", p2.txid().to_hex()}, {"error", "min relay fee not met, 0 < " + std::to_string(p2.vsize())}},
+        {{"txid", c2.txid().to_hex()}, {"error", "bad-txns-inputs-missingorspent"}}}}};
+  BOOST_TEST(json::serialize(rejected) == json::serialize(expected));
+  BOOST_TEST(!f.node.mempool_entry(p2.txid()).has_value());
+  // Refused by the node as a whole (the child first): its RPC error in ElectrumX's words.
+  const json::object unsorted = c16.error("blockchain.transaction.broadcast_package",
+                                          {json::array{to_hex(c2.serialize()), to_hex(p2.serialize())}});
+  BOOST_TEST(unsorted.at("code") == json::value(1));
+  BOOST_TEST(unsorted.at("message") ==
+             json::value("the tx package was rejected by network rules.\n\npackage topology disallowed. not "
+                         "child-with-parents or parents depend on each other."));
 }
 
 BOOST_AUTO_TEST_CASE(fees_and_mempool) {
@@ -432,7 +480,7 @@ BOOST_AUTO_TEST_CASE(wrong_arguments_get_aiorpcx_messages) {
              R"(-32602 0 arguments passed to method "blockchain.block.header" but it requires 1)");
   BOOST_TEST(bind_error("blockchain.block.headers", "[1]") ==
              R"(-32602 1 argument passed to method "blockchain.block.headers" but it requires 2)");
-  BOOST_TEST(bind_error("server.ping", "[1, 2]") == "-32602 2 arguments passed to method server.ping takes at most 0");
+  BOOST_TEST(bind_error("server.ping", "[1, 2]") == "-32602 2 arguments passed to method server.ping taking at most 0");
   BOOST_TEST(bind_error("blockchain.block.headers", R"({"count": 1})") ==
              R"(-32602 method "blockchain.block.headers" requires parameter "start_height")");
   BOOST_TEST(bind_error("blockchain.scripthash.subscribe", R"({"scripthash": "", "x": 1, "a": 2})") ==
