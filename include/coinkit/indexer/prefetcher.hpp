@@ -49,7 +49,9 @@ class Prefetcher {
   // Polls the node now rather than at the next interval.
   COINKIT_DECL void wake();
 
-  // Time spent fetching from the node and preparing (parsing, hashing), in nanoseconds.
+  // Time spent asking the node for its height and the blocks' hashes, fetching the blocks, and
+  // preparing them (parsing, hashing), in nanoseconds.
+  std::uint64_t ask_ns() const noexcept { return ask_ns_.load(); }
   std::uint64_t fetch_ns() const noexcept { return fetch_ns_.load(); }
   std::uint64_t prepare_ns() const noexcept { return prepare_ns_.load(); }
 
@@ -70,7 +72,7 @@ class Prefetcher {
   std::thread thread_;
   std::atomic<bool> stop_flag_{false};
   std::atomic<int> node_height_{-1};
-  std::atomic<std::uint64_t> fetch_ns_{0}, prepare_ns_{0};
+  std::atomic<std::uint64_t> ask_ns_{0}, fetch_ns_{0}, prepare_ns_{0};
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Item> queue_;

@@ -114,8 +114,13 @@ class NodeClient {
   // node serves REST (found out once), else getblock <hash> 0. Unknown: -5 "Block not found".
   COINKIT_DECL NodeResult<Bytes> block(const BlockHash& hash);
 
-  // Several blocks on one connection: REST one after the other, or one getblock batch.
-  COINKIT_DECL NodeResult<std::vector<Bytes>> blocks(std::span<const BlockHash> hashes);
+  // Several blocks on one connection: REST one after the other, or one getblock batch. Blocks
+  // the caller expects to be small (`expected_size`: its estimate of a block's bytes, 0 when it
+  // has none) come in one getblock batch even when the node serves REST: below
+  // small_block_bytes a request's round trip costs more than the hex doubling the bytes (5,000
+  // empty blocks: 75 µs a block over REST on a 2-core machine).
+  static constexpr std::size_t small_block_bytes = 16 << 10;
+  COINKIT_DECL NodeResult<std::vector<Bytes>> blocks(std::span<const BlockHash> hashes, std::size_t expected_size = 0);
 
   // --- transactions and mempool ----------------------------------------------------------------
 

@@ -89,6 +89,32 @@ BOOST_AUTO_TEST_CASE(follows_the_node_and_equals_a_naive_scan) {
   ix.stop();
 }
 
+// Once caught up each block is flushed as it comes; blocks the node has all at once (it got
+// far ahead) are applied and flushed together: a flush is two fsyncs, an empty block 10 µs.
+BOOST_AUTO_TEST_CASE(blocks_far_ahead_after_catching_up_are_flushed_together) {
+  test::RpcFixture rpc;
+  auto& node = rpc.node();
+  node.generate(101);
+  MemoryIndexer ix(options_for(rpc.port()));
+  Notifications notes;
+  notes.attach(ix);
+  ix.start();
+  BOOST_TEST_REQUIRE(ix.wait_caught_up(30s));
+  const std::uint64_t flushes = ix.stats().flushes;
+
+  node.generate(1000);
+  BOOST_TEST_REQUIRE(eventually([&] { return ix.index().height() == node.height(); }));
+  BOOST_TEST(ix.stats().flushes - flushes < 100u);
+  BOOST_TEST(notes.wait([&](const Notification& n) { return n.new_tip && n.height == node.height(); }));
+  test::check_against(ix.index(), test::reference_of(node));
+
+  // One block more is flushed, and seen, on its own.
+  node.generate(1);
+  BOOST_TEST_REQUIRE(eventually([&] { return ix.index().height() == node.height(); }));
+  BOOST_TEST(!ix.failure());
+  ix.stop();
+}
+
 BOOST_AUTO_TEST_CASE(mempool_entries_move_into_blocks) {
   test::RpcFixture rpc;
   auto& node = rpc.node();

@@ -267,14 +267,18 @@ BOOST_AUTO_TEST_CASE(rest_and_getblock_give_the_node_bytes, *utf::timeout(60)) {
   BOOST_TEST(rest.rest_available().value_or(false));
   BOOST_TEST(!rpc.rest_available().has_value());
 
-  // Many at once: REST one by one, getblock as one batch.
+  // Many at once: REST one by one, getblock as one batch; blocks expected to be small as one
+  // getblock batch even over REST.
   const auto all_rest = rest.blocks(hashes).value();
   const auto all_rpc = rpc.blocks(hashes).value();
+  const auto all_small = rest.blocks(hashes, 300).value();
   BOOST_REQUIRE_EQUAL(all_rest.size(), hashes.size());
   BOOST_REQUIRE_EQUAL(all_rpc.size(), hashes.size());
+  BOOST_REQUIRE_EQUAL(all_small.size(), hashes.size());
   for (std::size_t i = 0; i < hashes.size(); ++i) {
     BOOST_TEST_REQUIRE(equal(all_rest[i], *node.block(hashes[i]).value().raw));
     BOOST_TEST_REQUIRE(equal(all_rpc[i], all_rest[i]));
+    BOOST_TEST_REQUIRE(equal(all_small[i], all_rest[i]));
   }
 }
 

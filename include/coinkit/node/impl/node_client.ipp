@@ -95,14 +95,15 @@ NodeResult<Bytes> NodeClient::block(const BlockHash& hash) {
   return fetch_block(*c, hash);
 }
 
-NodeResult<std::vector<Bytes>> NodeClient::blocks(std::span<const BlockHash> hashes) {
+NodeResult<std::vector<Bytes>> NodeClient::blocks(std::span<const BlockHash> hashes, std::size_t expected_size) {
   std::vector<Bytes> out;
   if (hashes.empty()) return out;
   Lease c = lease();
   auto rest = use_rest(*c);
   if (!rest) return rest.error();
   out.reserve(hashes.size());
-  if (*rest) {
+  const bool small = hashes.size() > 1 && expected_size > 0 && expected_size <= small_block_bytes;
+  if (*rest && !small) {
     for (const BlockHash& h : hashes) {
       auto b = fetch_block(*c, h);
       if (!b) return b.error();
