@@ -6,6 +6,10 @@
 //   bench-indexer_sync --mainnet <blk file>   # real mainnet blocks 0..4312 (framed, as blk*.dat)
 //   bench-indexer_sync --synthetic [N]        # N transactions (default 1,000,000) shaped like real
 //                                             # segwit-era blocks, on regtest
+//   bench-indexer_sync --empty [N] [--live]   # N blocks holding only a coinbase (default 5,000):
+//                                             # the per-block cost. --live: the indexer first
+//                                             # catches up with a node at height 0, which then
+//                                             # gets N blocks ahead at once
 // Options: --cache-mb N (default: IndexerOptions' 512), --no-sync (sync_to_disk false),
 // --tx-per-block N (1,664), --seed N, --no-rest (blocks by getblock), --db DIR, --keep,
 // --shapes 574200[,...] (transaction shapes from these blocks only), --record FILE (appends the
@@ -95,6 +99,19 @@ long current_rss_kib() {
   in >> pages >> resident;
   return resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
+// CPU seconds (user + system) from a /proc/.../stat file; 0 when it cannot be read.
+double stat_cpu_seconds(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (stat.find(')') == std::string::npos) return 0;
+  // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 1; i <= 13 && rest >> field; ++i)
+    if (i >= 12) ticks += std::stod(field);
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 // CPU seconds of each thread of this process but the calling one, in creation order: the
 // indexer's run thread (applies and flushes), Asio's resolver thread (its first connection, to
 // check the genesis block), the prefetcher's thread.
@@ -104,21 +121,15 @@ std::vector<double> thread_cpu_seconds() {
   for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
     const long tid = std::stol(e.path().filename().string());
     if (tid == self) continue;
-    std::ifstream in(e.path() / "stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
-    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
-    std::string field;
-    double ticks = 0;
-    for (int i = 1; i <= 13 && rest >> field; ++i)
-      if (i >= 12) ticks += std::stod(field);
-    threads.emplace_back(tid, ticks / static_cast<double>(sysconf(_SC_CLK_TCK)));
+    threads.emplace_back(tid, stat_cpu_seconds(e.path() / "stat"));
   }
   std::sort(threads.begin(), threads.end());
   std::vector<double> out;
   for (const auto& t : threads) out.push_back(t.second);
   return out;
 }
+// CPU seconds (user + system) another process has used so far.
+double process_cpu_seconds(pid_t pid) { return stat_cpu_seconds("/proc/" + std::to_string(pid) + "/stat"); }
 double cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -382,6 +393,23 @@ class SyntheticChain {
       const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(o_.tx_per_block, o_.transactions - made));
       blocks.push_back(block(static_cast<int>(blocks.size()), n));
       made += n;
+    }
+    return blocks;
+  }
+
+  // The genesis block, then `n` blocks holding only a coinbase (BIP34 height, one payout to the
+  // same script, the witness commitment bitcoind always adds): a chain of empty blocks.
+  std::vector<Bytes> build_empty(std::uint64_t n) {
+    std::vector<Bytes> blocks;
+    const Block genesis = regtest::chain_params<BtcPolicy>().genesis;
+    blocks.push_back(genesis.serialize());
+    prev_ = genesis.hash();
+    // The witness commitment of a block whose only wtxid is the coinbase's (zero).
+    const Hash256 commitment = sha256d(std::array<std::uint8_t, 64>{});
+    for (std::uint64_t h = 1; h <= n; ++h) {
+      std::vector<Txid> txids(1);
+      const Bytes cb = coinbase(static_cast<int>(h), 1, false, commitment, txids[0]);
+      blocks.push_back(assemble(static_cast<int>(h), cb, {}, 1, txids));
     }
     return blocks;
   }
@@ -656,13 +684,14 @@ class SyntheticChain {
 // --- the run ----------------------------------------------------------------------------------
 
 struct Args {
-  std::string mode;  // mainnet | synthetic
+  std::string mode;  // mainnet | synthetic | empty
   std::string mainnet_file;
   std::uint64_t transactions = 1'000'000;
+  std::uint64_t empty_blocks = 5'000;
   std::uint32_t tx_per_block = 1664;
   std::uint64_t seed = 2026;
   std::optional<std::size_t> cache_mb;
-  bool sync = true, rest = true, keep = false;
+  bool sync = true, rest = true, keep = false, live = false;
   std::filesystem::path db = "/tmp/coinkit-bench-indexer";
   std::string record;
   std::vector<std::string> shapes;  // block heights the shapes come from (all 11 when empty)
@@ -684,6 +713,10 @@ struct FeederReport {
     blocks = split_framed(read_file(a.mainnet_file));
     chain = "main";
     std::printf("feeder: %zu mainnet blocks from %s\n", blocks.size(), a.mainnet_file.c_str());
+  } else if (a.mode == "empty") {
+    const Shapes none;
+    SyntheticChain gen(none, {0, 1, 0, a.seed});
+    blocks = gen.build_empty(a.empty_blocks);
   } else {
     const Shapes shapes = load_shapes(std::filesystem::path(COINKIT_TEST_DATA_DIR) / "blocks/mainnet", a.shapes);
     std::uint64_t real_in = shapes.inputs.size(), real_out = shapes.outputs.size(), n = shapes.txs.size();
@@ -713,6 +746,12 @@ struct FeederReport {
   FeederReport r;
   r.expected = count_expected(blocks);
   r.build_s = seconds_since(t0);
+  // --live: the node holds only the genesis block until told to add the rest at once.
+  std::vector<Bytes> held;
+  if (a.live) {
+    held.assign(std::make_move_iterator(blocks.begin() + 1), std::make_move_iterator(blocks.end()));
+    blocks.resize(1);
+  }
   test::BlockFeeder feeder(std::move(blocks), {"bench", "bench", a.rest, chain});
   feeder.start();
   r.port = feeder.port();
@@ -726,8 +765,8 @@ struct FeederReport {
                            std::to_string(r.build_s) + "\n";
   if (write(report_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) std::_Exit(3);
   char c;
-  while (read(quit_fd, &c, 1) > 0) {
-  }
+  while (read(quit_fd, &c, 1) > 0)
+    if (c == 'g') feeder.add_blocks(std::move(held));
   feeder.stop();
   std::fflush(stdout);
   std::_Exit(0);
@@ -852,7 +891,9 @@ int run(const Args& a) {
   std::printf("indexer: cache %zu MB, sync_to_disk %s, blocks by %s, db %s\n", o.cache_mb,
               o.sync_to_disk ? "true" : "false", a.rest ? "REST" : "getblock", a.db.c_str());
   std::fflush(stdout);
-  double wall = 0, cpu = 0;
+  double wall = 0, cpu = 0, feeder_cpu = 0, live_detect = 0;
+  indexer::SyncStats before_live;  // --live: the stats once caught up at height 0
+  std::uint64_t total_tx = 0;
   std::optional<double> last_applied;
   indexer::SyncStats st, at_last;
   Rss max_rss;
@@ -864,7 +905,7 @@ int run(const Args& a) {
   bool ok = false;
   {
     indexer::Indexer<BtcPolicy, indexer::LmdbStorage> ix(o);
-    const double cpu0 = cpu_seconds();
+    const double cpu0 = cpu_seconds(), feeder_cpu0 = process_cpu_seconds(child);
     const auto t0 = Clock::now();
     ix.start();
     // Polled rather than only waited for, to see when the last block was applied: the indexer
@@ -879,8 +920,32 @@ int run(const Args& a) {
     }
     ok = ix.caught_up();
     wall = seconds_since(t0);
+    if (ok && a.live) {
+      // Caught up with a node at height 0 that now gets ahead by every other block at once: timed
+      // from the moment the prefetcher has seen the new height (its poll interval apart) until
+      // readers see the last block.
+      const int target = static_cast<int>(e.blocks) - 1;
+      before_live = ix.stats();
+      const auto t_release = Clock::now();
+      if (write(quit[1], "g", 1) != 1) throw std::runtime_error("cannot reach the feeder");
+      std::optional<Clock::time_point> seen;
+      while (ix.index().height() < target && !ix.failure()) {
+        if (!seen && ix.node_height() >= target) seen = Clock::now();
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
+      ok = !ix.failure() && seen;
+      if (seen) live_detect = std::chrono::duration<double>(*seen - t_release).count(), wall = seconds_since(*seen);
+    }
     cpu = cpu_seconds() - cpu0;
+    feeder_cpu = process_cpu_seconds(child) - feeder_cpu0;
     st = ix.stats();
+    total_tx = st.transactions;
+    if (a.live) {  // the figures of the live part alone
+      const indexer::SyncStats& b = before_live;
+      st.ask_ns -= b.ask_ns, st.fetch_ns -= b.fetch_ns, st.prepare_ns -= b.prepare_ns, st.apply_ns -= b.apply_ns;
+      st.flush_ns -= b.flush_ns, st.wait_ns -= b.wait_ns, st.flushes -= b.flushes;
+      st.blocks -= b.blocks, st.transactions -= b.transactions, st.bytes -= b.bytes;
+    }
     threads = thread_cpu_seconds();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the first notification's work done
     after = rss_now();
@@ -900,17 +965,31 @@ int run(const Args& a) {
   if (!ok) return 1;
 
   const double tx = double(st.transactions), mb = st.bytes / 1e6;
-  const double busy = double(st.fetch_ns + st.prepare_ns + st.apply_ns + st.flush_ns) / 1e9;
+  const double busy = double(st.ask_ns + st.fetch_ns + st.prepare_ns + st.apply_ns + st.flush_ns) / 1e9;
   auto share = [&](std::uint64_t ns) { return 100.0 * double(ns) / 1e9 / wall; };
-  std::printf("\n== %s sync: %llu blocks, %llu tx, %.1f MB in %.2f s\n", a.mode.c_str(), (unsigned long long)st.blocks,
-              (unsigned long long)st.transactions, mb, wall);
+  std::printf("\n== %s%s sync: %llu blocks, %llu tx, %.1f MB in %.2f s\n", a.mode.c_str(), a.live ? " (live)" : "",
+              (unsigned long long)st.blocks, (unsigned long long)st.transactions, mb, wall);
   std::printf("   %.1f blocks/s, %.0f tx/s, %.1f MB/s, %.0f inputs+outputs/s; CPU %.1f s (%.2f cores)\n",
               double(st.blocks) / wall, tx / wall, mb / wall, double(e.inputs + e.outputs) / wall, cpu, cpu / wall);
   std::printf(
-      "   time (thread-seconds, %% of wall): fetch %.2f s (%.0f%%), prepare %.2f s (%.0f%%) [prefetcher thread]; "
-      "apply %.2f s (%.0f%%), flush %.2f s (%.0f%%, %llu flushes) [processor thread]; sum %.2f s\n",
-      st.fetch_ns / 1e9, share(st.fetch_ns), st.prepare_ns / 1e9, share(st.prepare_ns), st.apply_ns / 1e9,
-      share(st.apply_ns), st.flush_ns / 1e9, share(st.flush_ns), (unsigned long long)st.flushes, busy);
+      "   time (thread-seconds, %% of wall): height and hashes %.2f s (%.0f%%), fetch %.2f s (%.0f%%), prepare %.2f s "
+      "(%.0f%%) [prefetcher thread]; apply %.2f s (%.0f%%), flush %.2f s (%.0f%%, %llu flushes), waiting for blocks "
+      "%.2f s (%.0f%%) [processor thread]; sum of work %.2f s\n",
+      st.ask_ns / 1e9, share(st.ask_ns), st.fetch_ns / 1e9, share(st.fetch_ns), st.prepare_ns / 1e9,
+      share(st.prepare_ns), st.apply_ns / 1e9, share(st.apply_ns), st.flush_ns / 1e9, share(st.flush_ns),
+      (unsigned long long)st.flushes, st.wait_ns / 1e9, share(st.wait_ns), busy);
+  if (a.live)
+    std::printf(
+        "   live: the node got %llu blocks ahead at once; the prefetcher saw it after %.3f s (its poll), then %.2f "
+        "s until readers saw the last block\n",
+        (unsigned long long)st.blocks, live_detect, wall);
+  const double per_block = 1e6 / double(st.blocks);
+  std::printf(
+      "   per block (µs): height and hashes %.1f, fetch %.1f, prepare %.1f, apply %.1f, flush %.1f; wall %.1f; "
+      "the feeder (node stand-in) used %.2f CPU-s (%.1f µs a block)\n",
+      st.ask_ns / 1e3 / double(st.blocks), st.fetch_ns / 1e3 / double(st.blocks),
+      st.prepare_ns / 1e3 / double(st.blocks), st.apply_ns / 1e3 / double(st.blocks),
+      st.flush_ns / 1e3 / double(st.blocks), wall * per_block, feeder_cpu, feeder_cpu * per_block);
   if (threads.size() >= 2)
     std::printf("   CPU by thread: processor (apply + flush) %.2f s, prefetcher (fetch + prepare) %.2f s\n",
                 threads.front(), threads.back());
@@ -942,7 +1021,7 @@ int run(const Args& a) {
   std::printf("; without undo (kept for the last 200 blocks only) and free pages: %.1f B/tx\n",
               double(disk - undo - free_bytes) / tx);
   const bool exact =
-      history.first == e.history && history.second == e.scripts && utxo.first == e.utxos && st.transactions == e.txs;
+      history.first == e.history && history.second == e.scripts && utxo.first == e.utxos && total_tx == e.txs;
   std::printf("   index contents %s the independent count\n", exact ? "match" : "DO NOT MATCH");
   if (!a.record.empty()) {
     std::ofstream out(a.record, std::ios::app);
@@ -950,6 +1029,7 @@ int run(const Args& a) {
         << ",\"inputs\":" << e.inputs << ",\"outputs\":" << e.outputs << ",\"bytes\":" << st.bytes
         << ",\"cache_mb\":" << o.cache_mb << ",\"sync_to_disk\":" << (o.sync_to_disk ? "true" : "false")
         << ",\"wall_s\":" << wall << ",\"cpu_s\":" << cpu << ",\"tx_per_s\":" << tx / wall
+        << ",\"ask_s\":" << st.ask_ns / 1e9 << ",\"wait_s\":" << st.wait_ns / 1e9 << ",\"feeder_cpu_s\":" << feeder_cpu
         << ",\"fetch_s\":" << st.fetch_ns / 1e9 << ",\"prepare_s\":" << st.prepare_ns / 1e9
         << ",\"apply_s\":" << st.apply_ns / 1e9 << ",\"flush_s\":" << st.flush_ns / 1e9 << ",\"flushes\":" << st.flushes
         << ",\"processor_cpu_s\":" << (threads.size() >= 2 ? threads.front() : 0)
@@ -969,11 +1049,12 @@ int run(const Args& a) {
 int main(int argc, char** argv) {
   Args a;
   auto usage = [&] {
-    std::fprintf(stderr,
-                 "usage: %s --mainnet <blk file> | --synthetic [tx count]\n"
-                 "       [--cache-mb N] [--no-sync] [--tx-per-block N] [--seed N] [--no-rest] [--db DIR] [--keep]\n"
-                 "       [--shapes HEIGHT,...] [--record FILE]\n",
-                 argv[0]);
+    std::fprintf(
+        stderr,
+        "usage: %s --mainnet <blk file> | --synthetic [tx count] | --empty [blocks]\n"
+        "       [--live] [--cache-mb N] [--no-sync] [--tx-per-block N] [--seed N] [--no-rest] [--db DIR] [--keep]\n"
+        "       [--shapes HEIGHT,...] [--record FILE]\n",
+        argv[0]);
     return 2;
   };
   for (int i = 1; i < argc; ++i) {
@@ -984,10 +1065,15 @@ int main(int argc, char** argv) {
     } else if (arg == "--synthetic") {
       a.mode = "synthetic";
       if (next_is_value()) a.transactions = std::strtoull(argv[++i], nullptr, 10);
+    } else if (arg == "--empty") {
+      a.mode = "empty";
+      if (next_is_value()) a.empty_blocks = std::strtoull(argv[++i], nullptr, 10);
     } else if (arg == "--cache-mb" && i + 1 < argc) {
       a.cache_mb = std::strtoull(argv[++i], nullptr, 10);
     } else if (arg == "--no-sync") {
       a.sync = false;
+    } else if (arg == "--live") {
+      a.live = true;
     } else if (arg == "--no-rest") {
       a.rest = false;
     } else if (arg == "--keep") {
@@ -1011,7 +1097,8 @@ int main(int argc, char** argv) {
       return usage();
     }
   }
-  if (a.mode.empty() || a.transactions < 3 || a.tx_per_block < 2) return usage();
+  if (a.mode.empty() || a.transactions < 3 || a.tx_per_block < 2 || (a.mode == "empty" && a.empty_blocks < 1))
+    return usage();
   try {
     return run(a);
   } catch (const std::exception& e) {
