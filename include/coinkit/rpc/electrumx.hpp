@@ -1,5 +1,5 @@
 // rpc::ElectrumX: the dialect of ElectrumX and its LocalRPC (aiorpcx underneath): aiorpcx's
-// binding errors (-32602 "2 arguments passed to method ... takes at most 1"), ElectrumX's argument
+// binding errors (-32602 "2 arguments passed to method ... taking at most 1"), ElectrumX's argument
 // checks (script hashes, transaction hashes, non-negative integers, booleans; BAD_REQUEST 1),
 // json.dumps replies.
 #pragma once
@@ -104,7 +104,7 @@ struct ElectrumX {
         return Fault{invalid_params_code, std::to_string(n) + " argument" + s(n) + " passed to method \"" + method +
                                               "\" but it requires " + std::to_string(required)};
       return Fault{invalid_params_code, std::to_string(n) + " argument" + s(n) + " passed to method " + method +
-                                            " takes at most " + std::to_string(m.params.size())};
+                                            " taking at most " + std::to_string(m.params.size())};
     }
     std::set<std::string_view> missing, excess;
     for (std::size_t i : x.missing) missing.insert(m.params[i].primary());

@@ -480,7 +480,7 @@ BOOST_AUTO_TEST_CASE(wrong_arguments_get_aiorpcx_messages) {
              R"(-32602 0 arguments passed to method "blockchain.block.header" but it requires 1)");
   BOOST_TEST(bind_error("blockchain.block.headers", "[1]") ==
              R"(-32602 1 argument passed to method "blockchain.block.headers" but it requires 2)");
-  BOOST_TEST(bind_error("server.ping", "[1, 2]") == "-32602 2 arguments passed to method server.ping takes at most 0");
+  BOOST_TEST(bind_error("server.ping", "[1, 2]") == "-32602 2 arguments passed to method server.ping taking at most 0");
   BOOST_TEST(bind_error("blockchain.block.headers", R"({"count": 1})") ==
              R"(-32602 method "blockchain.block.headers" requires parameter "start_height")");
   BOOST_TEST(bind_error("blockchain.scripthash.subscribe", R"({"scripthash": "", "x": 1, "a": 2})") ==

@@ -161,7 +161,7 @@ BOOST_AUTO_TEST_CASE(bad_requests_get_json_rpc_errors) {
   BOOST_TEST(round_trip(c, R"({"jsonrpc": "2.0", "id": 2, "method": "foo.bar"})") ==
              R"({"jsonrpc": "2.0", "error": {"code": -32601, "message": "unknown method \"foo.bar\""}, "id": 2})");
   BOOST_TEST(round_trip(c, R"({"jsonrpc": "2.0", "id": 3, "method": 5})") ==
-             R"({"jsonrpc": "2.0", "error": {"code": -32601, "message": "request method must be a string"}, "id": 3})");
+             R"({"jsonrpc": "2.0", "error": {"code": -32601, "message": "method must be a string"}, "id": 3})");
   BOOST_TEST(round_trip(c, R"({"jsonrpc": "2.0", "id": 4, "method": "server.ping", "params": "x"})") ==
              R"({"jsonrpc": "2.0", "error": {"code": -32602, "message": "invalid request arguments: x"}, "id": 4})");
   BOOST_TEST(round_trip(c, R"({"jsonrpc": "2.0", "id": [1], "method": "server.ping"})") ==
@@ -173,7 +173,7 @@ BOOST_AUTO_TEST_CASE(bad_requests_get_json_rpc_errors) {
              R"({"jsonrpc": "2.0", "error": {"code": 1, "message": "abc should be a non-negative integer"}, "id": 5})");
   BOOST_TEST(
       round_trip(c, R"({"jsonrpc": "2.0", "id": 6, "method": "blockchain.block.headers", "params": [1, 2, 3, 4]})") ==
-      R"({"jsonrpc": "2.0", "error": {"code": -32602, "message": "4 arguments passed to method blockchain.block.headers takes at most 3"}, "id": 6})");
+      R"({"jsonrpc": "2.0", "error": {"code": -32602, "message": "4 arguments passed to method blockchain.block.headers taking at most 3"}, "id": 6})");
   // JSON-RPC 1.0 style (no "jsonrpc"): answered; a string id comes back as given.
   BOOST_TEST(round_trip(c, R"({"id": "abc", "method": "server.ping", "params": []})") ==
              R"({"jsonrpc": "2.0", "result": null, "id": "abc"})");
@@ -202,7 +202,7 @@ BOOST_AUTO_TEST_CASE(batches) {
   BOOST_TEST(r[4].at("result") ==
              json::value(to_hex(f.node.block(f.node.block_hash(0).value()).value().header.serialize())));
   BOOST_TEST(round_trip(c, "[]") ==
-             R"({"jsonrpc": "2.0", "error": {"code": -32600, "message": "empty batches are invalid"}, "id": null})");
+             R"({"jsonrpc": "2.0", "error": {"code": -32600, "message": "batch is empty"}, "id": null})");
   // Only notifications: nothing to answer.
   BOOST_TEST(c.send(R"([{"jsonrpc": "2.0", "method": "server.ping"}])"));
   BOOST_TEST(!c.receive(300ms));

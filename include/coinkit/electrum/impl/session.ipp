@@ -166,7 +166,7 @@ void Session::handle_sync(const boost::json::value& root) {
     run_sync(root, buf, 0);
   } else if (const auto* batch = root.if_array()) {
     if (batch->empty()) {
-      envelope::error(buf, nullptr, rpc::invalid_request_code, "empty batches are invalid");
+      envelope::error(buf, nullptr, rpc::invalid_request_code, "batch is empty");
     } else {
       BatchReply reply(buf);
       for (const auto& item : *batch) {
@@ -268,7 +268,7 @@ Session::Prepared Session::prepare(const boost::json::value& item) {
     return p;
   }
   if (!m || !m->is_string()) {
-    p.error = rpc::Fault{rpc::method_not_found_code, "request method must be a string"};
+    p.error = rpc::Fault{rpc::method_not_found_code, "method must be a string"};
     return p;
   }
   if (auto refused = over_cost_limit()) {
