@@ -18,6 +18,8 @@
 #include <coinkit/electrum/methods/server.hpp>
 #include <coinkit/electrum/methods/transactions.hpp>
 #include <coinkit/electrum/operator_text.hpp>
+#include <coinkit/electrum/peer.hpp>
+#include <coinkit/electrum/peer_discovery.hpp>
 #include <coinkit/electrum/protocol_version.hpp>
 #include <coinkit/electrum/query.hpp>
 #include <coinkit/electrum/server.hpp>

@@ -118,6 +118,18 @@ inline result<ServiceAddress> parse_service(std::string_view text) {
   return s;
 }
 
+// PEER_DISCOVERY: `on` finds, checks and lists peers; `self` and `off` do not (ElectrumX 1.20
+// discovers nothing with `self` either).
+enum class PeerDiscoveryMode { off, self, on };
+
+// Peer discovery's pauses, ElectrumX's constants (peers.py); tests shorten them.
+struct PeerTimings {
+  std::chrono::milliseconds stale{3 * 3600 * 1000};      // STALE_SECS: a peer checked longer ago is stale
+  std::chrono::milliseconds wakeup{300 * 1000};          // WAKEUP_SECS: retries wait wakeup × 2^tries
+  std::chrono::milliseconds add_pause{600 * 1000};       // PEER_ADD_PAUSE: one server.add_peer per domain
+  std::chrono::milliseconds request_timeout{30 * 1000};  // each call to a peer being checked
+};
+
 struct ServerConfig {
   // --- the chain and the node
   std::string coin;                                              // COIN (matched to the policy's name or ticker)
@@ -152,10 +164,17 @@ struct ServerConfig {
   std::chrono::milliseconds request_timeout{30'000};   // REQUEST_TIMEOUT: a node call that takes longer fails
   std::chrono::milliseconds send_timeout{60'000};      // SEND_TIMEOUT: a client that reads nothing this long is dropped
 
+  // --- peers
+  PeerDiscoveryMode peer_discovery = PeerDiscoveryMode::on;  // PEER_DISCOVERY
+  bool peer_announce = true;                                 // PEER_ANNOUNCE
+  std::vector<std::string> peer_seeds;                       // PEER_SEEDS: real names "host s50002 t50001"
+  PeerTimings peer_timings;                                  // not read from the environment
+
   // --- logs
-  LogLevel log_level = LogLevel::info;  // LOG_LEVEL
-  bool anon_logs = false;               // ANON_LOGS
-  bool allow_root = false;              // ALLOW_ROOT
+  LogLevel log_level = LogLevel::info;                  // LOG_LEVEL
+  std::chrono::milliseconds log_sessions{3600 * 1000};  // LOG_SESSIONS: 0 = never
+  bool anon_logs = false;                               // ANON_LOGS
+  bool allow_root = false;                              // ALLOW_ROOT
 };
 
 namespace detail {
@@ -293,10 +312,26 @@ inline constexpr config::Variable server_variables[] = {
      "Seconds a reply may wait to be written; a client that reads nothing for that long is dropped. *(coinkit; "
      "aiorpcx's `max_send_delay`)*"},
     {"Limits", "INITIAL_CONCURRENT", "10", "Checked, no effect: a session's requests run one after the other."},
+    {"Peers", "PEER_DISCOVERY", "`on`",
+     "`on`: peers are learnt from `PEER_SEEDS`, from `server.add_peer` and from the peers' own lists, each checked "
+     "(same genesis, height within 5 of ours and the same header there, listed in its own `hosts`) before "
+     "`server.peers.subscribe` lists it; `self` and `off`: no discovery (`server.add_peer` answers `false`, as "
+     "ElectrumX 1.20, which does not discover with `self` either). On `regtest` private and loopback addresses are "
+     "accepted and a peer is its host and ports, so that servers on one machine find each other "
+     "*(coinkit)*. Onion peers are skipped (no Tor proxy support)."},
+    {"Peers", "PEER_ANNOUNCE", "on",
+     "Announce this server (`server.add_peer` with its features) to each peer checked that does not list it; needs "
+     "a public `REPORT_SERVICES` host (any host on regtest)."},
+    {"Peers", "PEER_SEEDS", "none",
+     "Comma-separated real names of the first peers to check: `host s50002 t50001` (`s`/`t` alone: the network's "
+     "default ports). ElectrumX keeps this list in its coin classes *(coinkit)*."},
     {"Logs and process", "LOG_LEVEL", "`info`",
      "`debug`, `info`, `warning`, `error` or `critical` (any case). Lines are `LEVEL:Component:message` on stderr."},
+    {"Logs and process", "LOG_SESSIONS", "3600",
+     "Seconds between two logs of the sessions table (`coinkit-rpc sessions`' lines) and of `getinfo` as one JSON "
+     "line, at `info` level, as ElectrumX; 0 turns it off."},
     {"Logs and process", "ANON_LOGS", "off",
-     "Peer addresses in logs become `xx.xx.xx.xx:xx` (they appear at `debug` level only)."},
+     "Client addresses in logs become `xx.xx.xx.xx:xx` (new sessions at `debug` level, `LOG_SESSIONS`' table)."},
     {"Logs and process", "ALLOW_ROOT", "off", "Allow running as root."},
 };
 
@@ -399,6 +434,26 @@ ConfigResult<ServerConfig> load_server_config(const Environment& env = Environme
     else
       r.fail(error::invalid_log_level, "LOG_LEVEL", *v, "debug, info, warning, error or critical");
   }
+  if (auto v = r.get("PEER_DISCOVERY")) {
+    // ElectrumX: "off" or empty turns it off, "self" reports only itself, anything else is on.
+    const std::string mode = detail::lowercase_letters(*v);
+    c.peer_discovery = mode == "off"    ? PeerDiscoveryMode::off
+                       : mode == "self" ? PeerDiscoveryMode::self
+                                        : PeerDiscoveryMode::on;
+  }
+  c.peer_announce = r.boolean("PEER_ANNOUNCE", true);
+  if (auto v = r.get("PEER_SEEDS")) {
+    std::string_view rest = *v;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      std::string item(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      item.erase(0, item.find_first_not_of(' '));
+      item.erase(item.find_last_not_of(' ') + 1);
+      if (!item.empty()) c.peer_seeds.push_back(std::move(item));
+    }
+  }
+  c.log_sessions = std::chrono::milliseconds(1000 * r.integer<long long>("LOG_SESSIONS", 3600, 0, 86'400 * 365));
   c.anon_logs = r.boolean("ANON_LOGS");
   c.allow_root = r.boolean("ALLOW_ROOT");
 

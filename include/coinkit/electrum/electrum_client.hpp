@@ -1,6 +1,7 @@
 // ElectrumClient: one connection to an Electrum server (TCP or TLS), shared by every wallet of a
 // daemon: requests pipelined and matched by id, notifications handed on, and the connection made
-// again with back-off whenever it drops, or until the server first comes up.
+// again with back-off whenever it drops, or until the server first comes up. With `reconnect`
+// off it is one connection for a few calls (a peer server being checked).
 #pragma once
 
 #include <coinkit/electrum/server_address.hpp>
@@ -16,6 +17,7 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -33,11 +35,15 @@ namespace coinkit::electrum {
 struct ElectrumClientOptions {
   ServerAddress server;
   std::string client_name = "coinkit";
-  std::string protocol_version = "1.4";
-  std::chrono::milliseconds first_retry{100};  // after a failed connect; doubled up to max_retry
+  boost::json::value protocol_version = "1.4";  // or [min, max]
+  std::chrono::milliseconds first_retry{100};   // after a failed connect; doubled up to max_retry
   std::chrono::milliseconds max_retry{5000};
   std::chrono::milliseconds request_timeout{60'000};
   net::LineLimits limits{64u << 20, 1u << 20, 64u << 20};  // a long history is one long reply
+  // Off: one connection attempt; once it fails or closes every call fails at once.
+  bool reconnect = true;
+  // Off: no server.version of its own; the caller sends it as its first call.
+  bool greet = true;
 };
 
 // All of it runs on one strand (the executor given): calls, callbacks and the connection. The
@@ -65,11 +71,14 @@ class ElectrumClient {
 
   const ServerAddress& server() const noexcept { return options_.server; }
   bool connected() const noexcept { return ready_; }
+  // The address of the last connection made (what the server's name resolved to).
+  const boost::asio::ip::address& remote_address() const noexcept { return remote_address_; }
 
   // Connects, and keeps connecting, until stop().
   void start() {
     if (running_) return;
     running_ = true;
+    ++runs_;
     boost::asio::co_spawn(ex_, run(), boost::asio::detached);
   }
 
@@ -86,6 +95,11 @@ class ElectrumClient {
     say("dropping " + options_.server.to_string() + ": " + why);
     penalized_ = true;
     if (auto c = connection_) c->close();
+  }
+
+  // After stop(): returns once the connection's coroutine has ended, so the client can go.
+  boost::asio::awaitable<void> finished() {
+    while (runs_ > 0) co_await finished_.wait(ex_, Clock::now() + std::chrono::seconds(1));
   }
 
   // One request: waits for a connection and then for its reply, both within the request timeout.
@@ -108,12 +122,17 @@ class ElectrumClient {
   struct Connection {
     virtual ~Connection() = default;
     virtual net::Transport& transport() = 0;
+    virtual boost::asio::ip::tcp::endpoint remote() = 0;
     void close() { transport().close(); }
   };
   template <class Stream>
   struct LineConnection final : Connection {
     LineConnection(Stream s, net::LineLimits limits) : lines(std::move(s), limits, net::TlsHandshake::done) {}
     net::Transport& transport() override { return lines; }
+    boost::asio::ip::tcp::endpoint remote() override {
+      error_code ec;
+      return lines.stream().lowest_layer().remote_endpoint(ec);
+    }
     net::LineTransport<Stream> lines;
   };
 
@@ -167,6 +186,7 @@ class ElectrumClient {
       if (!connection) {
         if (!said_down) say("cannot reach the Electrum server " + options_.server.to_string() + ": " + ec.message());
         said_down = true;
+        if (!options_.reconnect) break;
         retry_.expires_after(backoff);
         (void)co_await retry_.async_wait(asio::as_tuple(asio::use_awaitable));
         backoff = std::min(backoff * 2, options_.max_retry);
@@ -175,7 +195,13 @@ class ElectrumClient {
       said_down = false;
       backoff = options_.first_retry;
       connection_ = connection;
-      asio::co_spawn(ex_, greet(connection), asio::detached);  // its request waits for run() below
+      remote_address_ = connection->remote().address();
+      if (options_.greet) {
+        asio::co_spawn(ex_, greet(connection), asio::detached);  // its request waits for run() below
+      } else {
+        ready_ = true;
+        connected_.wake_all();
+      }
       if (options_.server.tls)
         co_await static_cast<LineConnection<asio::ssl::stream<tcp::socket>>&>(*connection).lines.run(*this, connection);
       else
@@ -184,17 +210,21 @@ class ElectrumClient {
       const bool was_ready = std::exchange(ready_, false);
       fail_pending();
       if (was_ready) say("lost the Electrum server " + options_.server.to_string());
+      if (!options_.reconnect) break;
       if (running_) {
         retry_.expires_after(std::exchange(penalized_, false) ? options_.max_retry : options_.first_retry);
         (void)co_await retry_.async_wait(asio::as_tuple(asio::use_awaitable));
       }
     }
+    running_ = false;
+    connected_.wake_all();  // the calls waiting for a connection fail now
+    --runs_;
+    finished_.wake_all();
   }
 
   // server.version first, as the protocol asks; then the connection is ready for everyone.
   boost::asio::awaitable<void> greet(std::shared_ptr<Connection> connection) {
-    boost::json::array version{boost::json::string(options_.client_name),
-                               boost::json::string(options_.protocol_version)};
+    boost::json::array version{boost::json::string(options_.client_name), options_.protocol_version};
     auto r = co_await send("server.version", version, Clock::now() + options_.request_timeout);
     if (connection != connection_) co_return;
     if (!r) co_return drop("server.version: " + r.error().message);
@@ -246,8 +276,10 @@ class ElectrumClient {
   boost::asio::ssl::context tls_;
   boost::asio::steady_timer retry_;
   std::shared_ptr<Connection> connection_;
+  boost::asio::ip::address remote_address_;
   std::unordered_map<std::uint64_t, Pending*> pending_;
-  net::WakeList connected_;
+  net::WakeList connected_, finished_;
+  int runs_ = 0;  // run() coroutines not yet returned
   std::uint64_t next_id_ = 0;
   bool running_ = false, ready_ = false, penalized_ = false;
 };

@@ -82,13 +82,16 @@ class ElectrumService final : public Service,
   }
   std::optional<Bytes> header(int height) override { return index_.header(height); }
   int height() override { return index_.height(); }
+  boost::json::object features() const override {
+    return ServerMethods<ElectrumService>::features_of(config_, network_);
+  }
   void stop() override { pool_.join(); }
 
   // --- what the method groups share -----------------------------------------------------------
 
   Index& index() noexcept { return index_; }
   const ServerConfig& config() const noexcept { return config_; }
-  const Network& network() const noexcept { return network_; }
+  const Network& network() const noexcept override { return network_; }
   std::size_t history_limit() const noexcept { return config_.max_send / 99; }
 
   using NodeResultOf = decltype(std::declval<Node&>().call(std::string_view(), boost::json::array()));

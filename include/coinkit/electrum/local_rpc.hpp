@@ -7,6 +7,7 @@
 
 #include <coinkit/electrum/blocking_pool.hpp>
 #include <coinkit/electrum/operator_text.hpp>
+#include <coinkit/electrum/peer_discovery.hpp>
 #include <coinkit/electrum/shard.hpp>
 #include <coinkit/net/line_transport.hpp>
 #include <coinkit/net/transport.hpp>
@@ -71,8 +72,8 @@ class LocalRpc {
   using tcp = boost::asio::ip::tcp;
 
   LocalRpc(std::vector<std::unique_ptr<Shard>>& shards, SessionCounters& counters, LocalRpcBackend& backend,
-           const Log& log)
-      : shards_(shards), counters_(counters), backend_(backend), log_(log) {}
+           const Log& log, PeerDiscovery& peers)
+      : shards_(shards), counters_(counters), backend_(backend), log_(log), peers_(peers) {}
 
   // One operator connection: each line answered in turn, over the line transport.
   struct Operator {
@@ -98,6 +99,10 @@ class LocalRpc {
 
   // A new operator connection, for its transport's run() (on the first shard's thread).
   std::shared_ptr<Operator> connect(tcp::socket socket) { return std::make_shared<Operator>(*this, std::move(socket)); }
+
+  // ElectrumX's LOG_SESSIONS lines: the sessions table (addresses hidden with ANON_LOGS), then
+  // getinfo as one JSON line, at `info` level.
+  COINKIT_DECL boost::asio::awaitable<void> log_summary(bool anonymous);
 
   // Waits for the commands running on the blocking pool (before the threads' io_contexts go).
   void join() { pool_.join(); }
@@ -139,7 +144,7 @@ class LocalRpc {
   COINKIT_DECL boost::asio::awaitable<boost::json::value> sessions();
 
   boost::json::value groups() { return boost::json::array(); }
-  boost::json::value peers() { return boost::json::array(); }
+  boost::json::value peers() { return peers_.records(); }
 
   boost::asio::awaitable<LocalRpcResult> disconnect(const boost::json::value* session_ids) {
     return disconnect_or_log(true, session_ids);
@@ -155,8 +160,13 @@ class LocalRpc {
 
   COINKIT_DECL boost::asio::awaitable<LocalRpcResult> daemon_url(const boost::json::value* url_arg);
 
-  LocalRpcResult add_peer(const boost::json::value*) {
-    return rpc::Fault{code::bad_request, "peer discovery is not implemented by this server"};
+  // ElectrumX's rpc_add_peer: "peer 'host s50002 t50001' added" (then checked).
+  boost::asio::awaitable<LocalRpcResult> add_peer(const boost::json::value* real_name) {
+    if (!real_name || !real_name->is_string())
+      co_return error_of(rpc::invalid_params_code, "real_name: a string \"host s50002 t50001\"");
+    const std::string name(real_name->get_string());
+    co_await peers_.add_real_name(name);
+    co_return LocalRpcResult(boost::json::value("peer '" + name + "' added"));
   }
 
   COINKIT_DECL boost::json::value stop();
@@ -201,6 +211,7 @@ class LocalRpc {
   SessionCounters& counters_;
   LocalRpcBackend& backend_;
   const Log& log_;
+  PeerDiscovery& peers_;
   BlockingPool pool_{1};
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

@@ -64,6 +64,10 @@ class Log {
   void error(std::string_view c, std::string_view m) const { write(LogLevel::error, c, m); }
 
   void set_level(LogLevel l) noexcept { level_ = l; }
+  void set_sink(Sink sink) {
+    std::lock_guard lock(mutex_);
+    sink_ = std::move(sink);
+  }
   LogLevel level() const noexcept { return level_; }
 
  private:

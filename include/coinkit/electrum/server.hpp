@@ -175,9 +175,8 @@ class Server final : private LocalRpcBackend {
 
   // --- LocalRPC --------------------------------------------------------------------------------
   boost::json::object info() override {
-    const auto& o = indexer_->options().node;
     return {{"coin", std::string(Coin::name)},
-            {"daemon", o.host + ":" + std::to_string(o.port) + "/"},
+            {"daemon", indexer_->node().address() + "/"},
             {"daemon height", indexer_->node_height()},
             {"db height", indexer_->index().height()}};
   }
@@ -210,9 +209,20 @@ class Server final : private LocalRpcBackend {
     indexer_->request_reorg(count);
     return boost::json::value("scheduled a reorg of " + with_commas(count) + " blocks");
   }
-  LocalRpcResult daemon_url(const std::string&) override {
-    return rpc::Fault{code::bad_request,
-                      "the daemon URL cannot be changed while running: restart with a new DAEMON_URL"};
+  // ElectrumX's rpc_daemon_url: the first URL of the list (DAEMON_URL's when empty). Unlike
+  // ElectrumX the node is asked first: one on another chain, or unreachable, is refused.
+  LocalRpcResult daemon_url(const std::string& url) override {
+    const std::string text = url.empty() ? config_.daemon_url : url;
+    auto o = node::parse_daemon_url(text.substr(0, text.find(',')), network_.ports.rpc);
+    if (!o) return rpc::Fault{code::bad_request, "an error occurred: " + o.error().message()};
+    o->timeout = config_.node.timeout;
+    node::NodeClient probe(*o);
+    if (auto g = probe.check_genesis(network_.genesis_hash); !g)
+      return rpc::Fault{code::bad_request, "an error occurred: " + g.error().describe()};
+    indexer_->node().set_node(*o);
+    const std::string where = indexer_->node().address() + "/";
+    log_.info("ElectrumServer", "now using daemon at " + where);
+    return boost::json::value("now using daemon at " + where);
   }
 
   ServerConfig config_;

@@ -1,12 +1,13 @@
 // ServerCore: the Electrum server without its coin: I/O threads (shards), the listeners of
-// SERVICES (tcp, ssl, ws, wss, rpc, http), MAX_SESSIONS, TLS, notifications fan-out, LocalRPC
-// and the metrics.
+// SERVICES (tcp, ssl, ws, wss, rpc, http), MAX_SESSIONS, TLS, notifications fan-out, peer
+// discovery, LocalRPC and the metrics.
 #pragma once
 
 #include <coinkit/detail/config.hpp>
 
 #include <coinkit/electrum/config.hpp>
 #include <coinkit/electrum/local_rpc.hpp>
+#include <coinkit/electrum/peer_discovery.hpp>
 #include <coinkit/electrum/server_metrics.hpp>
 #include <coinkit/electrum/service.hpp>
 #include <coinkit/electrum/session.hpp>
@@ -75,6 +76,7 @@ class ServerCore {
   COINKIT_DECL std::optional<tcp::endpoint> endpoint(Protocol p) const;
 
   SessionCounters& counters() noexcept { return counters_; }
+  PeerDiscovery& peers() noexcept { return *peers_; }
   std::size_t sessions() const noexcept { return counters_.open.load(); }
   std::vector<std::unique_ptr<Shard>>& shards() noexcept { return shards_; }
   const ServerConfig& config() const noexcept { return config_; }
@@ -110,6 +112,9 @@ class ServerCore {
   }
 
   COINKIT_DECL void log_exception(std::exception_ptr e) const;
+
+  // Every LOG_SESSIONS: the sessions table and getinfo in the log (ElectrumX's _log_sessions).
+  COINKIT_DECL boost::asio::awaitable<void> log_sessions();
 
   COINKIT_DECL static std::string peer_of(const tcp::socket& s);
 
@@ -151,6 +156,7 @@ class ServerCore {
   SessionCounters counters_;
   std::optional<boost::asio::ssl::context> tls_;
   std::vector<std::unique_ptr<Shard>> shards_;
+  std::unique_ptr<PeerDiscovery> peers_;
   std::unique_ptr<LocalRpc> local_rpc_;
   std::unique_ptr<ServerMetrics> metrics_;
   std::unique_ptr<net::HttpServer> metrics_http_;  // serves the http:// listeners' connections

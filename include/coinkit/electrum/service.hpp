@@ -3,6 +3,7 @@
 #pragma once
 
 #include <coinkit/chain/script.hpp>
+#include <coinkit/coins/network.hpp>
 #include <coinkit/core/bytes.hpp>
 #include <coinkit/core/uint256.hpp>
 #include <coinkit/rpc/binder.hpp>
@@ -10,6 +11,7 @@
 #include <coinkit/rpc/method.hpp>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 
 #include <optional>
 #include <span>
@@ -19,6 +21,7 @@
 
 namespace coinkit::electrum {
 
+class PeerDiscovery;
 class Session;
 
 // A script's status (docs/protocol-basics.rst "Status"): nullopt without history. `mempool`:
@@ -54,8 +57,14 @@ class Service {
   // The header at `height`, nullopt beyond the tip.
   virtual std::optional<Bytes> header(int height) = 0;
   virtual int height() = 0;
+  // server.features' answer; the network served.
+  virtual boost::json::object features() const = 0;
+  virtual const Network& network() const noexcept = 0;
   // Waits for calls still running on other threads; the I/O threads have stopped.
   virtual void stop() {}
+
+  // The server's peers (server.peers.subscribe, server.add_peer); set by the ServerCore.
+  PeerDiscovery* peers = nullptr;
 };
 
 }  // namespace coinkit::electrum

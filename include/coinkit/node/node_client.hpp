@@ -25,6 +25,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -81,11 +82,19 @@ class NodeClient {
  public:
   explicit NodeClient(NodeOptions options) : options_(std::move(options)) {
     if (options_.connections == 0) options_.connections = 1;
+    nodes_.push_back(options_);
   }
   NodeClient(const NodeClient&) = delete;
   NodeClient& operator=(const NodeClient&) = delete;
 
+  // The options given (before any set_node).
   const NodeOptions& options() const noexcept { return options_; }
+  // Points the client at another node (LocalRPC daemon_url): host, port and credentials from
+  // `o`; requests from now on go there, and whether it serves REST is asked again. Connections
+  // to the previous node close as their requests finish. Any thread.
+  COINKIT_DECL void set_node(const NodeOptions& o);
+  // "host:port" of the node in use.
+  COINKIT_DECL std::string address() const;
   // Whether blocks come over REST: nullopt until the first block fetch found out.
   COINKIT_DECL std::optional<bool> rest_available() const noexcept;
 
@@ -155,24 +164,26 @@ class NodeClient {
   // A connection taken from the pool for one request; back to the pool when done.
   class Lease {
    public:
-    Lease(NodeClient& client, std::unique_ptr<detail::Connection> c) : client_(client), c_(std::move(c)) {}
+    Lease(NodeClient& client, std::unique_ptr<detail::Connection> c, std::uint64_t node)
+        : client_(client), c_(std::move(c)), node_(node) {}
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    ~Lease() { client_.give_back(std::move(c_)); }
+    ~Lease() { client_.give_back(std::move(c_), node_); }
     detail::Connection* operator->() const noexcept { return c_.get(); }
     detail::Connection& operator*() const noexcept { return *c_; }
 
    private:
     NodeClient& client_;
     std::unique_ptr<detail::Connection> c_;
+    std::uint64_t node_;  // the set_node() it was made for
   };
 
   // The most recently used idle connection (likely still open), a new one while fewer than
   // options_.connections exist, or else the next one given back.
   COINKIT_DECL Lease lease();
-  COINKIT_DECL void give_back(std::unique_ptr<detail::Connection> c);
+  COINKIT_DECL void give_back(std::unique_ptr<detail::Connection> c, std::uint64_t node);
 
-  std::string where() const { return options_.host + ":" + std::to_string(options_.port); }
+  std::string where() const { return address(); }
 
   static NodeFailure bad_reply(std::string message) { return node_failure(error::bad_reply, std::move(message)); }
 
@@ -226,8 +237,12 @@ class NodeClient {
   COINKIT_DECL NodeResult<boost::json::object> object_call(std::string_view method);
 
   NodeOptions options_;
+  // options_, then each set_node()'s: connections keep a reference to theirs (a deque's
+  // elements stay put); connections made for an earlier one are dropped when given back.
+  std::deque<NodeOptions> nodes_;
+  std::uint64_t node_ = 0;  // nodes_.size() - 1
   std::atomic<int> rest_{rest_unknown};
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable idle_cv_;
   std::vector<std::unique_ptr<detail::Connection>> idle_;
   std::size_t open_ = 0;  // connections made, idle or leased

@@ -9,6 +9,7 @@
 #endif
 
 #include <coinkit/electrum/impl/local_rpc.ipp>
+#include <coinkit/electrum/impl/peer_discovery.ipp>
 #include <coinkit/electrum/impl/server_core.ipp>
 #include <coinkit/electrum/impl/server_metrics.ipp>
 #include <coinkit/electrum/impl/session.ipp>

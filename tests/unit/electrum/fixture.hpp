@@ -18,9 +18,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -121,13 +123,17 @@ class FollowerRpc final : public electrum::LocalRpcBackend {
   regtest::Node<BtcPolicy>& node_;
 };
 
-// A regtest node, its RPC server, a follower index and an Electrum server listening on every
-// transport (tcp, ssl, ws, wss, rpc) on 127.0.0.1 with ports the OS picks.
+// A regtest node (its own, or one shared by several servers), its RPC server, a follower index
+// and an Electrum server listening on every transport (tcp, ssl, ws, wss, rpc) on 127.0.0.1 with
+// ports the OS picks.
 class ElectrumFixture {
  public:
   using Service = electrum::ElectrumService<ChainFollower::Index, node::NodeClient>;
 
-  explicit ElectrumFixture(std::function<void(electrum::ServerConfig&)> tweak = {}, bool serve = true) {
+  explicit ElectrumFixture(std::function<void(electrum::ServerConfig&)> tweak = {}, bool serve = true,
+                           regtest::Node<BtcPolicy>* shared_node = nullptr)
+      : own_node_(shared_node ? nullptr : std::make_unique<regtest::Node<BtcPolicy>>()),
+        node(shared_node ? *shared_node : *own_node_) {
     regtest::RpcServerOptions ro;
     ro.user = "user", ro.password = "pass";
     rpc_ = std::make_unique<regtest::RpcServer>(rpc_io_.get_executor(), node, ro);
@@ -154,7 +160,7 @@ class ElectrumFixture {
     if (tweak) tweak(config);
     log_.set_level(config.log_level);
 
-    node.generate(101);
+    if (node.height() < 101) node.generate(101 - node.height());
     follower_->sync();
     service_ = std::make_unique<Service>(follower_->index(), *client_, config, regtest_network());
     backend_ = std::make_unique<FollowerRpc>(*follower_, node);
@@ -173,6 +179,7 @@ class ElectrumFixture {
   electrum::ServerCore& core() { return *core_; }
   ChainFollower& follower() { return *follower_; }
   FollowerRpc& backend() { return *backend_; }
+  electrum::Log& log() { return log_; }
   ChainFollower::Index& index() { return follower_->index(); }
   void sync() { follower_->sync(); }
   // Mines `n` blocks and lets the index follow.
@@ -181,7 +188,11 @@ class ElectrumFixture {
     sync();
   }
 
-  regtest::Node<BtcPolicy> node;
+ private:
+  std::unique_ptr<regtest::Node<BtcPolicy>> own_node_;
+
+ public:
+  regtest::Node<BtcPolicy>& node;
   SelfSignedCert cert;
   electrum::ServerConfig config;
 
@@ -195,6 +206,25 @@ class ElectrumFixture {
   std::unique_ptr<Service> service_;
   std::unique_ptr<FollowerRpc> backend_;
   std::unique_ptr<electrum::ServerCore> core_;
+};
+
+// Log lines of a server, kept for the test to read.
+struct LogLines {
+  explicit LogLines(electrum::Log& log) : log_(log) {
+    log.set_sink([this](electrum::LogLevel, std::string_view component, std::string_view message) {
+      std::lock_guard lock(mutex);
+      lines.push_back(std::string(component) + ":" + std::string(message));
+    });
+  }
+  bool contains(std::string_view text) {
+    std::lock_guard lock(mutex);
+    return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(text) != l.npos; });
+  }
+  ~LogLines() { log_.set_sink({}); }  // the server may log on after this
+
+  electrum::Log& log_;
+  std::mutex mutex;
+  std::vector<std::string> lines;
 };
 
 // A script the faucet can pay, and its Electrum script hash in display hex.

@@ -71,6 +71,43 @@ struct Port {
 
 BOOST_AUTO_TEST_SUITE(server)
 
+// LocalRPC daemon_url: a node that does not answer is refused and the server keeps its node;
+// another URL of the chain is taken at once and the server follows the chain through it.
+BOOST_AUTO_TEST_CASE(daemon_url_switches_the_node_without_a_restart) {
+  NodeBehindRpc n;
+  TempDir db;
+  ElectrumServer<BtcPolicy, indexer::MemoryStorage> server(server_config(n, db.path));
+  server.start();
+  BOOST_TEST_REQUIRE(eventually([&] { return server.serving_clients(); }));
+  const auto rpc = server.endpoint(Protocol::rpc)->port();
+  const std::string first = "127.0.0.1:" + std::to_string(n.rpc->local_endpoint().port()) + "/";
+  BOOST_TEST(local_rpc(rpc, "getinfo").at("result").at("daemon") == json::value(first));
+
+  const json::value refused = local_rpc(rpc, "daemon_url", json::array{"http://user:pass@127.0.0.1:1"});
+  BOOST_TEST(refused.at("error").at("code") == json::value(1));
+  BOOST_TEST(refused.at("error").at("message").as_string().starts_with("an error occurred: "), refused);
+  BOOST_TEST(local_rpc(rpc, "getinfo").at("result").at("daemon") == json::value(first));
+
+  // A second RPC server on the same node; then the first one goes away.
+  asio::io_context io;
+  regtest::RpcServerOptions o;
+  o.user = "user", o.password = "pass";
+  regtest::RpcServer second(io.get_executor(), n.node, o);
+  second.start();
+  std::thread thread([&] { io.run(); });
+  const std::string url = "http://user:pass@127.0.0.1:" + std::to_string(second.local_endpoint().port());
+  const std::string where = "127.0.0.1:" + std::to_string(second.local_endpoint().port()) + "/";
+  BOOST_TEST(local_rpc(rpc, "daemon_url", json::array{url}).at("result") ==
+             json::value("now using daemon at " + where));
+  BOOST_TEST(local_rpc(rpc, "getinfo").at("result").at("daemon") == json::value(where));
+  n.io.stop();
+  n.node.generate(2);
+  BOOST_TEST(eventually([&] { return server.indexer().index().height() == 103; }, 10s));
+  server.stop();
+  io.stop();
+  thread.join();
+}
+
 // The whole stack: regtest node -> bitcoind JSON-RPC -> Indexer -> Electrum server -> client.
 BOOST_AUTO_TEST_CASE(follows_the_node_and_notifies_clients) {
   NodeBehindRpc n;
@@ -295,7 +332,14 @@ BOOST_AUTO_TEST_CASE(coinkit_rpc_drives_local_rpc) {
   BOOST_TEST(rc == 0);
   BOOST_TEST(out.starts_with("Name            Sessions"));
   BOOST_TEST(run_command(rpc + " no_such_command 2>/dev/null").first == 2);
-  BOOST_TEST(run_command(rpc + " add_peer 'a.example.org s50002'").first == 1);  // the server refuses it
+  std::tie(rc, out) = run_command(rpc + " add_peer 'a.example.org s50002'");
+  BOOST_TEST(rc == 0);
+  BOOST_TEST(out == "\"peer 'a.example.org s50002' added\"\n");
+  std::tie(rc, out) = run_command(rpc + " peers");  // ElectrumX's table: the peer, not reached (no DNS here)
+  BOOST_TEST(rc == 0);
+  BOOST_TEST(out.starts_with("Host "), out);
+  BOOST_TEST(out.find("\na.example.org ") != std::string::npos, out);
+  BOOST_TEST(out.find(" 50002 ") != std::string::npos, out);
   std::tie(rc, out) = run_command(COINKIT_RPC_PROGRAM " -p 1 getinfo");
   BOOST_TEST(rc == 1);
   BOOST_TEST(out == "cannot connect - is the server not running, or is 1 the wrong RPC port?\n");

@@ -35,6 +35,29 @@ json::value local_rpc(ElectrumFixture& f, std::string_view method, json::value p
 
 BOOST_AUTO_TEST_SUITE(server_core)
 
+// LOG_SESSIONS: every period the sessions table, then getinfo as one JSON line (ElectrumX's
+// _log_sessions); ANON_LOGS hides the addresses.
+BOOST_AUTO_TEST_CASE(log_sessions_writes_the_sessions_table_and_getinfo) {
+  ElectrumFixture f([](electrum::ServerConfig& c) {
+    c.log_sessions = 300ms;
+    c.anon_logs = true;
+  });
+  f.log().set_level(electrum::LogLevel::info);
+  LogLines log(f.log());
+  ElectrumClient c(f, Protocol::tcp);
+  c.version("1.4");
+  const std::string one_session = "\"sessions\": {\"count\": 1";
+  BOOST_TEST_REQUIRE(eventually([&] { return log.contains(one_session); }, 5s));
+  std::lock_guard lock(log.mutex);
+  const auto info = std::find_if(log.lines.begin(), log.lines.end(),
+                                 [&](const std::string& l) { return l.find(one_session) != std::string::npos; });
+  BOOST_TEST_REQUIRE((info - log.lines.begin() >= 2));
+  BOOST_TEST(info->starts_with("SessionManager:{\"coin\": \"Bitcoin\", "), *info);
+  BOOST_TEST(info[-2].starts_with("SessionManager:ID "), info[-2]);  // the table's header, then the session
+  BOOST_TEST(info[-1].find("xx.xx.xx.xx:xx") != std::string::npos, info[-1]);
+  BOOST_TEST(info[-1].find("127.0.0.1") == std::string::npos, info[-1]);
+}
+
 // Every transport carries requests, replies and notifications.
 BOOST_AUTO_TEST_CASE(tls_websocket_and_secure_websocket) {
   ElectrumFixture f;

@@ -18,7 +18,7 @@ boost::asio::awaitable<void> LocalRpc::answer(std::string_view line, std::string
   const json::value* m = o.if_contains("method");
   const json::value* params = o.if_contains("params");
   if (!m || !m->is_string()) {
-    rpc::envelope::error(out, id, rpc::method_not_found_code, "request method must be a string");
+    rpc::envelope::error(out, id, rpc::method_not_found_code, "method must be a string");
     co_return;
   }
   const rpc::MethodInfo* method = Table::find(m->get_string());
@@ -67,7 +67,7 @@ boost::asio::awaitable<boost::json::value> LocalRpc::getinfo() {
   }
   info["groups"] = 0;
   info["pid"] = static_cast<std::int64_t>(::getpid());
-  info["peers"] = json::object{{"bad", 0}, {"good", 0}, {"never", 0}, {"stale", 0}, {"total", 0}};
+  info["peers"] = peers_.counts();
   info["request counts"] = std::move(counts);
   info["request total"] = total;
   sessions["count"] = t.sessions;
@@ -109,6 +109,16 @@ boost::asio::awaitable<boost::json::value> LocalRpc::sessions() {
   json::array out;
   for (auto& r : rows) out.emplace_back(std::move(r.row));
   co_return json::value(std::move(out));
+}
+
+boost::asio::awaitable<void> LocalRpc::log_summary(bool anonymous) {
+  boost::json::value rows = co_await sessions();
+  if (anonymous)
+    for (auto& row : rows.as_array()) row.as_array()[2] = "xx.xx.xx.xx:xx";
+  for (const std::string& line : sessions_lines(rows.as_array())) log_.info("SessionManager", line);
+  std::string info;
+  rpc::write_json(info, co_await getinfo());
+  log_.info("SessionManager", info);
 }
 
 boost::asio::awaitable<LocalRpcResult> LocalRpc::query(const boost::json::value* items_arg,

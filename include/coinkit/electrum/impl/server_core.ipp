@@ -9,7 +9,9 @@ ServerCore::ServerCore(const ServerConfig& config, Service& service, const Log& 
     : config_(config), service_(service), log_(log) {
   unsigned n = config.worker_threads ? config.worker_threads : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) shards_.push_back(std::make_unique<Shard>(i, config_, service_, log_, counters_));
-  local_rpc_ = std::make_unique<LocalRpc>(shards_, counters_, backend, log_);
+  peers_ = std::make_unique<PeerDiscovery>(config_, service_, log_);
+  service_.peers = peers_.get();
+  local_rpc_ = std::make_unique<LocalRpc>(shards_, counters_, backend, log_, *peers_);
   metrics_ = std::make_unique<ServerMetrics>(shards_, counters_, backend);
   net::HttpServerOptions http;
   http.body_limit = 1 << 10;  // requests are GETs
@@ -29,10 +31,14 @@ void ServerCore::start() {
 void ServerCore::serve_clients() {
   if (serving_.exchange(true)) return;
   listen([](const ServiceAddress& s) { return !s.for_operators(); });
+  peers_->start();  // as ElectrumX, once caught up: a peer compares its tip with ours
+  if (config_.log_sessions.count() > 0)
+    boost::asio::co_spawn(shards_[0]->io(), log_sessions(), [this](std::exception_ptr e) { log_exception(e); });
 }
 
 void ServerCore::stop() {
   if (stopped_.exchange(true)) return;
+  peers_->stop();
   auto close_listeners = [this] {
     std::lock_guard lock(mutex_);
     error_code ignored;
@@ -53,6 +59,16 @@ void ServerCore::stop() {
   for (auto& s : shards_) s->stop();
   local_rpc_->join();
   service_.stop();
+}
+
+boost::asio::awaitable<void> ServerCore::log_sessions() {
+  boost::asio::steady_timer timer(shards_[0]->io());
+  while (!stopped_) {
+    timer.expires_after(config_.log_sessions);
+    (void)co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (stopped_) break;
+    co_await local_rpc_->log_summary(config_.anon_logs);
+  }
 }
 
 void ServerCore::notify(ChainEvent e) {

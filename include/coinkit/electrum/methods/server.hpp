@@ -4,6 +4,7 @@
 #pragma once
 
 #include <coinkit/electrum/config.hpp>
+#include <coinkit/electrum/peer_discovery.hpp>
 #include <coinkit/electrum/protocol_version.hpp>
 #include <coinkit/electrum/session.hpp>
 #include <coinkit/rpc/fault.hpp>
@@ -11,6 +12,8 @@
 #include <coinkit/rpc/method.hpp>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <algorithm>
@@ -33,35 +36,31 @@ class ServerMethods {
   }
 
   rpc::Outcome<void> features(Session&, rpc::JsonText& j) {
-    const ServerConfig& config = self().config();
-    j.raw("{\"hosts\": {");
-    std::vector<std::string> hosts;
-    for (const ServiceAddress& s : config.report_services)
-      if (std::find(hosts.begin(), hosts.end(), s.host) == hosts.end()) hosts.push_back(s.host);
-    for (std::size_t i = 0; i < hosts.size(); ++i) {
-      if (i) j.raw(", ");
-      j.str(hosts[i]).raw(": {");
-      bool first = true;
-      for (const ServiceAddress& s : config.report_services)
-        if (s.host == hosts[i]) {
-          j.key(std::string(to_string(s.protocol)) + "_port", first).num(s.port);
-          first = false;
-        }
-      j.raw("}");
-    }
-    j.raw("}, \"pruning\": null, \"server_version\": ").str(server_software);
-    j.raw(", \"protocol_min\": ")
-        .str(protocol_min.to_string())
-        .raw(", \"protocol_max\": ")
-        .str(protocol_max.to_string());
-    j.raw(", \"genesis_hash\": ").display_hex(self().network().genesis_hash).raw(", \"hash_function\": \"sha256\"");
-    j.raw(", \"services\": [");
-    for (std::size_t i = 0; i < config.report_services.size(); ++i) {
-      if (i) j.raw(", ");
-      j.str(config.report_services[i].to_string());
-    }
-    j.raw("]}");
+    j.value(features_of(self().config(), self().network()));
     return {};
+  }
+
+  // server.features' answer: REPORT_SERVICES' hosts (each with its "<protocol>_port"s), the
+  // protocol range, the genesis hash and the services.
+  static boost::json::object features_of(const ServerConfig& config, const Network& network) {
+    boost::json::object hosts;
+    for (const ServiceAddress& s : config.report_services) {
+      boost::json::value& host = hosts[s.host];
+      if (!host.is_object()) host.emplace_object();
+      host.get_object()[std::string(to_string(s.protocol)) + "_port"] = s.port;
+    }
+    boost::json::array services;
+    for (const ServiceAddress& s : config.report_services) services.emplace_back(s.to_string());
+    boost::json::object f;
+    f["hosts"] = std::move(hosts);
+    f["pruning"] = nullptr;
+    f["server_version"] = server_software;
+    f["protocol_min"] = protocol_min.to_string();
+    f["protocol_max"] = protocol_max.to_string();
+    f["genesis_hash"] = network.genesis_hash.to_hex();
+    f["hash_function"] = "sha256";
+    f["services"] = std::move(services);
+    return f;
   }
 
   boost::asio::awaitable<rpc::Outcome<void>> banner(Session&, rpc::JsonText& j) {
@@ -81,12 +80,19 @@ class ServerMethods {
     return {};
   }
   rpc::Outcome<void> peers_subscribe(Session&, rpc::JsonText& j) {
-    j.raw("[]");
+    if (PeerDiscovery* p = self().peers)
+      j.value(p->subscribe_rows());
+    else
+      j.raw("[]");
     return {};
   }
-  rpc::Outcome<void> add_peer(Session&, rpc::JsonText& j, const boost::json::value&) {
-    j.boolean(false);  // no peer discovery
-    return {};
+  // The caller's address is the peer's: its host must resolve to it (ElectrumX's rule).
+  boost::asio::awaitable<rpc::Outcome<void>> add_peer(Session& s, rpc::JsonText& j,
+                                                      const boost::json::value& features) {
+    bool accepted = false;
+    if (PeerDiscovery* p = self().peers) accepted = co_await p->add_peer(features, address_of(s.peer()));
+    j.boolean(accepted);
+    co_return rpc::Outcome<void>{};
   }
   rpc::Outcome<void> ping(Session&, rpc::JsonText& j) {
     j.null();
@@ -102,12 +108,20 @@ class ServerMethods {
                         rpc::method<&M::banner>("server.banner", rpc::waits | rpc::cost(0.5)),
                         rpc::method<&M::donation_address>("server.donation_address", rpc::cost(0.1)),
                         rpc::method<&M::peers_subscribe>("server.peers.subscribe", rpc::cost(1.0)),
-                        rpc::method<&M::add_peer>("server.add_peer", rpc::cost(100.0), arg("features")),
+                        rpc::method<&M::add_peer>("server.add_peer", rpc::waits | rpc::cost(100.0), arg("features")),
                         rpc::method<&M::ping>("server.ping", rpc::cost(0.1)));
   }
 
  private:
   Self& self() noexcept { return static_cast<Self&>(*this); }
+
+  // "1.2.3.4:5678" or "[::1]:5678" -> the address alone.
+  static std::string address_of(std::string_view peer) {
+    const std::size_t colon = peer.rfind(':');
+    std::string_view host = colon == std::string_view::npos ? peer : peer.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    return std::string(host);
+  }
 
   // BANNER_FILE with ElectrumX's $SERVER_VERSION, $DAEMON_VERSION, ... substituted.
   static std::string banner_text(const ServerConfig& config, const boost::json::value& info) {

@@ -181,23 +181,51 @@ NodeResult<void> NodeClient::check_genesis(const BlockHash& expected) {
   return {};
 }
 
+void NodeClient::set_node(const NodeOptions& o) {
+  {
+    std::lock_guard lock(mutex_);
+    NodeOptions next = nodes_.back();
+    next.host = o.host;
+    next.port = o.port;
+    next.user = o.user;
+    next.password = o.password;
+    next.cookie_file = o.cookie_file;
+    nodes_.push_back(std::move(next));
+    ++node_;
+    open_ -= idle_.size();
+    idle_.clear();
+    rest_.store(rest_unknown, std::memory_order_relaxed);
+  }
+  idle_cv_.notify_all();
+}
+
+std::string NodeClient::address() const {
+  std::lock_guard lock(mutex_);
+  return nodes_.back().host + ":" + std::to_string(nodes_.back().port);
+}
+
 NodeClient::Lease NodeClient::lease() {
   std::unique_lock lock(mutex_);
   idle_cv_.wait(lock, [&] { return !idle_.empty() || open_ < options_.connections; });
   if (!idle_.empty()) {
     auto c = std::move(idle_.back());
     idle_.pop_back();
-    return Lease(*this, std::move(c));
+    return Lease(*this, std::move(c), node_);
   }
   ++open_;
+  const NodeOptions& o = nodes_.back();
+  const std::uint64_t node = node_;
   lock.unlock();
-  return Lease(*this, std::make_unique<detail::Connection>(options_));
+  return Lease(*this, std::make_unique<detail::Connection>(o), node);
 }
 
-void NodeClient::give_back(std::unique_ptr<detail::Connection> c) {
+void NodeClient::give_back(std::unique_ptr<detail::Connection> c, std::uint64_t node) {
   {
     std::lock_guard lock(mutex_);
-    idle_.push_back(std::move(c));
+    if (node == node_)
+      idle_.push_back(std::move(c));
+    else
+      --open_;  // made for the previous node
   }
   idle_cv_.notify_one();
 }
