@@ -24,19 +24,6 @@ namespace coinkit::electrum {
 
 namespace detail {
 
-// Python's type(x).__name__ for a JSON value, as ElectrumX names a bad result's type.
-inline std::string python_type_name(const boost::json::value& v) {
-  switch (v.kind()) {
-    case boost::json::kind::object: return "dict";
-    case boost::json::kind::array: return "list";
-    case boost::json::kind::string: return "str";
-    case boost::json::kind::bool_: return "bool";
-    case boost::json::kind::double_: return "float";
-    case boost::json::kind::null: return "NoneType";
-    default: return "int";
-  }
-}
-
 // A call's arguments. (Coroutines do not build them from braces: GCC 12 rejects that.)
 template <class... T>
 boost::json::array params_of(T&&... v) {
@@ -179,10 +166,10 @@ void PeerDiscovery::note(std::vector<Peer> peers, std::size_t limit, bool check_
     std::lock_guard lock(mutex_);
     for (Peer& p : peers) {
       if (!p.is_public(rules_) || p.is_tor()) continue;  // onion peers need a proxy: none here
-      std::vector<Peer*> known;
+      bool known = false;
       for (auto& e : entries_)
         if (!e->removed && p.matches(e->peer, rules_)) {
-          known.push_back(&e->peer);
+          known = true;
           if (check_ports) {
             bool changed = false;
             if (p.ssl_port() != e->peer.ssl_port()) e->other_ports.emplace_back(true, p.ssl_port()), changed = true;
@@ -195,7 +182,7 @@ void PeerDiscovery::note(std::vector<Peer> peers, std::size_t limit, bool check_
           }
         }
       const bool seen = std::any_of(fresh.begin(), fresh.end(), [&](const Peer& f) { return p.matches(f, rules_); });
-      if (known.empty() && !seen) fresh.push_back(std::move(p));
+      if (!known && !seen) fresh.push_back(std::move(p));
     }
   }
   if (fresh.empty()) return;
@@ -332,7 +319,7 @@ boost::asio::awaitable<std::optional<PeerDiscovery::CheckFailure>> PeerDiscovery
     if (buckets[bucket]) co_return bad("too many peers already in bucket " + bucket);
   }
   const boost::json::value& v = *version;
-  if (!v.is_array()) co_return bad("server.version returned bad result type " + detail::python_type_name(v));
+  if (!v.is_array()) co_return bad("server.version returned bad result type " + std::string(rpc::python_type(v)));
   const auto& pair = v.get_array();
   if (pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string())
     co_return bad("bad server.version result: " + rpc::python_str(v));
@@ -346,7 +333,7 @@ boost::asio::awaitable<std::optional<PeerDiscovery::CheckFailure>> PeerDiscovery
   auto features = co_await client.call("server.features", boost::json::array());
   if (!features) co_return failed(features.error());
   if (!features->is_object())
-    co_return bad("server.features returned bad result type " + detail::python_type_name(*features));
+    co_return bad("server.features returned bad result type " + std::string(rpc::python_type(*features)));
   const boost::json::object& f = features->get_object();
   boost::json::array hosts;
   bool listed = false;
@@ -367,7 +354,7 @@ boost::asio::awaitable<std::optional<PeerDiscovery::CheckFailure>> PeerDiscovery
   auto listed_peers = co_await client.call("server.peers.subscribe", boost::json::array());
   if (!listed_peers) co_return failed(listed_peers.error());
   if (!listed_peers->is_array())
-    co_return bad("server.peers.subscribe returned bad result type " + detail::python_type_name(*listed_peers));
+    co_return bad("server.peers.subscribe returned bad result type " + std::string(rpc::python_type(*listed_peers)));
   std::vector<Peer> remote;
   for (const auto& row : listed_peers->get_array()) {
     const auto* r = row.if_array();
@@ -397,7 +384,7 @@ boost::asio::awaitable<std::optional<PeerDiscovery::CheckFailure>> PeerDiscovery
   auto tip = co_await client.call("blockchain.headers.subscribe", boost::json::array());
   if (!tip) co_return CheckFailure{false, tip.error().message};
   if (!tip->is_object())
-    co_return bad("blockchain.headers.subscribe returned bad result type " + detail::python_type_name(*tip));
+    co_return bad("blockchain.headers.subscribe returned bad result type " + std::string(rpc::python_type(*tip)));
   const auto* h = tip->get_object().if_contains("height");
   if (!h || !h->is_int64()) co_return bad("invalid height " + rpc::python_str(h ? *h : boost::json::value()));
   const std::int64_t theirs = h->get_int64();
@@ -408,7 +395,7 @@ boost::asio::awaitable<std::optional<PeerDiscovery::CheckFailure>> PeerDiscovery
   auto header = co_await client.call("blockchain.block.header", detail::params_of(at));
   if (!header) co_return CheckFailure{false, header.error().message};
   if (!header->is_string())
-    co_return bad("blockchain.block.header returned bad result type " + detail::python_type_name(*header));
+    co_return bad("blockchain.block.header returned bad result type " + std::string(rpc::python_type(*header)));
   const auto our_header = service_.header(at);
   const std::string ours_hex = our_header ? to_hex(*our_header) : std::string();
   if (header->get_string() != ours_hex)
