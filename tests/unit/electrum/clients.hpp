@@ -221,11 +221,11 @@ inline std::unique_ptr<Channel> connect(Protocol p, unsigned short port) {
 }
 
 // An Electrum client: requests matched to replies by id, notifications set aside.
-class ElectrumClient {
+class ProtocolClient {
  public:
-  explicit ElectrumClient(std::unique_ptr<Channel> ch) : ch_(std::move(ch)) {}
+  explicit ProtocolClient(std::unique_ptr<Channel> ch) : ch_(std::move(ch)) {}
   template <class Server>
-  explicit ElectrumClient(Server& f, Protocol p = Protocol::tcp) : ch_(connect(p, f.port(p))) {}
+  explicit ProtocolClient(Server& f, Protocol p = Protocol::tcp) : ch_(connect(p, f.port(p))) {}
 
   Channel& channel() { return *ch_; }
 

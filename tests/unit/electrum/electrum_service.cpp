@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_SUITE(electrum_service)
 
 BOOST_AUTO_TEST_CASE(server_methods) {
   ElectrumFixture f;
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   BOOST_TEST(json::serialize(c.call("server.version", {"electrum/4.3.4", "1.4"})) == R"(["coinkit 0.1.0","1.4"])");
   const json::value features = c.call("server.features");
   BOOST_TEST(features.at("genesis_hash") == json::value(regtest_network().genesis_hash.to_hex()));
@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(banner_file_substitutions) {
     c.banner = "v$SERVER_VERSION on $DAEMON_SUBVERSION ($DAEMON_VERSION), tips: $DONATION_ADDRESS";
     c.donation_address = "bcrt1qtips";
   });
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   c.version();
   // ElectrumX's $DAEMON_VERSION arithmetic (for 0.x version numbers) gives 0.29.0 for 290000.
   BOOST_TEST(c.call("server.banner") == json::value("v0.1.0 on /coinkit:0.1.0/ (0.29.0), tips: bcrt1qtips"));
@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(banner_file_substitutions) {
 
 BOOST_AUTO_TEST_CASE(headers_and_checkpoint_proofs) {
   ElectrumFixture f;
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   c.version("1.4");
   const json::value tip = c.call("blockchain.headers.subscribe");
   BOOST_TEST(tip.at("height") == json::value(101));
@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(headers_and_checkpoint_proofs) {
   BOOST_TEST(fold(Hash256::from(hashes[94]), 94, with_proof.at("branch").as_array()) == root);  // the last header's
 
   // 1.6: a list of headers.
-  ElectrumClient c16(f);
+  ProtocolClient c16(f);
   c16.version("1.6");
   const json::value list = c16.call("blockchain.block.headers", {99, 5});
   BOOST_TEST(list.at("count") == json::value(3));
@@ -139,7 +139,7 @@ BOOST_AUTO_TEST_CASE(scripthash_methods_and_status) {
   const Transaction t2 =
       f.node.send({{regtest::Payment{a.bytes, 20'000'000}, regtest::Payment{b.bytes, 1'000}}}).value();
   f.sync();  // t2 in the mempool
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   c.version();
 
   const json::value balance = c.call("blockchain.scripthash.get_balance", {a.scripthash});
@@ -174,7 +174,7 @@ BOOST_AUTO_TEST_CASE(scripthash_methods_and_status) {
 
   // unsubscribe exists from 1.4.2 on.
   BOOST_TEST(c.error("blockchain.scripthash.unsubscribe", {a.scripthash}).at("code") == json::value(-32601));
-  ElectrumClient c2(f);
+  ProtocolClient c2(f);
   c2.version("1.4.2");
   c2.call("blockchain.scripthash.subscribe", {a.scripthash});
   BOOST_TEST(c2.call("blockchain.scripthash.unsubscribe", {a.scripthash}) == json::value(true));
@@ -194,7 +194,7 @@ BOOST_AUTO_TEST_CASE(transactions) {
   std::vector<Transaction> txs;
   for (int i = 0; i < 5; ++i) txs.push_back(f.node.send({{regtest::Payment{a.bytes, 1'000'000 + i}}}).value());
   f.mine();
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   c.version();
 
   const Transaction& t = txs[3];
@@ -231,7 +231,7 @@ BOOST_AUTO_TEST_CASE(transactions) {
 
 BOOST_AUTO_TEST_CASE(broadcast) {
   ElectrumFixture f;
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   c.version();
   const Script a = new_script(f.node);
   regtest::SendOptions unsent;
@@ -277,7 +277,7 @@ BOOST_AUTO_TEST_CASE(broadcast) {
 
   // broadcast_package is 1.6 only.
   BOOST_TEST(c.error("blockchain.transaction.broadcast_package", {json::array{raw}}).at("code") == json::value(-32601));
-  ElectrumClient c16(f);
+  ProtocolClient c16(f);
   c16.version("1.6");
   BOOST_TEST(c16.error("blockchain.transaction.broadcast_package", {json::array{"zz"}}).at("message") ==
              json::value("not a valid hex encoded transaction package: ['zz']"));
@@ -336,7 +336,7 @@ BOOST_AUTO_TEST_CASE(broadcast) {
 
 BOOST_AUTO_TEST_CASE(fees_and_mempool) {
   ElectrumFixture f;
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   c.version("1.4");
   // Regtest has no fee estimate: the integer -1.
   for (int target : {0, 1, 2, 5, 10, 25, 1000, 5000})
@@ -348,7 +348,7 @@ BOOST_AUTO_TEST_CASE(fees_and_mempool) {
   BOOST_TEST(c.error("mempool.get_info").at("code") == json::value(-32601));
   BOOST_TEST(c.call("mempool.get_fee_histogram") == json::array());
 
-  ElectrumClient c16(f);
+  ProtocolClient c16(f);
   c16.version("1.6");
   BOOST_TEST(c16.error("blockchain.relayfee").at("message") == json::value("unknown method \"blockchain.relayfee\""));
   const json::value info = c16.call("mempool.get_info");
@@ -375,7 +375,7 @@ BOOST_AUTO_TEST_CASE(fees_and_mempool) {
 
 BOOST_AUTO_TEST_CASE(notifications_after_blocks_and_payments) {
   ElectrumFixture f;
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   c.version();
   c.call("blockchain.headers.subscribe");
   const Script a = new_script(f.node);

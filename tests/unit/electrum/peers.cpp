@@ -37,7 +37,7 @@ std::function<void(electrum::ServerConfig&)> peer_server(std::uint16_t port, std
 
 // server.peers.subscribe's rows as "host:details", sorted.
 std::set<std::string> listed(ElectrumFixture& f) {
-  ElectrumClient c(f, Protocol::tcp);
+  ProtocolClient c(f, Protocol::tcp);
   c.version("1.6");
   std::set<std::string> out;
   const json::value rows = c.call("server.peers.subscribe");
@@ -170,7 +170,7 @@ BOOST_AUTO_TEST_CASE(servers_on_loopback_find_each_other_and_drop_the_wrong_ones
 BOOST_AUTO_TEST_CASE(add_peer_is_refused_unless_the_host_is_the_caller) {
   const std::uint16_t port = free_port();
   ElectrumFixture f(peer_server(port));
-  ElectrumClient c(f, Protocol::tcp);
+  ProtocolClient c(f, Protocol::tcp);
   c.version("1.6");
   auto features = [](std::string host, std::uint16_t p) { return json::value{{"hosts", {{host, {{"tcp_port", p}}}}}}; };
   BOOST_TEST(c.call("server.add_peer", json::array{features("127.0.0.2", 50001)}) ==
@@ -181,7 +181,7 @@ BOOST_AUTO_TEST_CASE(add_peer_is_refused_unless_the_host_is_the_caller) {
   BOOST_TEST(c.call("server.add_peer", json::array{features("127.0.0.1", 1)}) == json::value(false));
 
   ElectrumFixture off([](electrum::ServerConfig& c) { c.peer_discovery = electrum::PeerDiscoveryMode::off; });
-  ElectrumClient o(off, Protocol::tcp);
+  ProtocolClient o(off, Protocol::tcp);
   o.version("1.6");
   BOOST_TEST(o.call("server.add_peer", json::array{features("127.0.0.1", 1)}) == json::value(false));
   BOOST_TEST(o.call("server.peers.subscribe").as_array().empty());

@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(follows_the_node_and_notifies_clients) {
   BOOST_TEST_REQUIRE(eventually([&] { return server.serving_clients(); }));
   BOOST_TEST(server.indexer().caught_up());
   Port<decltype(server)> at{server};
-  ElectrumClient c(at);
+  ProtocolClient c(at);
   BOOST_TEST(c.call("server.version", {"electrum/4.3.4", "1.4"}) == (json::array{"coinkit 0.1.0", "1.4"}));
   BOOST_TEST(c.call("blockchain.headers.subscribe").at("height") == json::value(101));
 
@@ -168,7 +168,7 @@ BOOST_AUTO_TEST_CASE(lmdb_index_survives_a_restart) {
     server.start();
     BOOST_TEST_REQUIRE(eventually([&] { return server.serving_clients(); }));
     Port<decltype(server)> at{server};
-    ElectrumClient c(at);
+    ProtocolClient c(at);
     c.version();
     BOOST_TEST(c.call("blockchain.headers.subscribe").at("height") == json::value(101 + run));
     n.node.generate(1);
@@ -190,8 +190,9 @@ BOOST_AUTO_TEST_CASE(configure_reads_the_environment_and_refuses_arguments) {
   BOOST_TEST(c.node.host == "127.0.0.1");
   BOOST_TEST(c.node.port == 18443);
   BOOST_TEST(c.node.user == "user");
-  BOOST_CHECK_EXCEPTION(Server::configure(Arguments{"electrum-server", {"--verbose"}}, good), ConfigException,
-                        [](const ConfigException& e) { return e.code() == config::error::unexpected_argument; });
+  BOOST_CHECK_EXCEPTION(
+      Server::configure(Arguments{"electrum-server", {"--verbose"}}, good), ConfigException,
+      [](const ConfigException& e) { return e.code() == coinkit::config::error::unexpected_argument; });
   BOOST_TEST(Server::usage("electrum-server").find("DAEMON_URL") != std::string::npos);
 }
 
@@ -244,7 +245,7 @@ BOOST_AUTO_TEST_CASE(metrics_follow_sessions_requests_and_blocks) {
   BOOST_TEST(before.types.at("coinkit_electrum_notification_seconds") == "histogram");
 
   Port<decltype(server)> at{server};
-  ElectrumClient c(at);
+  ProtocolClient c(at);
   c.version();
   constexpr int calls = 50;
   for (int i = 0; i < calls; ++i) c.call("blockchain.headers.subscribe");
@@ -298,7 +299,7 @@ BOOST_AUTO_TEST_CASE(coinkit_rpc_drives_local_rpc) {
   server.start();
   BOOST_TEST_REQUIRE(eventually([&] { return server.serving_clients(); }));
   Port<decltype(server)> at{server};
-  ElectrumClient c(at);
+  ProtocolClient c(at);
   c.call("server.version", {"coinkit-test/1.0", "1.4"});
   const std::string rpc = COINKIT_RPC_PROGRAM " -p " + std::to_string(server.endpoint(Protocol::rpc)->port());
 

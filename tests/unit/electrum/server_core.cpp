@@ -44,7 +44,7 @@ BOOST_AUTO_TEST_CASE(log_sessions_writes_the_sessions_table_and_getinfo) {
   });
   f.log().set_level(electrum::LogLevel::info);
   LogLines log(f.log());
-  ElectrumClient c(f, Protocol::tcp);
+  ProtocolClient c(f, Protocol::tcp);
   c.version("1.4");
   const std::string one_session = "\"sessions\": {\"count\": 1";
   BOOST_TEST_REQUIRE(eventually([&] { return log.contains(one_session); }, 5s));
@@ -63,7 +63,7 @@ BOOST_AUTO_TEST_CASE(tls_websocket_and_secure_websocket) {
   ElectrumFixture f;
   for (Protocol p : {Protocol::tcp, Protocol::ssl, Protocol::ws, Protocol::wss}) {
     BOOST_TEST_CONTEXT(electrum::to_string(p)) {
-      ElectrumClient c(f, p);
+      ProtocolClient c(f, p);
       c.version("1.6");
       const json::value tip = c.call("blockchain.headers.subscribe");
       const Script s = new_script(f.node);
@@ -127,7 +127,7 @@ BOOST_AUTO_TEST_CASE(local_rpc_commands) {
   const Script s = new_script(f.node);
   f.node.send({{regtest::Payment{s.bytes, 100'000}}}).value();
   f.mine();
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   c.version("1.4");
   c.call("blockchain.headers.subscribe");
   c.call("blockchain.scripthash.subscribe", {s.scripthash});
@@ -189,15 +189,15 @@ BOOST_AUTO_TEST_CASE(local_rpc_listens_before_clients_are_served) {
   BOOST_TEST(!f.core().endpoint(Protocol::tcp));
   BOOST_TEST(local_rpc(f, "getinfo").at("result").at("db height") == json::value(101));
   f.core().serve_clients();
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   c.version();
 }
 
 BOOST_AUTO_TEST_CASE(max_sessions_refuses_extra_connections) {
   ElectrumFixture f([](electrum::ServerConfig& cfg) { cfg.max_sessions = 3; });
-  std::vector<std::unique_ptr<ElectrumClient>> clients;
+  std::vector<std::unique_ptr<ProtocolClient>> clients;
   for (int i = 0; i < 3; ++i) {
-    clients.push_back(std::make_unique<ElectrumClient>(f));
+    clients.push_back(std::make_unique<ProtocolClient>(f));
     clients.back()->version();
   }
   TcpChannel extra(f.port(Protocol::tcp));
@@ -208,13 +208,13 @@ BOOST_AUTO_TEST_CASE(max_sessions_refuses_extra_connections) {
   for (auto& c : clients) BOOST_TEST(c->call("server.ping").is_null());
   clients.pop_back();  // one leaves: room for another
   BOOST_TEST(eventually([&] { return f.core().sessions() == 2u; }));
-  ElectrumClient again(f);
+  ProtocolClient again(f);
   again.version();
 }
 
 BOOST_AUTO_TEST_CASE(idle_sessions_time_out) {
   ElectrumFixture f([](electrum::ServerConfig& cfg) { cfg.session_timeout = 1000ms; });
-  ElectrumClient idle(f), busy(f);
+  ProtocolClient idle(f), busy(f);
   idle.version();
   busy.version();
   const auto t0 = std::chrono::steady_clock::now();
@@ -231,7 +231,7 @@ BOOST_AUTO_TEST_CASE(idle_sessions_time_out) {
 BOOST_AUTO_TEST_CASE(a_client_that_never_reads_is_dropped) {
   ElectrumFixture f([](electrum::ServerConfig& cfg) { cfg.send_timeout = 1000ms; });
   f.mine(200);  // headers replies of 16 KB
-  ElectrumClient other(f);
+  ProtocolClient other(f);
   other.version();
   TcpChannel slow(f.port(Protocol::tcp));
   std::string requests = R"({"jsonrpc": "2.0", "id": 0, "method": "server.version", "params": ["t", "1.4"]})"
@@ -277,7 +277,7 @@ BOOST_AUTO_TEST_CASE(a_thousand_idle_connections) {
   const std::size_t after = resident_bytes();
   BOOST_TEST_MESSAGE("1,000 idle sessions: " << (after - before) / 1000 << " bytes each (server and client sides)");
   // Another client is served promptly while they idle.
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   const auto t0 = std::chrono::steady_clock::now();
   c.version();
   BOOST_TEST(c.call("blockchain.block.header", {1}).is_string());
@@ -295,9 +295,9 @@ BOOST_AUTO_TEST_CASE(notifying_ten_thousand_subscriptions) {
     s[0] = 0x00, s[1] = 0x14, s[2] = static_cast<std::uint8_t>(i), s[3] = static_cast<std::uint8_t>(i >> 8);
     scripts.push_back(std::move(s));
   }
-  std::vector<std::unique_ptr<ElectrumClient>> clients;
+  std::vector<std::unique_ptr<ProtocolClient>> clients;
   for (int c = 0; c < 10; ++c) {
-    auto client = std::make_unique<ElectrumClient>(f);
+    auto client = std::make_unique<ProtocolClient>(f);
     client->version();
     std::string batch = "[";
     for (int i = 0; i < 1000; ++i)

@@ -73,23 +73,23 @@ BOOST_AUTO_TEST_CASE(electrum_434_requests_get_electrumx_bytes) {
 
 BOOST_AUTO_TEST_CASE(the_first_message_must_be_server_version) {
   ElectrumFixture f;
-  ElectrumClient other(f);
+  ProtocolClient other(f);
   other.version();
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   const json::object e = c.error("server.ping");
   BOOST_TEST(e.at("code") == json::value(1));
   BOOST_TEST(e.at("message") == json::value("use server.version to identify client"));
   BOOST_TEST(c.closed_by_server());
   BOOST_TEST(other.call("server.ping").is_null());  // the other session carries on
   // An unknown method first is refused the same way.
-  ElectrumClient d(f);
+  ProtocolClient d(f);
   BOOST_TEST(d.error("foo.bar").at("message") == json::value("use server.version to identify client"));
   BOOST_TEST(d.closed_by_server());
 }
 
 BOOST_AUTO_TEST_CASE(only_one_server_version) {
   ElectrumFixture f;
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   c.version("1.4");
   const json::object e = c.error("server.version", {"again", "1.6"});
   BOOST_TEST(e.at("code") == json::value(1));
@@ -102,13 +102,13 @@ BOOST_AUTO_TEST_CASE(unsupported_versions_are_answered_then_closed) {
   ElectrumFixture f;
   for (json::value v :
        {json::value("1.3"), json::value(json::array{"1.0", "1.3"}), json::value("2.0"), json::value(1.4)}) {
-    ElectrumClient c(f);
+    ProtocolClient c(f);
     const json::object e = c.error("server.version", {"old-client", v});
     BOOST_TEST(e.at("code") == json::value(1));
     BOOST_TEST(e.at("message").as_string().starts_with("unsupported protocol version: "));
     BOOST_TEST(c.closed_by_server());
   }
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   BOOST_TEST(c.error("server.version", {"x", json::array{"1.0", "1.3"}}).at("message") ==
              json::value("unsupported protocol version: ['1.0', '1.3']"));
 }
@@ -116,23 +116,23 @@ BOOST_AUTO_TEST_CASE(unsupported_versions_are_answered_then_closed) {
 BOOST_AUTO_TEST_CASE(server_version_forms) {
   ElectrumFixture f;
   {  // 1.6 tolerates extra arguments (protocol-methods.rst's example)
-    ElectrumClient c(f);
+    ProtocolClient c(f);
     BOOST_TEST(c.call("server.version", {"electrum/4.6.2", json::array{"1.4", "1.6"}, "trailing_garbage1", 9999.9}) ==
                (json::array{"coinkit 0.1.0", "1.6"}));
   }
   {
-    ElectrumClient c(f);
+    ProtocolClient c(f);
     BOOST_TEST(c.call("server.version",
                       json::object{{"client_name", "x"}, {"protocol_version", "1.4.2"}, {"dd", json::object{}}}) ==
                (json::array{"coinkit 0.1.0", "1.4.2"}));
   }
   {  // no arguments: the minimum
-    ElectrumClient c(f);
+    ProtocolClient c(f);
     BOOST_TEST(c.call("server.version") == (json::array{"coinkit 0.1.0", "1.4"}));
   }
   {  // DROP_CLIENT
     ElectrumFixture g([](electrum::ServerConfig& cfg) { cfg.drop_client = "^bad-wallet/"; });
-    ElectrumClient c(g);
+    ProtocolClient c(g);
     BOOST_TEST(c.error("server.version", {"bad-wallet/1.0", "1.4"}).at("message") ==
                json::value("unsupported client: bad-wallet/1.0"));
     BOOST_TEST(c.closed_by_server());
@@ -227,7 +227,7 @@ BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
 
 BOOST_AUTO_TEST_CASE(a_request_over_max_recv_is_refused_and_the_connection_closed) {
   ElectrumFixture f;
-  ElectrumClient other(f);
+  ProtocolClient other(f);
   other.version();
   TcpChannel c(f.port(Protocol::tcp));
   round_trip(c, R"({"jsonrpc": "2.0", "id": 1, "method": "server.version", "params": ["t", "1.4"]})");
@@ -260,7 +260,7 @@ BOOST_AUTO_TEST_CASE(max_recv_is_configurable) {
 
 BOOST_AUTO_TEST_CASE(a_reply_over_max_send_is_an_error) {
   ElectrumFixture f([](electrum::ServerConfig& cfg) { cfg.max_send = 5000; });
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   c.version();
   BOOST_TEST(c.call("blockchain.block.headers", {0, 10}).at("count") == json::value(10));  // 1.7 KB
   const json::object e = c.error("blockchain.block.headers", {0, 100});                    // 16 KB
@@ -286,9 +286,9 @@ BOOST_AUTO_TEST_CASE(cost_hard_limit_disconnects) {
     cfg.cost.hard_limit = 300;
     cfg.cost.request_sleep = 10ms;
   });
-  ElectrumClient other(f);
+  ProtocolClient other(f);
   other.version();
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   c.version();
   for (int i = 0; i < 3; ++i) c.call("server.add_peer", {json::object{}});  // 100 each
   const json::object e = c.error("server.ping");
@@ -321,7 +321,7 @@ BOOST_AUTO_TEST_CASE(cost_soft_limit_slows_requests_down) {
     cfg.cost.hard_limit = 1010;
     cfg.cost.request_sleep = 1000ms;
   });
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   c.version();
   auto timed_ping = [&] {
     const auto t0 = std::chrono::steady_clock::now();
@@ -335,7 +335,7 @@ BOOST_AUTO_TEST_CASE(cost_soft_limit_slows_requests_down) {
 
 BOOST_AUTO_TEST_CASE(zero_cost_limits_disable_throttling) {
   ElectrumFixture f([](electrum::ServerConfig& cfg) { cfg.cost.soft_limit = cfg.cost.hard_limit = 0; });
-  ElectrumClient c(f);
+  ProtocolClient c(f);
   c.version();
   for (int i = 0; i < 200; ++i) c.call("server.add_peer", {json::object{}});  // 20,000: twice the default hard limit
   BOOST_TEST(c.call("server.ping").is_null());

@@ -132,7 +132,7 @@ BOOST_AUTO_TEST_CASE(the_spec_status_example) {
 BOOST_AUTO_TEST_CASE(the_spec_status_example_over_the_wire) {
   SpecIndex index;
   Server<SpecIndex> server(index, *find_network<BtcPolicy>(NetworkId::regtest));
-  ElectrumClient c(server);
+  ProtocolClient c(server);
   c.version("1.6");
   BOOST_TEST(c.call("blockchain.scripthash.subscribe", {spec_scripthash}) == json::value(spec_status));
   const json::array history = c.call("blockchain.scripthash.get_history", {spec_scripthash}).as_array();
@@ -155,14 +155,14 @@ BOOST_AUTO_TEST_CASE(the_spec_checkpoint_example_on_mainnet_blocks) {
   MainnetIndex m;
   BOOST_TEST_REQUIRE(m.hashes.size() == 4313u);
   Server<indexer::Index<indexer::MemoryStorage>> server(m.index, *find_network<BtcPolicy>(NetworkId::mainnet));
-  ElectrumClient c(server);
+  ProtocolClient c(server);
   c.version("1.4");
   const json::value examples = read_json("electrum_protocol/electrum_protocol_method_examples.json").at("methods");
   const json::array& header_examples = examples.at("blockchain.block.header").as_array();
   BOOST_TEST(c.call("blockchain.block.header", {5}) == header_examples[0].at("json"));
   BOOST_TEST(c.call("blockchain.block.header", {5, 8}) == header_examples[1].at("json"));  // root e347b1c4...25db
 
-  ElectrumClient c16(server);
+  ProtocolClient c16(server);
   c16.version("1.6");
   const json::value two = c16.call("blockchain.block.headers", {0, 2});
   BOOST_TEST(two == examples.at("blockchain.block.headers").at(0).at("json"));

@@ -33,8 +33,6 @@ using test::eventually;
 
 constexpr int tip_height = 300;
 
-constexpr auto p2wpkh = &test::SyntheticChain::p2wpkh;  // distinct scripts, no keys
-
 struct TestChain {
   std::vector<Bytes> blocks;
   test::ReferenceIndex reference;
@@ -51,7 +49,8 @@ const TestChain& test_chain() {
     std::mt19937 rng(2026);
     std::vector<std::pair<OutPoint, std::int64_t>> live;
     for (int h = 1; h <= tip_height; ++h) {
-      std::vector<Transaction> txs{test::SyntheticChain::coinbase(h, {{5'000'000'000, p2wpkh(rng() % 60)}})};
+      std::vector<Transaction> txs{
+          test::SyntheticChain::coinbase(h, {{5'000'000'000, test::SyntheticChain::p2wpkh(rng() % 60)}})};
       for (int t = 0; t < 3 && live.size() >= 2; ++t) {
         std::vector<OutPoint> spent;
         std::int64_t total = 0;
@@ -63,7 +62,7 @@ const TestChain& test_chain() {
           live.pop_back();
         }
         std::vector<TxOut> outs;
-        for (int o = 0; o < 3; ++o) outs.push_back({total / 4, p2wpkh(rng() % 60)});
+        for (int o = 0; o < 3; ++o) outs.push_back({total / 4, test::SyntheticChain::p2wpkh(rng() % 60)});
         txs.push_back(test::SyntheticChain::spend(spent, std::move(outs)));
         for (std::uint32_t o = 0; o < 3; ++o) live.push_back({{txs.back().txid(), o}, total / 4});
       }
