@@ -17,6 +17,7 @@
 #include <coinkit/indexer/prepared_block.hpp>
 #include <coinkit/indexer/schema.hpp>
 #include <coinkit/indexer/snapshot.hpp>
+#include <coinkit/indexer/storage/journal.hpp>
 #include <coinkit/indexer/storage/lmdb_storage.hpp>
 #include <coinkit/indexer/storage/memory_storage.hpp>
 #include <coinkit/indexer/storage/storage.hpp>

@@ -1,7 +1,8 @@
 // WalletStore: a daemon's wallets on disk, in one LMDB environment: what each wallet is made of
 // (its key text, how far its address chains reach), its payment requests, its frozen addresses
-// and coins, and its local transactions; each change one atomic commit. The files
-// are the owner's alone (0600 in a 0700 directory) and nothing in a file name comes from a key.
+// and coins, and its local transactions; each change atomic and durable when commit() returns.
+// The files are the owner's alone (0600 in a 0700 directory) and nothing in a file name comes
+// from a key.
 #pragma once
 
 #include <coinkit/chain/outpoint.hpp>
@@ -11,6 +12,7 @@
 #include <coinkit/core/reader.hpp>
 #include <coinkit/core/sha256.hpp>
 #include <coinkit/core/writer.hpp>
+#include <coinkit/indexer/storage/journal.hpp>
 #include <coinkit/indexer/storage/lmdb_storage.hpp>
 #include <coinkit/wallet/request_book.hpp>
 
@@ -20,6 +22,8 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,15 +44,28 @@ struct FrozenState {
   std::vector<OutPoint> coins;
 };
 
+// A commit is a record in a Journal (one synchronous write: a payment request is on disk in one,
+// where an LMDB commit takes two), kept in memory until a checkpoint applies what the journal
+// holds to LMDB in one commit, when the journal is full, and when the store closes; reads see
+// LMDB with the changes not yet applied on top. Opening applies what a crash left in the journal.
 class WalletStore {
  public:
   // Opens (creating) the store in `dir`. Throws system_error naming the directory when it cannot.
-  explicit WalletStore(const std::filesystem::path& dir) : db_(options(dir), tables) {}
+  explicit WalletStore(const std::filesystem::path& dir)
+      : db_(options(dir), tables), journal_(dir / "journal", journal_capacity) {
+    recover();
+  }
+  WalletStore(const WalletStore&) = delete;
+  WalletStore& operator=(const WalletStore&) = delete;
+  // Applies the journal (when it cannot, the next opening does).
+  ~WalletStore() {
+    std::lock_guard lock(mutex_);
+    (void)checkpoint();
+  }
 
   // The record of the wallet with this key text, if it was saved.
   std::optional<StoredWallet> find(std::string_view key) const {
-    auto txn = db_.read();
-    auto value = txn.get(wallets, id(key));
+    auto value = get(wallets, id(key));
     if (!value || value->size() < 9 || (*value)[0] != format) return std::nullopt;
     StoredWallet w;
     w.receiving = load_le<std::uint32_t>(value->data() + 1);
@@ -158,15 +175,22 @@ class WalletStore {
   // Writes the batch, durably, before it returns: disk_full, map_full or storage_failure when it
   // could not, and then nothing of it was written.
   result<void> commit(const Batch& b) {
-    return db_.write([&](indexer::LmdbStorage::WriteTxn& txn) {
-      for (const Batch::Op& op : b.ops_) {
-        switch (op.kind) {
-          case Batch::Op::put: txn.put(op.table, op.key, op.value); break;
-          case Batch::Op::erase: txn.erase(op.table, op.key); break;
-          case Batch::Op::erase_prefix: erase_prefix(txn, op.table, op.key); break;
-        }
-      }
-    });
+    std::lock_guard lock(mutex_);
+    const Bytes payload = encode(b.ops_);
+    if (!journal_.fits(payload.size())) {
+      if (auto r = checkpoint(); !r) return r;
+      if (!journal_.fits(payload.size())) return apply(b.ops_, std::nullopt);  // larger than the journal
+    }
+    if (auto r = journal_.append(next_seq_, payload); !r) return r;
+    ++next_seq_;
+    pending_.insert(pending_.end(), b.ops_.begin(), b.ops_.end());
+    return {};
+  }
+
+  // Applies the journal to LMDB now (it is otherwise applied when full, and at closing).
+  result<void> checkpoint_now() {
+    std::lock_guard lock(mutex_);
+    return checkpoint();
   }
 
   // One change, committed alone.
@@ -179,13 +203,11 @@ class WalletStore {
   std::vector<RequestBook::Entry> requests_of(std::string_view key) const {
     std::vector<RequestBook::Entry> out;
     const auto key_id = id(key);
-    auto txn = db_.read();
-    auto c = txn.cursor(requests);
-    for (bool ok = c.seek(key_id); ok && of_wallet(c.key(), key_id); ok = c.next()) {
-      ByteReader r(c.value());
+    for (const auto& [k, v] : scan(requests, key_id)) {
+      ByteReader r(v);
       if (r.u8() != format) continue;
       RequestBook::Entry e;
-      const ByteSpan rid = c.key().subspan(key_id.size());
+      const ByteSpan rid = ByteSpan(k).subspan(key_id.size());
       e.id.assign(reinterpret_cast<const char*>(rid.data()), rid.size());
       e.seq = r.le64();
       e.slot = r.le32();
@@ -208,11 +230,9 @@ class WalletStore {
   FrozenState frozen_of(std::string_view key) const {
     FrozenState out;
     const auto key_id = id(key);
-    auto txn = db_.read();
-    auto c = txn.cursor(frozen);
-    for (bool ok = c.seek(key_id); ok && of_wallet(c.key(), key_id); ok = c.next()) {
-      const ByteSpan item = c.key().subspan(key_id.size() + 1);
-      const char kind = static_cast<char>(c.key()[key_id.size()]);
+    for (const auto& [k, v] : scan(frozen, key_id)) {
+      const ByteSpan item = ByteSpan(k).subspan(key_id.size() + 1);
+      const char kind = static_cast<char>(k[key_id.size()]);
       if (kind == 'a') {
         out.addresses.emplace_back(reinterpret_cast<const char*>(item.data()), item.size());
       } else if (kind == 'c' && item.size() == OutPoint::serialized_size) {
@@ -225,21 +245,151 @@ class WalletStore {
   // The wallet's local transactions as saved; one that does not parse is skipped.
   std::vector<Transaction> local_transactions_of(std::string_view key) const {
     std::vector<Transaction> out;
-    const auto key_id = id(key);
-    auto txn = db_.read();
-    auto c = txn.cursor(local_txs);
-    for (bool ok = c.seek(key_id); ok && of_wallet(c.key(), key_id); ok = c.next())
-      if (auto tx = Transaction::try_parse(c.value())) out.push_back(std::move(*tx));
+    for (const auto& [k, v] : scan(local_txs, id(key)))
+      if (auto tx = Transaction::try_parse(v)) out.push_back(std::move(*tx));
     return out;
   }
 
  private:
+  using Op = Batch::Op;
+
   static constexpr std::uint8_t format = 1;
-  static constexpr indexer::TableSpec tables[] = {{"wallets", 0}, {"requests", 0}, {"frozen", 0}, {"local_txs", 0}};
+  static constexpr indexer::TableSpec tables[] = {
+      {"wallets", 0}, {"requests", 0}, {"frozen", 0}, {"local_txs", 0}, {"journal", 0}};
   static constexpr indexer::TableId wallets = 0;
   static constexpr indexer::TableId requests = 1;
   static constexpr indexer::TableId frozen = 2;     // wallet ‖ 'a' ‖ address text, or wallet ‖ 'c' ‖ outpoint
   static constexpr indexer::TableId local_txs = 3;  // wallet ‖ txid → the transaction
+  static constexpr indexer::TableId journal = 4;    // "applied" → the last journal record applied (le64)
+  static constexpr std::string_view applied_key = "applied";
+  // 1,024 records of one page: a checkpoint (two synced writes) per thousand requests.
+  static constexpr std::size_t journal_capacity = std::size_t{4} << 20;
+
+  // A batch's changes as a journal record: kind, table, key and value of each.
+  static Bytes encode(const std::vector<Op>& ops) {
+    Bytes out;
+    BytesSink sink{out};
+    ByteWriter<BytesSink> w(sink);
+    for (const Op& op : ops) {
+      w.u8(op.kind);
+      w.u8(static_cast<std::uint8_t>(op.table));
+      w.var_bytes(op.key);
+      w.var_bytes(op.value);
+    }
+    return out;
+  }
+  static std::optional<std::vector<Op>> decode(ByteSpan payload) {
+    std::vector<Op> ops;
+    ByteReader r(payload);
+    while (r.ok() && r.remaining() > 0) {
+      const std::uint8_t kind = r.u8(), table = r.u8();
+      const ByteSpan key = r.var_bytes(), value = r.var_bytes();
+      if (!r.ok() || kind > Op::erase_prefix || table >= journal) return std::nullopt;
+      ops.push_back(
+          {static_cast<Op::Kind>(kind), table, Bytes(key.begin(), key.end()), Bytes(value.begin(), value.end())});
+    }
+    if (!r.ok()) return std::nullopt;
+    return ops;
+  }
+
+  // The changes in one synced LMDB commit, with the number of the last journal record they hold.
+  result<void> apply(const std::vector<Op>& ops, std::optional<std::uint64_t> applied) {
+    return db_.write([&](indexer::LmdbStorage::WriteTxn& txn) {
+      for (const Op& op : ops) {
+        switch (op.kind) {
+          case Op::put: txn.put(op.table, op.key, op.value); break;
+          case Op::erase: txn.erase(op.table, op.key); break;
+          case Op::erase_prefix: erase_prefix(txn, op.table, op.key); break;
+        }
+      }
+      if (applied) {
+        std::array<std::uint8_t, 8> seq;
+        store_le<std::uint64_t>(seq.data(), *applied);
+        txn.put(journal, as_bytes(applied_key), seq);
+      }
+    });
+  }
+
+  // What the journal holds, into LMDB; the journal starts over. (mutex_ held.)
+  result<void> checkpoint() {
+    if (!pending_.empty()) {
+      if (auto r = apply(pending_, next_seq_ - 1); !r) return r;
+      forget_pending();
+    }
+    journal_.restart();
+    return {};
+  }
+  void forget_pending() noexcept {
+    for (Op& op : pending_) explicit_bzero(op.value.data(), op.value.size());  // records hold key text
+    pending_.clear();
+  }
+
+  // Applies the records a crash left in the journal, those after the last applied.
+  void recover() {
+    std::uint64_t applied = 0;
+    {
+      auto txn = db_.read();
+      if (auto v = txn.get(journal, as_bytes(applied_key)); v && v->size() == 8)
+        applied = load_le<std::uint64_t>(v->data());
+    }
+    next_seq_ = applied + 1;
+    for (const indexer::Journal::Record& record : journal_.records()) {
+      if (record.seq < next_seq_) continue;
+      auto ops = record.seq == next_seq_ ? decode(record.payload) : std::nullopt;
+      if (!ops) break;
+      pending_.insert(pending_.end(), std::make_move_iterator(ops->begin()), std::make_move_iterator(ops->end()));
+      ++next_seq_;
+    }
+    std::lock_guard lock(mutex_);
+    if (auto r = checkpoint(); !r)
+      throw system_error(r.error(), "WalletStore: cannot apply the journal " + journal_.path().string());
+  }
+
+  // LMDB's value of `key` in `table`, with the changes not yet applied on top.
+  std::optional<Bytes> get(indexer::TableId table, ByteSpan key) const {
+    std::lock_guard lock(mutex_);
+    std::optional<Bytes> value;
+    {
+      auto txn = db_.read();
+      if (auto v = txn.get(table, key)) value.emplace(v->begin(), v->end());
+    }
+    for (const Op& op : pending_) {
+      if (op.table != table) continue;
+      if (op.kind == Op::erase_prefix ? starts_with(key, op.key) : !std::ranges::equal(op.key, key)) continue;
+      if (op.kind == Op::put)
+        value = op.value;
+      else
+        value.reset();
+    }
+    return value;
+  }
+  // LMDB's records of `table` under `prefix` (a wallet's), in key order, with the changes not
+  // yet applied on top.
+  std::map<Bytes, Bytes> scan(indexer::TableId table, ByteSpan prefix) const {
+    std::lock_guard lock(mutex_);
+    std::map<Bytes, Bytes> out;
+    {
+      auto txn = db_.read();
+      auto c = txn.cursor(table);
+      for (bool ok = c.seek(prefix); ok && of_wallet(c.key(), prefix); ok = c.next())
+        out.emplace(Bytes(c.key().begin(), c.key().end()), Bytes(c.value().begin(), c.value().end()));
+    }
+    for (const Op& op : pending_) {
+      if (op.table != table) continue;
+      if (op.kind == Op::erase_prefix) {
+        std::erase_if(out, [&](const auto& kv) { return starts_with(kv.first, op.key); });
+      } else if (of_wallet(op.key, prefix)) {
+        if (op.kind == Op::put)
+          out.insert_or_assign(op.key, op.value);
+        else
+          out.erase(op.key);
+      }
+    }
+    return out;
+  }
+  static bool starts_with(ByteSpan key, ByteSpan prefix) {
+    return key.size() >= prefix.size() && std::ranges::equal(key.first(prefix.size()), prefix);
+  }
 
   static Bytes item_key(const std::array<std::uint8_t, 32>& wallet_id, ByteSpan item) {
     Bytes k(wallet_id.begin(), wallet_id.end());
@@ -276,6 +426,10 @@ class WalletStore {
   }
 
   indexer::LmdbStorage db_;
+  indexer::Journal journal_;
+  mutable std::mutex mutex_;  // journal_, pending_, next_seq_; a read's LMDB view and pending_ together
+  std::vector<Op> pending_;   // in the journal, not yet in LMDB, in order
+  std::uint64_t next_seq_ = 1;
 };
 
 }  // namespace coinkit::wallet

@@ -1,7 +1,9 @@
 // WalletStore and GroupCommit: wallets and their requests written in batches and read back (in
 // another store opened on the same files, as a restarted daemon would), each wallet's requests
-// apart from the others'; writes from many coroutines at once all on disk, in the order made;
-// what was queued before stop() written, what comes after refused.
+// apart from the others'; changes read while they are only in the journal, and after a process
+// killed while writing (every acknowledged one there, across checkpoints); writes from many
+// coroutines at once all on disk, in the order made; what was queued before stop() written, what
+// comes after refused.
 #include <coinkit/wallet/group_commit.hpp>
 #include <coinkit/wallet/wallet_store.hpp>
 
@@ -10,6 +12,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -151,6 +157,78 @@ BOOST_AUTO_TEST_CASE(a_read_after_wait_written_sees_what_was_posted_before) {
   BOOST_TEST(heard.load() == 50);
   BOOST_TEST(ids_of(store, "key").size() == 50u);
   writes.wait_written();  // nothing pending: at once
+}
+
+// Reads between checkpoints see LMDB with the journal's changes on top: saves, replacements,
+// deletions and a wallet erased with all of it; the same after the store is reopened.
+BOOST_AUTO_TEST_CASE(changes_are_read_before_a_checkpoint_applies_them) {
+  test::TempDir dir;
+  const StoredWallet a{"key a", 20, 10}, b{"key b", 20, 10};
+  const auto check = [&](const WalletStore& store) {
+    BOOST_TEST((store.find(a.key) == StoredWallet{"key a", 30, 10}));
+    BOOST_TEST(!store.find(b.key));
+    BOOST_TEST(ids_of(store, a.key) == (std::set<std::string>{"req2", "req3"}), boost::test_tools::per_element());
+    const auto requests = store.requests_of(a.key);
+    const auto req3 = std::ranges::find(requests, std::string("req3"), &RequestBook::Entry::id);
+    BOOST_TEST_REQUIRE((req3 != requests.end()));
+    BOOST_TEST(req3->request.message == "replaced");
+    BOOST_TEST(store.frozen_of(a.key).addresses == std::vector<std::string>{"bcrt1qkept"},
+               boost::test_tools::per_element());
+    BOOST_TEST(ids_of(store, b.key).empty());
+    BOOST_TEST(store.frozen_of(b.key).addresses.empty());
+  };
+  {
+    WalletStore store(dir.path);
+    WalletStore::Batch first;
+    first.save(a).save(b).save_request(a.key, entry("req1", 1)).save_request(a.key, entry("req3", 3));
+    first.save_request(b.key, entry("reqb", 9)).freeze_address(b.key, "bcrt1qgone", true);
+    BOOST_TEST_REQUIRE(store.commit(first).has_value());
+    BOOST_TEST_REQUIRE(store.checkpoint_now().has_value());  // these in LMDB, the rest in the journal
+    WalletStore::Batch second;
+    second.save(StoredWallet{"key a", 30, 10}).erase_request(a.key, "req1").save_request(a.key, entry("req2", 2));
+    second.save_request(a.key, entry("req3", 3, "replaced")).freeze_address(a.key, "bcrt1qkept", true);
+    second.freeze_address(a.key, "bcrt1qthawed", true).freeze_address(a.key, "bcrt1qthawed", false);
+    BOOST_TEST_REQUIRE(store.commit(second).has_value());
+    BOOST_TEST_REQUIRE(store.erase(b.key).has_value());
+    check(store);
+  }
+  WalletStore store(dir.path);
+  check(store);
+}
+
+// A process killed (SIGKILL) while it saves requests one after another: every request whose
+// commit returned is there when the store is opened again, over more than one checkpoint.
+BOOST_AUTO_TEST_CASE(every_acknowledged_write_survives_a_killed_process) {
+  test::TempDir dir;
+  int acks[2];
+  BOOST_TEST_REQUIRE(::pipe(acks) == 0);
+  const pid_t pid = ::fork();
+  BOOST_TEST_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::close(acks[0]);
+    WalletStore store(dir.path);
+    for (std::uint32_t i = 0;; ++i) {
+      if (!store.commit(saving("wallet", entry("id" + std::to_string(100000 + i), i)))) ::_exit(2);
+      if (::write(acks[1], &i, sizeof i) != sizeof i) ::_exit(3);
+    }
+  }
+  ::close(acks[1]);
+  std::uint32_t last = 0;
+  for (std::uint32_t i; ::read(acks[0], &i, sizeof i) == sizeof i;) {
+    last = i;
+    if (i >= 2'500) break;  // past two checkpoints (a journal holds 1,024 requests)
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(acks[0]);
+  BOOST_TEST_REQUIRE(last >= 2'500u);
+  WalletStore store(dir.path);
+  const auto ids = ids_of(store, "wallet");
+  BOOST_TEST(ids.size() >= last + 1);
+  for (std::uint32_t i = 0; i <= last; ++i)
+    if (!ids.contains("id" + std::to_string(100000 + i))) BOOST_FAIL("request " << i << " lost");
+  BOOST_TEST(ids.size() <= last + 2u);  // and nothing else: at most the one written when killed
 }
 
 BOOST_AUTO_TEST_CASE(writes_from_many_callers_are_all_on_disk_in_their_order) {
