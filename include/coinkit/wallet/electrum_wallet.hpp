@@ -133,8 +133,8 @@ class BasicWallet {
   // Electrum's get_unused_address: the first receiving address without history and not
   // `reserved` (by a payment request); nullopt when all are used.
   template <class Reserved>
-  std::optional<std::uint32_t> first_unused_receiving(Reserved&& reserved) const {
-    for (std::uint32_t slot = 0; slot < slots_.size(); ++slot)
+  std::optional<std::uint32_t> first_unused_receiving(Reserved&& reserved, std::uint32_t from = 0) const {
+    for (std::uint32_t slot = from; slot < slots_.size(); ++slot)
       if (!is_change(slot) && !history_.is_used(slot) && !reserved(slot)) return slot;
     return std::nullopt;
   }

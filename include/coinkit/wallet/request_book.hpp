@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -70,15 +71,33 @@ class RequestBook {
   std::vector<Entry>& entries() noexcept { return entries_; }
   const std::vector<Entry>& entries() const noexcept { return entries_; }
 
-  // Electrum's get_request_by_addr as get_unused_address uses it: whether a request holds the
-  // slot's address at `now`, i.e. one on it has not expired. (A paid request's address has
-  // history, which keeps it from being handed out on its own.)
-  bool holds(std::uint32_t slot, double now) const {
-    auto it = held_until_.find(slot);
-    return it != held_until_.end() && !(static_cast<double>(it->second) < now);
+  // The wallet's first unused receiving slot (w.first_unused_receiving) that no request holds at
+  // `now`, i.e. none on it has expired (Electrum's get_unused_address with get_request_by_addr;
+  // a paid request's address has history, which keeps it from being handed out on its own) or,
+  // with `any_request`, that has no request at all, expired or not (Electron Cash's
+  // get_unused_addresses). It starts where the last search found every slot taken,
+  // while that holds: without it each add_request would look at every address before (with
+  // 100,000 requests, milliseconds each). That start is forgotten when a request goes or is
+  // replaced (remove, clear, restore) and when the first hold it passed ends. (A slot whose
+  // history a reorg took away is not offered again until then.)
+  template <class Wallet>
+  std::optional<std::uint32_t> first_unheld(const Wallet& w, double now, bool any_request) const {
+    const bool resume = now < static_cast<double>(searched_until_);
+    std::int64_t until = resume ? searched_until_ : never;  // the first end of the holds passed
+    const auto slot = w.first_unused_receiving(
+        [&](std::uint32_t s) {
+          auto it = held_until_.find(s);
+          if (it == held_until_.end()) return false;
+          if (any_request) return true;  // held for good
+          if (static_cast<double>(it->second) < now) return false;
+          until = std::min(until, it->second);
+          return true;
+        },
+        resume ? searched_ : 0);
+    searched_ = slot.value_or(static_cast<std::uint32_t>(w.slot_count()));
+    searched_until_ = until;
+    return slot;
   }
-  // Electron Cash's get_unused_addresses: whether any request, expired or not, is on the slot.
-  bool has_request_on(std::uint32_t slot) const { return held_until_.contains(slot); }
 
  private:
   static constexpr std::int64_t never = std::numeric_limits<std::int64_t>::max();
@@ -91,6 +110,7 @@ class RequestBook {
   void reindex() {
     by_id_.clear();
     held_until_.clear();
+    searched_until_ = 0;  // search again from the first slot
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       by_id_.emplace(entries_[i].id, i);
       hold(entries_[i]);
@@ -101,6 +121,8 @@ class RequestBook {
   StringMap<std::size_t> by_id_;  // id -> place in entries_
   boost::unordered_flat_map<std::uint32_t, std::int64_t> held_until_;  // slot -> last expiration
   std::uint64_t next_seq_ = 0;
+  mutable std::uint32_t searched_ = 0;       // first_unheld's start: a cache, kept by searches
+  mutable std::int64_t searched_until_ = 0;  // its validity (Unix seconds)
 };
 
 }  // namespace coinkit::wallet

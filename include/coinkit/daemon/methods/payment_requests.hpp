@@ -166,10 +166,7 @@ class PaymentRequests {
   template <class Wallet>
   std::optional<std::uint32_t> unused_receiving(const Wallet& w) {
     if (w.requests().empty()) return w.first_unused_receiving();
-    if constexpr (wallet::is_electron_cash<Wallet>)
-      return w.first_unused_receiving([&](std::uint32_t slot) { return w.requests().has_request_on(slot); });
-    const double now = clock_now();
-    return w.first_unused_receiving([&](std::uint32_t slot) { return w.requests().holds(slot, now); });
+    return w.requests().first_unheld(w, clock_now(), wallet::is_electron_cash<Wallet>);
   }
 
   // What the daemon calls after a wallet's history moved (its key) or the chain did (null): each
