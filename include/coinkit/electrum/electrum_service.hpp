@@ -114,13 +114,6 @@ class ElectrumService final : public Service,
   // GCC 12 rejects a string literal initializing an aggregate inside a coroutine ("array used as
   // initializer"): coroutines build their errors through this.
   static rpc::Fault error_of(int code, std::string_view message) { return {code, std::string(message)}; }
-  // Likewise an initializer list's array: node call arguments are built here.
-  template <class... T>
-  static boost::json::array params_of(T&&... v) {
-    boost::json::array a;
-    (a.emplace_back(std::forward<T>(v)), ...);
-    return a;
-  }
 
  private:
   static constexpr rpc::ElectrumX dialect{};

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -91,17 +92,10 @@ inline std::optional<std::int64_t> integer_of(const boost::json::value* v) {
   if (v->is_int64()) return v->get_int64();
   if (v->is_uint64() && v->get_uint64() < (1ull << 62)) return static_cast<std::int64_t>(v->get_uint64());
   if (v->is_string()) {
-    std::string_view s = v->get_string();
-    if (s.empty() || s.size() > 18) return std::nullopt;
-    bool negative = s.front() == '-';
-    if (negative) s.remove_prefix(1);
-    if (s.empty()) return std::nullopt;
+    const std::string_view s = v->get_string();
     std::int64_t n = 0;
-    for (char c : s) {
-      if (c < '0' || c > '9') return std::nullopt;
-      n = n * 10 + (c - '0');
-    }
-    return negative ? -n : n;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (ec == std::errc() && end == s.data() + s.size()) return n;
   }
   return std::nullopt;
 }

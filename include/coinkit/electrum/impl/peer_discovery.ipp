@@ -6,6 +6,7 @@
 #include <coinkit/core/hex.hpp>
 #include <coinkit/electrum/protocol_version.hpp>
 #include <coinkit/electrum/session.hpp>
+#include <coinkit/rpc/params.hpp>
 #include <coinkit/rpc/python.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -21,18 +22,6 @@
 #include <cstdlib>
 
 namespace coinkit::electrum {
-
-namespace detail {
-
-// A call's arguments. (Coroutines do not build them from braces: GCC 12 rejects that.)
-template <class... T>
-boost::json::array params_of(T&&... v) {
-  boost::json::array a;
-  (a.emplace_back(std::forward<T>(v)), ...);
-  return a;
-}
-
-}  // namespace detail
 
 PeerDiscovery::PeerDiscovery(const ServerConfig& config, Service& service, const Log& log)
     : config_(config), service_(service), log_(log), features_(service.features()) {
@@ -304,7 +293,7 @@ boost::asio::awaitable<std::optional<PeerDiscovery::CheckFailure>> PeerDiscovery
   boost::json::array range;
   range.emplace_back(protocol_min.to_string());
   range.emplace_back(protocol_max.to_string());
-  auto version = co_await client.call("server.version", detail::params_of(server_software, std::move(range)));
+  auto version = co_await client.call("server.version", rpc::params_of(server_software, std::move(range)));
   if (!version) co_return failed(version.error());
   if (!peer.is_tor()) {
     std::lock_guard lock(mutex_);
@@ -371,7 +360,7 @@ boost::asio::awaitable<std::optional<PeerDiscovery::CheckFailure>> PeerDiscovery
   note(std::move(remote), 2, false, "");
   if (mine) {
     say("registering ourself with " + peer.host());
-    auto r = co_await client.call("server.add_peer", detail::params_of(std::move(*mine)));
+    auto r = co_await client.call("server.add_peer", rpc::params_of(std::move(*mine)));
     if (!r) co_return failed(r.error());
   }
   co_return std::nullopt;
@@ -392,7 +381,7 @@ boost::asio::awaitable<std::optional<PeerDiscovery::CheckFailure>> PeerDiscovery
   if (std::llabs(theirs - ours) > 5)
     co_return bad("bad height " + rpc::with_commas(theirs) + " (ours: " + rpc::with_commas(ours) + ")");
   const int at = static_cast<int>(std::min<std::int64_t>(ours, theirs));
-  auto header = co_await client.call("blockchain.block.header", detail::params_of(at));
+  auto header = co_await client.call("blockchain.block.header", rpc::params_of(at));
   if (!header) co_return CheckFailure{false, header.error().message};
   if (!header->is_string())
     co_return bad("blockchain.block.header returned bad result type " + std::string(rpc::python_type(*header)));

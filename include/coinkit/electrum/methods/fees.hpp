@@ -7,6 +7,7 @@
 #include <coinkit/rpc/fault.hpp>
 #include <coinkit/rpc/json_text.hpp>
 #include <coinkit/rpc/method.hpp>
+#include <coinkit/rpc/params.hpp>
 #include <coinkit/rpc/python.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -72,7 +73,7 @@ class FeeMethods {
       }
     }
     s.cost().bump(2.0);  // a miss asks the node
-    boost::json::array params = Self::params_of(target);
+    boost::json::array params = rpc::params_of(target);
     if (!mode_name.empty()) params.emplace_back(mode_name);
     auto r = co_await self().node_call(std::string_view("estimatesmartfee"), std::move(params));
     if (auto* e = std::get_if<rpc::Fault>(&r)) co_return std::move(*e);

@@ -11,6 +11,7 @@
 #include <coinkit/rpc/fault.hpp>
 #include <coinkit/rpc/json_text.hpp>
 #include <coinkit/rpc/method.hpp>
+#include <coinkit/rpc/params.hpp>
 #include <coinkit/rpc/python.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -47,7 +48,7 @@ class TransactionMethods {
       const auto bytes = try_from_hex(raw.get_string());
       if (!bytes || bytes->empty()) co_return rejected("TX decode failed. Make sure the tx has at least one input.");
     }
-    auto r = co_await self().node_call(std::string_view("sendrawtransaction"), Self::params_of(raw), false);
+    auto r = co_await self().node_call(std::string_view("sendrawtransaction"), rpc::params_of(raw), false);
     if (auto* f = std::get_if<typename Self::Failure>(&r)) co_return rejected(daemon_message(f->failure));
     if (auto* e = std::get_if<rpc::Fault>(&r)) co_return std::move(*e);
     s.count_tx_sent();
@@ -72,7 +73,7 @@ class TransactionMethods {
     if (!valid)
       co_return Self::error_of(code::bad_request,
                                "not a valid hex encoded transaction package: " + rpc::python_str(txs));
-    auto r = co_await self().node_call(std::string_view("submitpackage"), Self::params_of(txs), false);
+    auto r = co_await self().node_call(std::string_view("submitpackage"), rpc::params_of(txs), false);
     if (auto* f = std::get_if<typename Self::Failure>(&r))
       co_return Self::error_of(code::bad_request,
                                "the tx package was rejected by network rules.\n\n" + daemon_message(f->failure));
@@ -88,7 +89,7 @@ class TransactionMethods {
 
   boost::asio::awaitable<rpc::Outcome<void>> get(Session&, rpc::JsonText& j, const Txid& tx_hash, bool verbose) {
     auto r =
-        co_await self().node_call(std::string_view("getrawtransaction"), Self::params_of(tx_hash.to_hex(), verbose));
+        co_await self().node_call(std::string_view("getrawtransaction"), rpc::params_of(tx_hash.to_hex(), verbose));
     if (auto* e = std::get_if<rpc::Fault>(&r)) co_return std::move(*e);
     j.value(std::get<boost::json::value>(r));
     co_return rpc::Outcome<void>{};

@@ -130,18 +130,13 @@ class Journal {
     return out;
   }
 
-  bool read_at(std::uint8_t* data, std::size_t size, std::size_t at) const {
+  bool read_at(std::uint8_t* data, std::size_t size, std::size_t at) const { return whole(::pread, data, size, at); }
+  bool write_at(const std::uint8_t* data, std::size_t size, std::size_t at) { return whole(::pwrite, data, size, at); }
+  // pread or pwrite until the `size` bytes are done; false on an error or at the file's end.
+  template <class Io, class Byte>
+  bool whole(Io io, Byte* data, std::size_t size, std::size_t at) const {
     while (size > 0) {
-      const ssize_t n = ::pread(fd_, data, size, static_cast<off_t>(at));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      data += n, size -= static_cast<std::size_t>(n), at += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
-  bool write_at(const std::uint8_t* data, std::size_t size, std::size_t at) {
-    while (size > 0) {
-      const ssize_t n = ::pwrite(fd_, data, size, static_cast<off_t>(at));
+      const ssize_t n = io(fd_, data, size, static_cast<off_t>(at));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return false;
       data += n, size -= static_cast<std::size_t>(n), at += static_cast<std::size_t>(n);
