@@ -88,7 +88,6 @@ class Journal {
 
   // Whether a record of `size` payload bytes fits after those appended.
   bool fits(std::size_t size) const noexcept { return size <= capacity_ && end_ + footprint(size) <= capacity_; }
-  bool empty() const noexcept { return end_ == 0; }
 
   // Writes the record after those appended and returns once it is on disk (it must fit). On
   // error (storage_failure; the file's room was taken when it was made) it does not count: the
