@@ -83,6 +83,7 @@ class BasicWallet {
   ScriptHash script_hash(std::uint32_t slot) const { return electrum_scripthash(address(slot).script()); }
   bool is_change(std::uint32_t slot) const { return slots_[slot].change && is_deterministic(keys_); }
   std::size_t slot_count() const noexcept { return slots_.size(); }
+  std::uint64_t slots_emptied() const noexcept { return history_.slots_emptied(); }
 
   // The slot of an address of the chains.
   std::uint32_t slot_of(const WalletAddress& a) const {

@@ -78,11 +78,11 @@ class RequestBook {
   // get_unused_addresses). It starts where the last search found every slot taken,
   // while that holds: without it each add_request would look at every address before (with
   // 100,000 requests, milliseconds each). That start is forgotten when a request goes or is
-  // replaced (remove, clear, restore) and when the first hold it passed ends. (A slot whose
-  // history a reorg took away is not offered again until then.)
+  // replaced (remove, clear, restore), when the first hold it passed ends, and when a slot's
+  // history went empty (w.slots_emptied() moved: a reorg made an address unused again).
   template <class Wallet>
   std::optional<std::uint32_t> first_unheld(const Wallet& w, double now, bool any_request) const {
-    const bool resume = now < static_cast<double>(searched_until_);
+    const bool resume = now < static_cast<double>(searched_until_) && w.slots_emptied() == searched_emptied_;
     std::int64_t until = resume ? searched_until_ : never;  // the first end of the holds passed
     const auto slot = w.first_unused_receiving(
         [&](std::uint32_t s) {
@@ -96,6 +96,7 @@ class RequestBook {
         resume ? searched_ : 0);
     searched_ = slot.value_or(static_cast<std::uint32_t>(w.slot_count()));
     searched_until_ = until;
+    searched_emptied_ = w.slots_emptied();
     return slot;
   }
 
@@ -121,8 +122,9 @@ class RequestBook {
   StringMap<std::size_t> by_id_;  // id -> place in entries_
   boost::unordered_flat_map<std::uint32_t, std::int64_t> held_until_;  // slot -> last expiration
   std::uint64_t next_seq_ = 0;
-  mutable std::uint32_t searched_ = 0;       // first_unheld's start: a cache, kept by searches
-  mutable std::int64_t searched_until_ = 0;  // its validity (Unix seconds)
+  mutable std::uint32_t searched_ = 0;          // first_unheld's start: a cache, kept by searches
+  mutable std::int64_t searched_until_ = 0;     // its validity (Unix seconds)
+  mutable std::uint64_t searched_emptied_ = 0;  // and the wallet's slots_emptied() then
 };
 
 }  // namespace coinkit::wallet

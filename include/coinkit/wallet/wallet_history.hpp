@@ -60,6 +60,9 @@ class WalletHistory {
   // server sends one, and kept they would cost a third of an empty wallet).
   std::optional<Hash256> status(std::uint32_t slot) const { return electrum_status(slots_[slot]); }
   bool is_used(std::uint32_t slot) const { return !slots_[slot].empty(); }
+  // How many times a used slot's history went empty (a reorg or an eviction took it away): what
+  // was searched for unused slots before is out of date when this moved.
+  std::uint64_t slots_emptied() const noexcept { return emptied_; }
 
   // The server's history of a slot, once every transaction in it is known (add_transaction).
   void set_history(std::uint32_t slot, std::vector<HistoryItem> items) {
@@ -77,6 +80,7 @@ class WalletHistory {
     for (const HistoryItem& old : slots_[slot])
       if (!listed.contains(old.txid) && !listed_elsewhere(old.txid, slot))
         if (WalletTx* t = transaction(old.txid)) t->height = 0, t->verified = false;
+    if (items.empty() && !slots_[slot].empty()) ++emptied_;
     slots_[slot] = std::move(items);
   }
 
@@ -186,6 +190,7 @@ class WalletHistory {
 
   std::vector<std::vector<HistoryItem>> slots_;
   boost::unordered_flat_map<Txid, WalletTx, std::hash<Txid>> txs_;
+  std::uint64_t emptied_ = 0;
 };
 
 }  // namespace coinkit::wallet

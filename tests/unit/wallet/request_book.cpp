@@ -1,8 +1,10 @@
 // RequestBook: requests found by id and kept in creation order; first_unheld, which resumes where
 // its last search found every slot taken, gives the slot a search from the first slot gives,
-// through thousands of random requests made, replaced, deleted and expired while time passes,
-// for Electrum's rule (expired requests free their slot) and Electron Cash's (no request at all).
+// through thousands of random requests made, paid, replaced, deleted and expired while time
+// passes and reorgs take payments away, for Electrum's rule (expired requests free their slot) and Electron Cash's (no
+// request at all).
 #include <coinkit/wallet/request_book.hpp>
+#include <coinkit/wallet/wallet_history.hpp>
 
 #include <boost/test/unit_test.hpp>
 
@@ -19,11 +21,13 @@ using namespace coinkit::wallet;
 namespace {
 
 // The part of a wallet first_unheld reads: slots in order, some used (history), every third a
-// change slot.
+// change slot; how many times a used slot lost its history.
 struct Slots {
   std::vector<bool> used;
+  std::uint64_t emptied = 0;
   static bool is_change(std::uint32_t slot) { return slot % 3 == 2; }
   std::size_t slot_count() const { return used.size(); }
+  std::uint64_t slots_emptied() const { return emptied; }
   template <class Reserved>
   std::optional<std::uint32_t> first_unused_receiving(Reserved&& reserved, std::uint32_t from = 0) const {
     for (std::uint32_t s = from; s < used.size(); ++s)
@@ -96,6 +100,9 @@ BOOST_AUTO_TEST_CASE(the_resumed_search_finds_what_a_full_search_finds) {
           ++found;
         } else if (what < 70) {  // paid: the slot has history now
           if (slot) w.used[*slot] = true;
+        } else if (what < 72) {  // a reorg takes a paid slot's history away
+          const auto s = static_cast<std::uint32_t>(rng() % w.used.size());
+          if (w.used[s]) w.used[s] = false, ++w.emptied;
         } else if (what < 78 && !book.empty()) {  // deleted
           book.remove(book.entries()[rng() % book.size()].id);
         } else if (what < 80 && !book.empty()) {  // replaced: the same id on another slot
@@ -112,6 +119,24 @@ BOOST_AUTO_TEST_CASE(the_resumed_search_finds_what_a_full_search_finds) {
     BOOST_TEST(found > 1'000);
     BOOST_TEST(grown > 100);
   }
+}
+
+// What a wallet tells first_unheld: a used slot whose history the server now gives empty is
+// counted; a history replaced by another, or an empty one again, is not.
+BOOST_AUTO_TEST_CASE(a_history_going_empty_is_counted) {
+  WalletHistory h;
+  const std::uint32_t slot = h.add_slot();
+  const HistoryItem paid{Txid{}, 100};
+  h.set_history(slot, {});
+  BOOST_TEST(h.slots_emptied() == 0u);
+  h.set_history(slot, {paid});
+  h.set_history(slot, {HistoryItem{Txid{}, 0}});  // moved back to the mempool: still used
+  BOOST_TEST(h.slots_emptied() == 0u);
+  h.set_history(slot, {});  // the reorg dropped the payment
+  BOOST_TEST(h.slots_emptied() == 1u);
+  BOOST_TEST(!h.is_used(slot));
+  h.set_history(slot, {});
+  BOOST_TEST(h.slots_emptied() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

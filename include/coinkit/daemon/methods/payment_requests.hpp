@@ -165,7 +165,6 @@ class PaymentRequests {
   // request on it.
   template <class Wallet>
   std::optional<std::uint32_t> unused_receiving(const Wallet& w) {
-    if (w.requests().empty()) return w.first_unused_receiving();
     return w.requests().first_unheld(w, clock_now(), wallet::is_electron_cash<Wallet>);
   }
 
