@@ -1,7 +1,8 @@
 // WalletStore and GroupCommit: wallets and their requests written in batches and read back (in
 // another store opened on the same files, as a restarted daemon would), each wallet's requests
 // apart from the others'; changes read while they are only in the journal, and after a process
-// killed while writing (every acknowledged one there, across checkpoints); writes from many
+// killed while writing (every acknowledged one there, across checkpoints), and on a disk that
+// fills (refused, none acknowledged lost); writes from many
 // coroutines at once all on disk, in the order made; what was queued before stop() written, what
 // comes after refused.
 #include <coinkit/wallet/group_commit.hpp>
@@ -14,12 +15,14 @@
 #include <boost/test/unit_test.hpp>
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <set>
 #include <string>
 #include <thread>
@@ -229,6 +232,74 @@ BOOST_AUTO_TEST_CASE(every_acknowledged_write_survives_a_killed_process) {
   for (std::uint32_t i = 0; i <= last; ++i)
     if (!ids.contains("id" + std::to_string(100000 + i))) BOOST_FAIL("request " << i << " lost");
   BOOST_TEST(ids.size() <= last + 2u);  // and nothing else: at most the one written when killed
+}
+
+// A disk that fills (a file size limit, RLIMIT_FSIZE, in a child process): requests go into the
+// journal, made beforehand, until a checkpoint needs LMDB to grow; then commits fail with
+// disk_full, and those acknowledged before are all there, also when the process ends without
+// closing the store (the next opening applies the journal). Once there is room again, commits go
+// on.
+BOOST_AUTO_TEST_CASE(a_full_disk_fails_commits_and_loses_no_acknowledged_one) {
+  test::TempDir dir;
+  const std::string memo(3'000, 'm');  // a record of a page: a journal's worth is 3 MB of LMDB
+  int acks[2];
+  BOOST_TEST_REQUIRE(::pipe(acks) == 0);
+  const pid_t pid = ::fork();
+  BOOST_TEST_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    // The child: no Boost.Test here; each request committed, then a failure's code (1 for
+    // disk_full), then the request committed once there is room, go through the pipe as numbers.
+    ::close(acks[0]);
+    std::signal(SIGXFSZ, SIG_IGN);  // writes past the limit fail with EFBIG, as on a full disk
+    auto send = [&](std::uint32_t v) {
+      if (::write(acks[1], &v, sizeof v) != sizeof v) ::_exit(3);
+    };
+    WalletStore store(dir.path);
+    rlimit limit{};
+    ::getrlimit(RLIMIT_FSIZE, &limit);
+    const rlim_t unlimited = limit.rlim_cur;
+    limit.rlim_cur = 5 << 20;  // the journal's 4 MiB and room for one checkpoint, not two
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    std::uint32_t i = 0;
+    for (;; ++i) {
+      const auto r = store.commit(saving("wallet", entry("id" + std::to_string(100000 + i), i, memo)));
+      if (!r) {
+        send(0xffffffff);
+        send(r.error() == indexer::error::disk_full ? 1 : 2);
+        break;
+      }
+      send(i);
+      if (i > 10'000) ::_exit(4);
+    }
+    // Still full: refused again.
+    if (store.commit(saving("wallet", entry("id" + std::to_string(100000 + i), i, memo)))) ::_exit(5);
+    limit.rlim_cur = unlimited;
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    if (!store.commit(saving("wallet", entry("id" + std::to_string(100000 + i), i, memo)))) ::_exit(6);
+    send(i);
+    ::_exit(0);  // without closing: what is in the journal waits for the next opening
+  }
+  ::close(acks[1]);
+  std::vector<std::uint32_t> got;
+  for (std::uint32_t v; ::read(acks[0], &v, sizeof v) == sizeof v;) got.push_back(v);
+  ::close(acks[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  BOOST_TEST_REQUIRE(WIFEXITED(status));
+  BOOST_TEST_REQUIRE(WEXITSTATUS(status) == 0);
+  BOOST_TEST_REQUIRE(got.size() >= 4u);
+  const auto failed = std::ranges::find(got, 0xffffffffu);
+  BOOST_TEST_REQUIRE((failed != got.end() && failed + 3 == got.end()));
+  BOOST_TEST(failed[1] == 1u);  // disk_full
+  const std::size_t before = static_cast<std::size_t>(failed - got.begin());
+  BOOST_TEST_MESSAGE("the disk was full after " << before << " requests");
+  BOOST_TEST(before > 1'024u);                                  // past the first checkpoint
+  BOOST_TEST(failed[2] == static_cast<std::uint32_t>(before));  // the one refused, taken later
+  WalletStore store(dir.path);
+  const auto ids = ids_of(store, "wallet");
+  BOOST_TEST(ids.size() == before + 1);
+  for (std::uint32_t i = 0; i <= before; ++i)
+    if (!ids.contains("id" + std::to_string(100000 + i))) BOOST_FAIL("request " << i << " lost");
 }
 
 BOOST_AUTO_TEST_CASE(writes_from_many_callers_are_all_on_disk_in_their_order) {
