@@ -13,6 +13,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -124,6 +125,7 @@ class ElectrumClient {
     virtual net::Transport& transport() = 0;
     virtual boost::asio::ip::tcp::endpoint remote() = 0;
     void close() { transport().close(); }
+    bool flush_posted = false;
   };
   template <class Stream>
   struct LineConnection final : Connection {
@@ -146,7 +148,15 @@ class ElectrumClient {
     const boost::json::value params_value(params);  // an lvalue: the overload that writes JSON
     rpc::write_request(line, id, method, params_value);
     connection->transport().send(line);
-    connection->transport().flush();
+    // Written once this turn of the event loop is done, with the other calls made in it: the
+    // addresses of many requests subscribed at once go out in one write, not one each.
+    if (!connection->flush_posted) {
+      connection->flush_posted = true;
+      boost::asio::post(ex_, [connection] {
+        connection->flush_posted = false;
+        connection->transport().flush();
+      });
+    }
     (void)co_await pending.timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
     pending_.erase(id);
     if (!pending.reply)

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -65,6 +66,7 @@ class AddressChains {
     synchronize([](const WalletAddress&) { return false; });
     receiving_.shrink_to_fit();  // most wallets never grow past their first addresses
     change_.shrink_to_fit();
+    branches_.reset();  // nor keep their branch keys (352 bytes) for it
   }
 
   // An address's text on this network (a watched address as it was given: Electrum keeps the
@@ -91,12 +93,22 @@ class AddressChains {
   const WalletAddress& add_address(bool change) {
     auto& chain = change ? change_ : receiving_;
     const auto index = static_cast<std::uint32_t>(chain.size());
-    const PublicKey key = derive_public_key(*keys_, change, index).value();
-    chain.emplace_back(key_script(*txin_type(*keys_), key).value(), change, index);
+    chain.emplace_back(key_script(*txin_type(*keys_), public_key(change, index)).value(), change, index);
     return chain.back();
   }
 
  private:
+  // An address's key; a BIP32 keystore's from its branch key (xpub/0 or xpub/1), derived once
+  // and kept: an address is then one derivation, not two (add_request past the gap limit).
+  PublicKey public_key(bool change, std::uint32_t index) {
+    const auto* bip32 = std::get_if<Bip32Keys>(keys_);
+    if (!bip32) return derive_public_key(*keys_, change, index).value();
+    if (!branches_)
+      branches_ = std::make_unique<std::array<ExtPubKey, 2>>(
+          std::array<ExtPubKey, 2>{bip32->xpub.derive(0), bip32->xpub.derive(1)});
+    return (*branches_)[change ? 1 : 0].derive(index).key();
+  }
+
   template <class IsOld>
   std::size_t grow(std::vector<WalletAddress>& chain, bool change, std::uint32_t limit, IsOld& is_old) {
     std::size_t added = 0;
@@ -116,6 +128,7 @@ class AddressChains {
   const Network* net_;
   GapLimits limits_;
   std::vector<WalletAddress> receiving_, change_;
+  std::unique_ptr<std::array<ExtPubKey, 2>> branches_;  // receiving, change
 };
 
 }  // namespace coinkit::wallet

@@ -245,7 +245,6 @@ class PaymentRequests {
         return refused();
       }
       slot = w.create_new_address();
-      self().watch_new_addresses(call, {*slot}, false);  // stored with the request
     }
     wallet::PaymentRequest r;
     r.address = w.address_text(*slot);
@@ -261,9 +260,11 @@ class PaymentRequests {
     made->id = request_key(w, r);
     made->replaces = w.requests().find(made->id) != nullptr;
     auto& entry = w.requests().add(made->id, std::move(r), *slot);
+    // On its way to the disk first: the rest is done while the disk writes.
+    auto write = self().store_request(made->key, entry, grown);
+    if (grown) self().watch_new_addresses(call, {*slot}, false);  // stored with the request
     if (entry.request.expiry) expire_later(made->key, entry.request.expiration());
     made->reply = reply(w, entry);
-    auto write = self().store_request(made->key, entry, grown);
     return stored(std::move(write), std::move(made));
   }
 
