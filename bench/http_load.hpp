@@ -19,8 +19,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -43,6 +45,19 @@ inline long proc_kib(pid_t pid, const std::string& field = "VmRSS") {
   return -1;
 }
 inline long rss_kib(pid_t pid) { return proc_kib(pid); }
+
+// The CPU time a process's threads have had, in seconds (/proc/<pid>/task/*/schedstat, in ns:
+// finer than /proc's clock ticks; a thread that ended is not counted).
+inline double cpu_seconds(pid_t pid) {
+  std::uint64_t ns = 0;
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream in(task.path() / "schedstat");
+    std::uint64_t on_cpu = 0;
+    if (in >> on_cpu) ns += on_cpu;
+  }
+  return static_cast<double>(ns) / 1e9;
+}
 
 inline const std::string auth = "Basic ZWxlY3RydW06ZWxlY3RydW16";  // electrum:electrumz
 

@@ -8,8 +8,12 @@
 //   - `wallets` wallets loaded (16 clients at a time): the time, and the daemon's memory before
 //     and after (RssAnon: its heap; VmRSS adds the store's mapped pages), per wallet.
 // With `payments` instead, on one wallet of a fresh seed:
+//   - the disk under the daemon's data: 4 KiB written and flushed (pwrite, fdatasync) one after
+//     another for a second, on a file made beforehand (as the daemon's journal): the most
+//     requests a second that one client can have acknowledged durably, one at a time;
 //   - add_request: 1,000 one after another (the first 20 on the gap limit's addresses, the rest
-//     past it with `force`, each a new address), then 10 clients for `seconds`;
+//     past it with `force`, each a new address; COINKIT_BENCH_REQUESTS sets how many), with the
+//     daemon's CPU time per request; then 10 clients for `seconds`;
 //   - get_request on one request, 1 and 10 clients;
 //   - payto from the wallet holding 10,000 coins: p50, p99 over 200 payouts (signed, not sent).
 // With `bch` last, the same of the shipped bch-daemon (Daemon<BchPolicy, ElectronCashWallet>:
@@ -35,6 +39,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/json/parse.hpp>
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -154,9 +159,32 @@ void print_latencies(const char* what, std::vector<double> ms) {
               1000.0 * static_cast<double>(ms.size()) / total, ms[ms.size() / 2], ms[ms.size() * 99 / 100], ms.back());
 }
 
+// Synced 4 KiB writes, one after another for a second, in `dir` (see the top of the file).
+void synced_writes(const std::filesystem::path& dir) {
+  const auto path = dir / "synced-writes";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot make " + path.string());
+  constexpr int pages = 1024;
+  std::vector<char> page(4096, 1);
+  for (int i = 0; i < pages; ++i)
+    if (::pwrite(fd, page.data(), page.size(), 4096L * i) != 4096) throw std::runtime_error("cannot write");
+  ::fsync(fd);
+  std::vector<double> ms;
+  const auto end = Clock::now() + std::chrono::seconds(1);
+  for (int i = 0; Clock::now() < end; ++i) {
+    const auto t0 = Clock::now();
+    if (::pwrite(fd, page.data(), page.size(), 4096L * (i % pages)) != 4096 || ::fdatasync(fd) != 0)
+      throw std::runtime_error("cannot write");
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  ::close(fd);
+  std::filesystem::remove(path);
+  print_latencies("this disk: 4 KiB written and synced", std::move(ms));
+}
+
 // add_request, get_request and payto on one wallet of a fresh seed (see the top of the file).
 template <class Coin>
-void bench_payments(tcp::endpoint ep, regtest::Node<Coin>& node, double seconds) {
+void bench_payments(tcp::endpoint ep, pid_t daemon, regtest::Node<Coin>& node, double seconds) {
   using F = Flavor<Coin>;
   const std::string seed = electrum_seed::make(F::seed_type);
   Client client(ep);
@@ -167,7 +195,10 @@ void bench_payments(tcp::endpoint ep, regtest::Node<Coin>& node, double seconds)
   const std::string made = std::string("\"") + F::id_key + "\"";
   std::vector<double> ms;
   std::string first_id;
-  for (int i = 0; i < 1000; ++i) {
+  const double cpu_before = bench::cpu_seconds(daemon);
+  const char* count = std::getenv("COINKIT_BENCH_REQUESTS");  // more, to profile the sequential phase
+  const int requests = count ? std::atoi(count) : 1000;
+  for (int i = 0; i < requests; ++i) {
     const auto t0 = Clock::now();
     const std::string reply = client.post(add);
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
@@ -175,6 +206,8 @@ void bench_payments(tcp::endpoint ep, regtest::Node<Coin>& node, double seconds)
     if (first_id.empty()) first_id = boost::json::parse(reply).at("result").at(F::id_key).as_string().c_str();
   }
   print_latencies(F::add_request, ms);
+  std::printf("%s: the daemon's CPU time per request, one at a time: %.0f us\n", F::add_request,
+              (bench::cpu_seconds(daemon) - cpu_before) * 1e6 / static_cast<double>(ms.size()));
   bench::run_http(ep, 10, seconds, add,
                   bench::ReplyCheck([&](const std::string& r) { return r.find(made) != std::string::npos; }),
                   F::add_request);
@@ -312,7 +345,8 @@ int run_bench(std::size_t many, double seconds, bool in_process, bool payments) 
   int status = 0;
   try {
     if (payments) {
-      bench_payments(ep, node, seconds);
+      synced_writes(dir);
+      bench_payments(ep, pid, node, seconds);
       throw Done{};
     }
     // First loads, one at a time.
