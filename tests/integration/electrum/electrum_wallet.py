@@ -5,7 +5,7 @@ outputs equal what the node paid, pay back through our server, and follow a reor
 
 Usage: electrum_wallet.py <build dir>   (runs examples/regtest-node and examples/electrum-server)
 """
-import base64, json, os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import base64, json, os, random, re, shutil, socket, subprocess, sys, tempfile, time, urllib.request
 from decimal import Decimal
 
 BUILD = sys.argv[1]
@@ -16,11 +16,21 @@ procs = []
 
 
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    # Below the kernel's ephemeral ports, which any outgoing connection of a test running beside
+    # may take before the server binds (tests/support/free_port.hpp).
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        low = int(f.read().split()[0])
+    for _ in range(200):
+        port = random.randrange(10000, low) if low > 11000 else 0
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+            return s.getsockname()[1]
+        except OSError:
+            continue
+        finally:
+            s.close()
+    raise RuntimeError("no free port")
 
 
 def wait_for(what, f, timeout=60):
