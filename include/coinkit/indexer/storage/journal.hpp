@@ -26,11 +26,11 @@
 namespace coinkit::indexer {
 
 // The file is made once at its full size and filled with zeros, so a record later written into
-// it changes no metadata: a synced write (pwritev2 with RWF_DSYNC) is one write to the disk, where an LMDB commit is
-// two (its pages, then its meta page). Each record starts on a page of its own, so a write torn
-// by a power cut damages no record written before it. The owner applies the records to its
-// database now and then (a checkpoint: one synced commit for many records) and starts the journal
-// over; after a crash, records() gives back what was written since.
+// it changes no metadata: a synced write (pwritev2 with RWF_DSYNC) is one write to the disk,
+// where an LMDB commit is two (its pages, then its meta page). Each record starts on a page of
+// its own, so a write torn by a power cut damages no record written before it. The owner applies
+// the records to its database now and then (a checkpoint: one synced commit for many records)
+// and starts the journal over; after a crash, records() gives back what was written since.
 //
 // A record: "CKJ1", payload size (le32), sequence number (le64), round (le64: random, new at each
 // restart, so that no record of an earlier round, nor anything inside one, is read as one of
