@@ -97,10 +97,10 @@ class AddressChains {
     return chain.back();
   }
 
- private:
-  // An address's key; a BIP32 keystore's from its branch key (xpub/0 or xpub/1), derived once
-  // and kept: an address is then one derivation, not two (add_request past the gap limit).
-  PublicKey public_key(bool change, std::uint32_t index) {
+  // The key of a deterministic keystore's address (change, index); a BIP32 keystore's from its
+  // branch key (xpub/0 or xpub/1), derived once and kept: an address is then one derivation, not
+  // two (add_request past the gap limit, a PSBT's inputs).
+  PublicKey public_key(bool change, std::uint32_t index) const {
     const auto* bip32 = std::get_if<Bip32Keys>(keys_);
     if (!bip32) return derive_public_key(*keys_, change, index).value();
     if (!branches_)
@@ -109,6 +109,7 @@ class AddressChains {
     return (*branches_)[change ? 1 : 0].derive(index).key();
   }
 
+ private:
   template <class IsOld>
   std::size_t grow(std::vector<WalletAddress>& chain, bool change, std::uint32_t limit, IsOld& is_old) {
     std::size_t added = 0;
@@ -128,7 +129,7 @@ class AddressChains {
   const Network* net_;
   GapLimits limits_;
   std::vector<WalletAddress> receiving_, change_;
-  std::unique_ptr<std::array<ExtPubKey, 2>> branches_;  // receiving, change
+  mutable std::unique_ptr<std::array<ExtPubKey, 2>> branches_;  // receiving, change: a cache
 };
 
 }  // namespace coinkit::wallet

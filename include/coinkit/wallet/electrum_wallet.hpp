@@ -78,6 +78,8 @@ class BasicWallet {
   }
   std::string address_text(std::uint32_t slot) const { return address_text(address(slot)); }
   std::string address_text(const WalletAddress& a) const { return written(chains_.address(a)); }
+  // The public key of an address of a deterministic keystore's chains.
+  PublicKey public_key(const WalletAddress& a) const { return chains_.public_key(a.change, a.index); }
   // The address of any script as this wallet writes addresses.
   std::string script_address(ByteSpan script) const { return written(to_address_or_throw(script, net_->address)); }
   ScriptHash script_hash(std::uint32_t slot) const { return electrum_scripthash(address(slot).script()); }

@@ -37,7 +37,7 @@ class AddressMethods {
     const auto& a = w.address(*slot);
     boost::json::array out;
     if (wallet::is_deterministic(keys)) {
-      const PublicKey key = wallet::derive_public_key(keys, a.change, a.index).value();
+      const PublicKey key = w.public_key(a);
       const bool old = std::holds_alternative<wallet::OldKeys>(keys);
       out.emplace_back(old ? to_hex(key.uncompressed_bytes()) : to_hex(key.compressed_bytes()));
     } else if (const auto* imported = std::get_if<wallet::ImportedKeys>(&keys)) {

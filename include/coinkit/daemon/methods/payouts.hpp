@@ -779,11 +779,10 @@ class Payouts {
                                                  std::map<Bytes, wallet::KeyOrigin>& paths) {
     const auto& a = w.address(slot);
     if (const auto* b = std::get_if<wallet::Bip32Keys>(&w.keys())) {
-      auto pub = wallet::derive_public_key(w.keys(), a.change, a.index);
-      if (!pub) return std::nullopt;
-      paths.emplace(Bytes(pub->bytes().begin(), pub->bytes().end()),
+      const PublicKey pub = w.public_key(a);
+      paths.emplace(Bytes(pub.bytes().begin(), pub.bytes().end()),
                     wallet::KeyOrigin{b->xpub.fingerprint(), {a.change ? 1u : 0u, a.index}});
-      return *pub;
+      return pub;
     }
     auto key = wallet::signing_key(w.keys(), a.change, a.index, a.script());
     if (key) return key->key.public_key();
