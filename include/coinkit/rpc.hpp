@@ -17,8 +17,8 @@
 #include <coinkit/rpc/json_writer.hpp>
 #include <coinkit/rpc/method.hpp>
 #include <coinkit/rpc/method_signature.hpp>
-#include <coinkit/rpc/params.hpp>
 #include <coinkit/rpc/method_table.hpp>
+#include <coinkit/rpc/params.hpp>
 #include <coinkit/rpc/python.hpp>
 #include <coinkit/rpc/reply.hpp>
 #include <coinkit/rpc/request.hpp>

@@ -365,14 +365,19 @@ class WalletStore {
     return value;
   }
   // Calls f(key, value) for LMDB's records of `table` under `prefix` (a wallet's), in key order,
-  // with the changes not yet applied on top: merged in a map when the table has some, else read
-  // straight from LMDB (a wallet's 16,000 requests are not copied to be read once).
+  // with the changes not yet applied on top: merged in a map when the wallet has some there, else
+  // read straight from LMDB (a wallet's 16,000 requests are not copied to be read once).
   template <class F>
   void scan(indexer::TableId table, ByteSpan prefix, F&& f) const {
     std::lock_guard lock(mutex_);
     auto txn = db_.read();
     auto c = txn.cursor(table);
-    if (std::ranges::none_of(pending_, [&](const Op& op) { return op.table == table; })) {
+    // A change to this wallet's records: one of them, or all (erase_prefix, keyed by its id).
+    auto ours = [&](const Op& op) {
+      return op.table == table &&
+             (op.kind == Op::erase_prefix ? std::ranges::equal(op.key, prefix) : of_wallet(op.key, prefix));
+    };
+    if (std::ranges::none_of(pending_, ours)) {
       for (bool ok = c.seek(prefix); ok && of_wallet(c.key(), prefix); ok = c.next()) f(c.key(), c.value());
       return;
     }
@@ -380,15 +385,13 @@ class WalletStore {
     for (bool ok = c.seek(prefix); ok && of_wallet(c.key(), prefix); ok = c.next())
       out.emplace(Bytes(c.key().begin(), c.key().end()), Bytes(c.value().begin(), c.value().end()));
     for (const Op& op : pending_) {
-      if (op.table != table) continue;
-      if (op.kind == Op::erase_prefix) {
-        std::erase_if(out, [&](const auto& kv) { return of_wallet(kv.first, op.key); });
-      } else if (of_wallet(op.key, prefix)) {
-        if (op.kind == Op::put)
-          out.insert_or_assign(op.key, op.value);
-        else
-          out.erase(op.key);
-      }
+      if (!ours(op)) continue;
+      if (op.kind == Op::erase_prefix)
+        out.clear();
+      else if (op.kind == Op::put)
+        out.insert_or_assign(op.key, op.value);
+      else
+        out.erase(op.key);
     }
     for (const auto& [k, v] : out) f(ByteSpan(k), ByteSpan(v));
   }
