@@ -8,8 +8,8 @@
 //   - `wallets` wallets loaded (16 clients at a time): the time, and the daemon's memory before
 //     and after (RssAnon: its heap; VmRSS adds the store's mapped pages), per wallet.
 // With `payments` instead, on one wallet of a fresh seed:
-//   - the disk under the daemon's data: 4 KiB written and flushed (pwrite, fdatasync) one after
-//     another for a second, on a file made beforehand (as the daemon's journal): the most
+//   - the disk under the daemon's data: journal records (indexer::Journal, a page each, synced)
+//     appended one after another for a second, as the wallet store writes a request: the most
 //     requests a second that one client can have acknowledged durably, one at a time;
 //   - add_request: 1,000 one after another (the first 20 on the gap limit's addresses, the rest
 //     past it with `force`, each a new address; COINKIT_BENCH_REQUESTS sets how many), with the
@@ -27,6 +27,7 @@
 #include <coinkit/coins/btc.hpp>
 #include <coinkit/daemon/daemon.hpp>
 #include <coinkit/electrum/server.hpp>
+#include <coinkit/indexer/storage/journal.hpp>
 #include <coinkit/indexer/storage/lmdb_storage.hpp>
 #include <coinkit/keys/electrum_seed.hpp>
 #include <coinkit/keys/ext_key.hpp>
@@ -39,7 +40,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/json/parse.hpp>
 
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -159,27 +159,24 @@ void print_latencies(const char* what, std::vector<double> ms) {
               1000.0 * static_cast<double>(ms.size()) / total, ms[ms.size() / 2], ms[ms.size() * 99 / 100], ms.back());
 }
 
-// Synced 4 KiB writes, one after another for a second, in `dir` (see the top of the file).
+// Journal records of a request's size, appended one after another for a second in `dir`, as the
+// daemon's wallet store appends them (see the top of the file).
 void synced_writes(const std::filesystem::path& dir) {
   const auto path = dir / "synced-writes";
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) throw std::runtime_error("cannot make " + path.string());
-  constexpr int pages = 1024;
-  std::vector<char> page(4096, 1);
-  for (int i = 0; i < pages; ++i)
-    if (::pwrite(fd, page.data(), page.size(), 4096L * i) != 4096) throw std::runtime_error("cannot write");
-  ::fsync(fd);
   std::vector<double> ms;
-  const auto end = Clock::now() + std::chrono::seconds(1);
-  for (int i = 0; Clock::now() < end; ++i) {
-    const auto t0 = Clock::now();
-    if (::pwrite(fd, page.data(), page.size(), 4096L * (i % pages)) != 4096 || ::fdatasync(fd) != 0)
-      throw std::runtime_error("cannot write");
-    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  {
+    indexer::Journal journal(path, std::size_t{4} << 20);
+    const Bytes record(300, 1);
+    const auto end = Clock::now() + std::chrono::seconds(1);
+    for (std::uint64_t seq = 1; Clock::now() < end; ++seq) {
+      if (!journal.fits(record.size())) journal.restart();
+      const auto t0 = Clock::now();
+      if (!journal.append(seq, record)) throw std::runtime_error("cannot write " + path.string());
+      ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
   }
-  ::close(fd);
   std::filesystem::remove(path);
-  print_latencies("this disk: 4 KiB written and synced", std::move(ms));
+  print_latencies("this disk: a journal record written and synced", std::move(ms));
 }
 
 // add_request, get_request and payto on one wallet of a fresh seed (see the top of the file).

@@ -23,6 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -52,6 +53,35 @@ RequestBook::Entry entry(const std::string& id, std::uint64_t seq, std::string m
   e.request.expiry = 3600;
   e.request.height = 101;
   return e;
+}
+
+// The request of number i, with its id made from i.
+RequestBook::Entry numbered(std::uint32_t i, std::string message = "order") {
+  return entry("id" + std::to_string(100000 + i), i, std::move(message));
+}
+// The first of the numbered requests 0 to `last` not in `ids`.
+std::optional<std::uint32_t> first_missing(const std::set<std::string>& ids, std::uint32_t last) {
+  for (std::uint32_t i = 0; i <= last; ++i)
+    if (!ids.contains(numbered(i).id)) return i;
+  return std::nullopt;
+}
+
+// Runs body(send) in a child process, which exits with what it returns; send(v) writes v to the
+// pipe whose reading end goes into `from_child` (no Boost.Test in the child). -1 when it cannot.
+template <class Body>
+pid_t fork_reporting(int& from_child, Body body) {
+  int p[2];
+  if (::pipe(p) != 0) return -1;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(p[0]);
+    ::_exit(body([&](std::uint32_t v) {
+      if (::write(p[1], &v, sizeof v) != sizeof v) ::_exit(3);
+    }));
+  }
+  ::close(p[1]);
+  from_child = p[0];
+  return pid;
 }
 
 std::set<std::string> ids_of(const WalletStore& store, const std::string& key) {
@@ -203,34 +233,29 @@ BOOST_AUTO_TEST_CASE(changes_are_read_before_a_checkpoint_applies_them) {
 // commit returned is there when the store is opened again, over more than one checkpoint.
 BOOST_AUTO_TEST_CASE(every_acknowledged_write_survives_a_killed_process) {
   test::TempDir dir;
-  int acks[2];
-  BOOST_TEST_REQUIRE(::pipe(acks) == 0);
-  const pid_t pid = ::fork();
-  BOOST_TEST_REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::close(acks[0]);
+  int acks = -1;
+  const pid_t pid = fork_reporting(acks, [&](auto send) {
     WalletStore store(dir.path);
     for (std::uint32_t i = 0;; ++i) {
-      if (!store.commit(saving("wallet", entry("id" + std::to_string(100000 + i), i)))) ::_exit(2);
-      if (::write(acks[1], &i, sizeof i) != sizeof i) ::_exit(3);
+      if (!store.commit(saving("wallet", numbered(i)))) return 2;
+      send(i);
     }
-  }
-  ::close(acks[1]);
+  });
+  BOOST_TEST_REQUIRE(pid >= 0);
   std::uint32_t last = 0;
-  for (std::uint32_t i; ::read(acks[0], &i, sizeof i) == sizeof i;) {
+  for (std::uint32_t i; ::read(acks, &i, sizeof i) == sizeof i;) {
     last = i;
     if (i >= 2'500) break;  // past two checkpoints (a journal holds 1,024 requests)
   }
   ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  ::close(acks[0]);
+  ::close(acks);
   BOOST_TEST_REQUIRE(last >= 2'500u);
   WalletStore store(dir.path);
   const auto ids = ids_of(store, "wallet");
-  BOOST_TEST(ids.size() >= last + 1);
-  for (std::uint32_t i = 0; i <= last; ++i)
-    if (!ids.contains("id" + std::to_string(100000 + i))) BOOST_FAIL("request " << i << " lost");
+  const auto lost = first_missing(ids, last);
+  BOOST_TEST(!lost, "request " << lost.value_or(0) << " lost");
   BOOST_TEST(ids.size() <= last + 2u);  // and nothing else: at most the one written when killed
 }
 
@@ -242,18 +267,12 @@ BOOST_AUTO_TEST_CASE(every_acknowledged_write_survives_a_killed_process) {
 BOOST_AUTO_TEST_CASE(a_full_disk_fails_commits_and_loses_no_acknowledged_one) {
   test::TempDir dir;
   const std::string memo(3'000, 'm');  // a record of a page: a journal's worth is 3 MB of LMDB
-  int acks[2];
-  BOOST_TEST_REQUIRE(::pipe(acks) == 0);
-  const pid_t pid = ::fork();
-  BOOST_TEST_REQUIRE(pid >= 0);
-  if (pid == 0) {
-    // The child: no Boost.Test here; each request committed, then a failure's code (1 for
-    // disk_full), then the request committed once there is room, go through the pipe as numbers.
-    ::close(acks[0]);
+  constexpr std::uint32_t refused = 0xffffffff;
+  int acks = -1;
+  // The child sends each request committed, then `refused` and the failure's code (1 for
+  // disk_full), then the request committed once there is room.
+  const pid_t pid = fork_reporting(acks, [&](auto send) {
     std::signal(SIGXFSZ, SIG_IGN);  // writes past the limit fail with EFBIG, as on a full disk
-    auto send = [&](std::uint32_t v) {
-      if (::write(acks[1], &v, sizeof v) != sizeof v) ::_exit(3);
-    };
     WalletStore store(dir.path);
     rlimit limit{};
     ::getrlimit(RLIMIT_FSIZE, &limit);
@@ -262,44 +281,42 @@ BOOST_AUTO_TEST_CASE(a_full_disk_fails_commits_and_loses_no_acknowledged_one) {
     ::setrlimit(RLIMIT_FSIZE, &limit);
     std::uint32_t i = 0;
     for (;; ++i) {
-      const auto r = store.commit(saving("wallet", entry("id" + std::to_string(100000 + i), i, memo)));
+      const auto r = store.commit(saving("wallet", numbered(i, memo)));
       if (!r) {
-        send(0xffffffff);
+        send(refused);
         send(r.error() == indexer::error::disk_full ? 1 : 2);
         break;
       }
       send(i);
-      if (i > 10'000) ::_exit(4);
+      if (i > 10'000) return 4;
     }
-    // Still full: refused again.
-    if (store.commit(saving("wallet", entry("id" + std::to_string(100000 + i), i, memo)))) ::_exit(5);
+    if (store.commit(saving("wallet", numbered(i, memo)))) return 5;  // still full: refused again
     limit.rlim_cur = unlimited;
     ::setrlimit(RLIMIT_FSIZE, &limit);
-    if (!store.commit(saving("wallet", entry("id" + std::to_string(100000 + i), i, memo)))) ::_exit(6);
+    if (!store.commit(saving("wallet", numbered(i, memo)))) return 6;
     send(i);
-    ::_exit(0);  // without closing: what is in the journal waits for the next opening
-  }
-  ::close(acks[1]);
+    return 0;  // without closing the store: what is in the journal waits for the next opening
+  });
+  BOOST_TEST_REQUIRE(pid >= 0);
   std::vector<std::uint32_t> got;
-  for (std::uint32_t v; ::read(acks[0], &v, sizeof v) == sizeof v;) got.push_back(v);
-  ::close(acks[0]);
+  for (std::uint32_t v; ::read(acks, &v, sizeof v) == sizeof v;) got.push_back(v);
+  ::close(acks);
   int status = 0;
   ::waitpid(pid, &status, 0);
   BOOST_TEST_REQUIRE(WIFEXITED(status));
   BOOST_TEST_REQUIRE(WEXITSTATUS(status) == 0);
-  BOOST_TEST_REQUIRE(got.size() >= 4u);
-  const auto failed = std::ranges::find(got, 0xffffffffu);
+  const auto failed = std::ranges::find(got, refused);
   BOOST_TEST_REQUIRE((failed != got.end() && failed + 3 == got.end()));
   BOOST_TEST(failed[1] == 1u);  // disk_full
-  const std::size_t before = static_cast<std::size_t>(failed - got.begin());
+  const auto before = static_cast<std::uint32_t>(failed - got.begin());
   BOOST_TEST_MESSAGE("the disk was full after " << before << " requests");
-  BOOST_TEST(before > 1'024u);                                  // past the first checkpoint
-  BOOST_TEST(failed[2] == static_cast<std::uint32_t>(before));  // the one refused, taken later
+  BOOST_TEST(before > 1'024u);      // past the first checkpoint
+  BOOST_TEST(failed[2] == before);  // the one refused, taken later
   WalletStore store(dir.path);
   const auto ids = ids_of(store, "wallet");
-  BOOST_TEST(ids.size() == before + 1);
-  for (std::uint32_t i = 0; i <= before; ++i)
-    if (!ids.contains("id" + std::to_string(100000 + i))) BOOST_FAIL("request " << i << " lost");
+  const auto lost = first_missing(ids, before);
+  BOOST_TEST(!lost, "request " << lost.value_or(0) << " lost");
+  BOOST_TEST(ids.size() == before + 1u);
 }
 
 BOOST_AUTO_TEST_CASE(writes_from_many_callers_are_all_on_disk_in_their_order) {
