@@ -130,4 +130,14 @@ inline result<CoinSelection> select_all(std::span<const SpendableCoin> coins, st
   return s;
 }
 
+// The virtual size of the transaction that spends the `chosen` of `coins` to `shape`'s outputs
+// (and its change, if any), signatures counted at the estimate the fee was chosen by.
+inline std::size_t selected_vsize(std::span<const SpendableCoin> coins, const CoinSelection& chosen,
+                                  const SpendShape& shape) noexcept {
+  std::size_t weight = 0;
+  bool segwit = false;
+  for (std::size_t i : chosen.inputs) weight += coins[i].input_weight, segwit |= coins[i].segwit;
+  return (shape.weight(chosen.inputs.size(), weight, segwit, chosen.change > 0) + 3) / 4;
+}
+
 }  // namespace coinkit::wallet

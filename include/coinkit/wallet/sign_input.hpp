@@ -1,6 +1,7 @@
 // sign_input: one input's scriptSig and witness for a single-key script (p2pkh, p2wpkh,
-// p2wpkh-p2sh), SIGHASH_ALL, with Bitcoin Cash's FORKID where the coin has it; and the size an
-// input of each type takes once signed, for fees decided before signing.
+// p2wpkh-p2sh), SIGHASH_ALL, with Bitcoin Cash's FORKID where the coin has it; sign_inputs, a
+// transaction's; and the size an input of each type takes once signed, for fees decided before
+// signing.
 #pragma once
 
 #include <coinkit/chain/script.hpp>
@@ -50,6 +51,30 @@ inline void sign_input(MutableTransaction& m, const Transaction& unsigned_tx, co
   const Hash256 digest = segwit_v0_sighash(unsigned_tx, pre, i, p2pkh_script(id), spent.value, sighash_all).value();
   if (type == TxinType::p2wpkh_p2sh) push_data(in.script_sig, p2wpkh_script(id));
   in.witness = {signature(digest, sighash_all), Bytes(pub.bytes().begin(), pub.bytes().end())};
+}
+
+// What signs one input: the output it spends, the key, and the script type it signs as.
+struct InputSigner {
+  TxOut spent;
+  PrivateKey key;
+  TxinType type;
+};
+
+// Signs each input of `m` that `signer_of(i)` (a std::optional<InputSigner>) gives a key for,
+// every one against `m`'s unsigned form, hashed once. True when every input was signed.
+template <class SignerOf>
+bool sign_inputs(MutableTransaction& m, SignerOf&& signer_of, std::optional<std::uint32_t> fork_id = std::nullopt) {
+  const Transaction unsigned_tx(m);
+  const PrecomputedTxData pre(unsigned_tx);
+  bool all = true;
+  for (std::size_t i = 0; i < m.inputs.size(); ++i) {
+    const std::optional<InputSigner> s = signer_of(i);
+    if (s)
+      sign_input(m, unsigned_tx, pre, i, s->spent, s->key, s->type, fork_id);
+    else
+      all = false;
+  }
+  return all;
 }
 
 // The weight of a signed input of this type, counting a 72-byte signature as Electrum's estimate

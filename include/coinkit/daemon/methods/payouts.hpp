@@ -135,10 +135,9 @@ class Payouts {
       // Electrum's DECREASE_PAYMENT (for payouts of everything): the one payment gives up the
       // difference; inputs, change and so the size stay as they were.
       if (payments.size() != 1) throw cannot("Cannot find payment output");
-      const auto vsize = static_cast<std::int64_t>(old.vsize());
       const std::int64_t new_fee =
           std::max(wallet::fee_for_vsize(static_cast<std::int64_t>(new_fee_rate * 1000 + 0.5), old.vsize()),
-                   old_fee + vsize);  // BIP125 rule 4
+                   least_replacement_fee(old_fee, old.vsize()));
       std::vector<TxOut> outputs = old.outputs();
       TxOut& payment = *std::ranges::find(outputs, payments[0]);
       payment.value -= new_fee - old_fee;
@@ -168,14 +167,10 @@ class Payouts {
     const std::vector<wallet::SpendableCoin> spendable = spendable_of(w, coins);
     auto chosen = wallet::select_coins(spendable, target, shape, required);
     if (!chosen) throw rpc::fault_error("electrum.util.NotEnoughFunds: Insufficient funds");
-    // BIP125 rule 4: the new fee pays for the new transaction's relay on top of the old fee.
-    std::size_t weight = 0;
-    bool segwit = false;
-    for (std::size_t i : chosen->inputs) weight += spendable[i].input_weight, segwit |= spendable[i].segwit;
-    const std::size_t vsize = (shape.weight(chosen->inputs.size(), weight, segwit, chosen->change > 0) + 3) / 4;
-    if (chosen->fee < old_fee + static_cast<std::int64_t>(vsize))
-      throw cannot("the new fee must exceed the old by 1 sat/vbyte of the new size (" +
-                   std::to_string(old_fee + static_cast<std::int64_t>(vsize)) + " sat): ask for a higher rate");
+    const std::int64_t least = least_replacement_fee(old_fee, wallet::selected_vsize(spendable, *chosen, shape));
+    if (chosen->fee < least)
+      throw cannot("the new fee must exceed the old by 1 sat/vbyte of the new size (" + std::to_string(least) +
+                   " sat): ask for a higher rate");
     self().forget_local(call, old.txid());  // replaced
     return finish(w, coins, spendable, *chosen, std::move(payments), change_script, shape, old.lock_time(), true,
                   !unsigned_tx);
@@ -288,12 +283,13 @@ class Payouts {
     m.lock_time = static_cast<std::uint32_t>(std::max(self().local_height(), 0));
     for (std::size_t i : order) m.inputs.push_back(found[i].first);
     m.outputs.push_back(TxOut{total - paid_fee, to});
-    const Transaction unsigned_tx(m);
-    const PrecomputedTxData pre(unsigned_tx);
-    for (std::size_t j = 0; j < order.size(); ++j) {
-      const Key& k = keys[found[order[j]].second];
-      wallet::sign_input(m, unsigned_tx, pre, j, spent[order[j]], k.key, k.type, fork_id());
-    }
+    wallet::sign_inputs(
+        m,
+        [&](std::size_t j) {
+          const Key& k = keys[found[order[j]].second];
+          return std::optional<wallet::InputSigner>({spent[order[j]], k.key, k.type});
+        },
+        fork_id());
     co_return to_hex(m.serialize());
   }
 
@@ -369,21 +365,17 @@ class Payouts {
     for (const Input& i : inputs) m.inputs.push_back(i.in);
     m.outputs = std::move(outputs);
     const MutableTransaction unsigned_m = m;
-    const Transaction unsigned_tx(unsigned_m);
-    const PrecomputedTxData pre(unsigned_tx);
-    bool complete = true;
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      if (!inputs[i].key) {
-        complete = false;
-        continue;
-      }
-      const auto& k = *inputs[i].key;
-      auto script = wallet::key_script(k.txin_type, k.key.public_key());
-      if (!script)
-        throw rpc::fault_error("Exception: cannot sign an input of type " + std::string(to_string(k.txin_type)));
-      wallet::sign_input(m, unsigned_tx, pre, i, TxOut{inputs[i].value, std::move(*script)}, k.key, k.txin_type,
-                         fork_id());
-    }
+    const bool complete = wallet::sign_inputs(
+        m,
+        [&](std::size_t i) -> std::optional<wallet::InputSigner> {
+          if (!inputs[i].key) return std::nullopt;
+          const auto& k = *inputs[i].key;
+          auto script = wallet::key_script(k.txin_type, k.key.public_key());
+          if (!script)
+            throw rpc::fault_error("Exception: cannot sign an input of type " + std::string(to_string(k.txin_type)));
+          return wallet::InputSigner{TxOut{inputs[i].value, std::move(*script)}, k.key, k.txin_type};
+        },
+        fork_id());
     if (complete) return to_hex(m.serialize());
     check_psbt_coin();
     wallet::Psbt psbt = wallet::Psbt::from_unsigned(unsigned_m);
@@ -721,27 +713,25 @@ class Payouts {
     for (const auto& [c, out] : spent) in_sum += c.value;
     for (const TxOut& out : m.outputs) out_sum += out.value;
     const std::int64_t fee = in_sum - out_sum;
-    std::size_t weight = 0;
-    bool segwit = false;
-    for (std::size_t i : chosen.inputs) weight += spendable[i].input_weight, segwit |= spendable[i].segwit;
     shape.output_count = m.outputs.size() - (chosen.change > 0);
-    const std::size_t vsize = (shape.weight(m.inputs.size(), weight, segwit, chosen.change > 0) + 3) / 4;
-    if (fee > wallet::fee_for_vsize(max_fee_per_kvb, vsize))
+    if (fee > wallet::fee_for_vsize(max_fee_per_kvb, wallet::selected_vsize(spendable, chosen, shape)))
       throw rpc::fault_error("Exception: the fee of " + decimal(fee) + " is above the maximum rate of " +
                              std::to_string(max_fee_per_kvb / 1000) + " sat/vbyte: refused");
 
     if (!sign) return unsigned_psbt(w, m).to_base64();
-    const Transaction unsigned_tx(m);
-    const PrecomputedTxData pre(unsigned_tx);
     wallet::SigningKeys keys(w.keys());
-    for (std::size_t i = 0; i < spent.size(); ++i) {
-      const auto& [c, out] = spent[i];
-      const auto& a = w.address(c.slot);
-      auto key = keys.key(a.change, a.index, a.script());
-      if (!key)
-        throw rpc::fault_error("Exception: cannot sign for " + w.address_text(c.slot) + ": " + key.error().message());
-      wallet::sign_input(m, unsigned_tx, pre, i, out, key->key, key->type, fork_id());
-    }
+    wallet::sign_inputs(
+        m,
+        [&](std::size_t i) {
+          const auto& [c, out] = spent[i];
+          const auto& a = w.address(c.slot);
+          auto key = keys.key(a.change, a.index, a.script());
+          if (!key)
+            throw rpc::fault_error("Exception: cannot sign for " + w.address_text(c.slot) + ": " +
+                                   key.error().message());
+          return std::optional<wallet::InputSigner>({out, key->key, key->type});
+        },
+        fork_id());
     return to_hex(m.serialize());
   }
 
@@ -809,6 +799,12 @@ class Payouts {
       shape.outputs_size += 8 + compact_size_length(out.script_pubkey.size()) + out.script_pubkey.size();
     shape.change_output_size = 8 + compact_size_length(change_script.size()) + change_script.size();
     return shape;
+  }
+
+  // BIP125 rule 4: a replacement pays the fee it replaces and its own relay at the node's
+  // incremental relay fee, 1 sat/vbyte.
+  static std::int64_t least_replacement_fee(std::int64_t old_fee, std::size_t vsize) {
+    return old_fee + static_cast<std::int64_t>(vsize);
   }
 
   static constexpr std::optional<std::uint32_t> fork_id() {
