@@ -18,4 +18,5 @@
 #include <coinkit/core/sha512.hpp>
 #include <coinkit/core/string_map.hpp>
 #include <coinkit/core/uint256.hpp>
+#include <coinkit/core/unix_time.hpp>
 #include <coinkit/core/writer.hpp>

@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <list>
 #include <map>
 #include <memory>
@@ -84,7 +85,6 @@ class PeerDiscovery {
     std::string why;
   };
 
-  COINKIT_DECL static double unix_now();
   COINKIT_DECL Status status_of(const Entry& e, double now) const;
   COINKIT_DECL std::vector<EntryPtr> recent_good() const;
 
@@ -108,6 +108,7 @@ class PeerDiscovery {
   std::string genesis_hex_;
   boost::asio::io_context io_;
   std::thread thread_;
+  std::future<void> ran_out_;  // ready when thread_'s io_.run() returned: nothing left to do
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard_;
   std::atomic<bool> started_{false};
   bool stopping_ = false;     // on the discovery thread

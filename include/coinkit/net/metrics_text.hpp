@@ -2,6 +2,8 @@
 // for the servers' `GET /metrics`; LatencyHistogram, a lock-free histogram of durations for it.
 #pragma once
 
+#include <coinkit/core/unix_time.hpp>
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -41,8 +43,7 @@ class LatencyHistogram {
 };
 
 // When the program started, for process_start_time_seconds (initialised before main).
-inline const double process_started =
-    std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+inline const double process_started = unix_time();
 
 class MetricsText {
  public:

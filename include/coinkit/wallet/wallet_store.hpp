@@ -5,6 +5,7 @@
 // from a key.
 #pragma once
 
+#include <coinkit/chain/detail/archive.hpp>
 #include <coinkit/chain/outpoint.hpp>
 #include <coinkit/chain/transaction.hpp>
 #include <coinkit/core/bytes.hpp>
@@ -133,9 +134,9 @@ class WalletStore {
       return frozen_item(key, 'a', as_bytes(address), freeze);
     }
     Batch& freeze_coin(std::string_view key, const OutPoint& coin, bool freeze) {
-      Bytes item(coin.txid.span().begin(), coin.txid.span().end());
-      item.resize(OutPoint::serialized_size);
-      store_le<std::uint32_t>(item.data() + 32, coin.index);
+      Bytes item;
+      BytesSink sink{item};
+      chain::detail::write_fields(sink, coin);  // as in a transaction: txid, then index (le32)
       return frozen_item(key, 'c', item, freeze);
     }
     // A local transaction kept, or forgotten.
@@ -236,7 +237,8 @@ class WalletStore {
       if (kind == 'a') {
         out.addresses.emplace_back(reinterpret_cast<const char*>(item.data()), item.size());
       } else if (kind == 'c' && item.size() == OutPoint::serialized_size) {
-        out.coins.push_back({*Txid::from_bytes(item.first(32)), load_le<std::uint32_t>(item.data() + 32)});
+        ByteReader r(item);
+        chain::detail::read_fields(r, out.coins.emplace_back());
       }
     });
     return out;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <coinkit/core/amount.hpp>
+#include <coinkit/core/unix_time.hpp>
 #include <coinkit/daemon/methods/arguments.hpp>
 #include <coinkit/rpc/bitcart.hpp>
 #include <coinkit/rpc/method.hpp>
@@ -48,7 +49,7 @@ class PaymentRequests {
   boost::asio::awaitable<boost::json::value> add_request(const rpc::Call& call, Amount amount, std::string memo,
                                                          std::int64_t expiration, bool force) {
     return make_request(call, amount, std::move(memo), expiration, force,
-                        [this](const auto& w, const auto& e) { return export_request(w, e, clock_now(), false); });
+                        [this](const auto& w, const auto& e) { return export_request(w, e, unix_time(), false); });
   }
 
   // Electron Cash's addrequest, with Bitcart's sent_amount: a request on the first receiving
@@ -58,7 +59,7 @@ class PaymentRequests {
   boost::asio::awaitable<boost::json::value> addrequest(const rpc::Call& call, Amount amount, std::string memo,
                                                         std::optional<std::int64_t> expiration, bool force) {
     return make_request(call, amount, std::move(memo), expiration.value_or(0), force,
-                        [this](const auto& w, const auto& e) { return export_electron_cash(w, e, clock_now(), true); });
+                        [this](const auto& w, const auto& e) { return export_electron_cash(w, e, unix_time(), true); });
   }
 
   // Electrum's get_request plus Bitcart's sent_amount; -32003 for an unknown id.
@@ -66,7 +67,7 @@ class PaymentRequests {
     auto& w = self().wallet(call);
     const auto* entry = w.requests().find(request_id);
     if (!entry) throw rpc::fault_error("Exception: Request not found");
-    return export_request(w, *entry, clock_now(), true);
+    return export_request(w, *entry, unix_time(), true);
   }
 
   // Bitcart's get_invoice: Electrum's get_formatted_request (no sent_amount); -32012 when unknown.
@@ -74,7 +75,7 @@ class PaymentRequests {
     auto& w = self().wallet(call);
     const auto* entry = w.requests().find(key);
     if (!entry) throw rpc::fault_error("Exception: Invoice not found");
-    return export_request(w, *entry, clock_now(), false);
+    return export_request(w, *entry, unix_time(), false);
   }
 
   // Bitcart's modify_payment_url: the URI with its `amount` set (Python's urlparse, parse_qsl
@@ -90,7 +91,7 @@ class PaymentRequests {
   // Electrum's: every request in creation order, or those of one status.
   boost::json::array list_requests(const rpc::Call& call, bool pending, bool expired, bool paid) {
     auto& w = self().wallet(call);
-    const double now = clock_now();
+    const double now = unix_time();
     std::optional<wallet::RequestStatus> only;
     if (pending)
       only = wallet::RequestStatus::unpaid;
@@ -122,13 +123,13 @@ class PaymentRequests {
     auto& w = self().wallet(call);
     const auto* entry = w.requests().find(request_key(w, address));
     if (!entry) throw rpc::fault_error("BaseException: Request not found");
-    return export_electron_cash(w, *entry, clock_now(), true);
+    return export_electron_cash(w, *entry, unix_time(), true);
   }
   // Electron Cash's: receiving addresses first, each chain in order; `pending`, `expired` or
   // `paid` keep only the requests of that status (an unconfirmed one is in none of them).
   boost::json::array listrequests(const rpc::Call& call, bool pending, bool expired, bool paid) {
     auto& w = self().wallet(call);
-    const double now = clock_now();
+    const double now = unix_time();
     std::vector<const wallet::RequestBook::Entry*> sorted;
     for (const auto& e : w.requests().entries()) sorted.push_back(&e);
     std::ranges::stable_sort(sorted, {}, [&](const wallet::RequestBook::Entry* e) {
@@ -156,7 +157,7 @@ class PaymentRequests {
   // A wallet came back from disk with its requests: those still open expire on time again.
   template <class Wallet>
   void requests_restored(const std::string& key, const Wallet& w) {
-    const double now = clock_now();
+    const double now = unix_time();
     for (const auto& e : w.requests().entries())
       if (e.request.expiry && !e.request.expired_at(now)) expire_later(key, e.request.expiration());
   }
@@ -165,13 +166,13 @@ class PaymentRequests {
   // request on it.
   template <class Wallet>
   std::optional<std::uint32_t> unused_receiving(const Wallet& w) {
-    return w.requests().first_unheld(w, clock_now(), wallet::is_electron_cash<Wallet>);
+    return w.requests().first_unheld(w, unix_time(), wallet::is_electron_cash<Wallet>);
   }
 
   // What the daemon calls after a wallet's history moved (its key) or the chain did (null): each
   // request whose status changed is announced once, with Bitcart's new_payment.
   void check_requests(const std::string* key) {
-    const double now = clock_now();
+    const double now = unix_time();
     if (key) {
       if (auto it = self().wallets().find(*key); it != self().wallets().end()) announce(it->first, *it->second, now);
       return;
@@ -233,7 +234,7 @@ class PaymentRequests {
   boost::asio::awaitable<boost::json::value> make_request(const rpc::Call& call, Amount amount, std::string memo,
                                                           std::int64_t expiration, bool force, Reply&& reply) {
     auto& w = self().wallet(call);
-    const double now = clock_now();
+    const double now = unix_time();
     auto slot = unused_receiving(w);
     const bool grown = !slot;
     if (!slot) {
@@ -307,9 +308,6 @@ class PaymentRequests {
     co_return std::move(made->reply);
   }
 
-  static double clock_now() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  }
   static void stored(const result<void>& r) {
     if (!r) throw rpc::fault_error("Exception: the requests could not be saved: " + r.error().message());
   }
@@ -439,11 +437,11 @@ class PaymentRequests {
   }
   void arm() {
     // Just past the expiration, as Electrum compares (expired once it is in the past).
-    const double wait = static_cast<double>(expirations_.begin()->first) + 1 - clock_now();
+    const double wait = static_cast<double>(expirations_.begin()->first) + 1 - unix_time();
     timer_->expires_after(std::chrono::milliseconds(static_cast<std::int64_t>(std::max(wait, 0.0) * 1000)));
     timer_->async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopped_) return;
-      const double now = clock_now();
+      const double now = unix_time();
       while (!expirations_.empty() && static_cast<double>(expirations_.begin()->first) < now) {
         const std::string key = expirations_.begin()->second;
         expirations_.erase(expirations_.begin());

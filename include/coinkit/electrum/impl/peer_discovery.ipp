@@ -4,6 +4,7 @@
 #include <coinkit/electrum/peer_discovery.hpp>
 
 #include <coinkit/core/hex.hpp>
+#include <coinkit/core/unix_time.hpp>
 #include <coinkit/electrum/protocol_version.hpp>
 #include <coinkit/electrum/session.hpp>
 #include <coinkit/rpc/params.hpp>
@@ -54,7 +55,12 @@ void PeerDiscovery::start() {
     note(std::move(seeds), 0, false, "seed");
   });
   guard_.emplace(io_.get_executor());
-  thread_ = std::thread([this] { io_.run(); });
+  std::promise<void> ran_out;
+  ran_out_ = ran_out.get_future();
+  thread_ = std::thread([this, ran_out = std::move(ran_out)]() mutable {
+    io_.run();
+    ran_out.set_value();
+  });
 }
 
 void PeerDiscovery::stop() {
@@ -70,13 +76,9 @@ void PeerDiscovery::stop() {
   });
   guard_.reset();
   // The checks under way end at their next step; a connection attempt does not wait longer than this.
-  for (int i = 0; i < 50 && !io_.stopped(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (ran_out_.valid()) (void)ran_out_.wait_for(std::chrono::seconds(1));
   io_.stop();
   if (thread_.joinable()) thread_.join();
-}
-
-double PeerDiscovery::unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 PeerDiscovery::Status PeerDiscovery::status_of(const Entry& e, double now) const {
@@ -89,7 +91,7 @@ PeerDiscovery::Status PeerDiscovery::status_of(const Entry& e, double now) const
 
 // ElectrumX's _get_recent_good_peers (under the lock).
 std::vector<PeerDiscovery::EntryPtr> PeerDiscovery::recent_good() const {
-  const double now = unix_now();
+  const double now = unix_time();
   std::vector<EntryPtr> out;
   for (const auto& e : entries_)
     if (!e->removed && status_of(*e, now) == Status::good && e->peer.is_public(rules_)) out.push_back(e);
@@ -98,7 +100,7 @@ std::vector<PeerDiscovery::EntryPtr> PeerDiscovery::recent_good() const {
 
 boost::json::array PeerDiscovery::subscribe_rows() const {
   std::lock_guard lock(mutex_);
-  const double now = unix_now();
+  const double now = unix_time();
   std::vector<const Entry*> chosen;
   for (const auto& e : entries_)
     if (e->myself && !e->removed && status_of(*e, now) == Status::good) chosen.push_back(e.get());
@@ -114,7 +116,7 @@ boost::json::array PeerDiscovery::subscribe_rows() const {
 
 boost::json::array PeerDiscovery::records() const {
   std::lock_guard lock(mutex_);
-  const double now = unix_now();
+  const double now = unix_time();
   std::vector<const Entry*> sorted;
   for (const auto& e : entries_)
     if (!e->removed) sorted.push_back(e.get());
@@ -133,7 +135,7 @@ boost::json::array PeerDiscovery::records() const {
 
 boost::json::object PeerDiscovery::counts() const {
   std::lock_guard lock(mutex_);
-  const double now = unix_now();
+  const double now = unix_time();
   int n[4] = {0, 0, 0, 0}, total = 0;
   for (const auto& e : entries_)
     if (!e->removed) ++n[static_cast<int>(status_of(*e, now))], ++total;
@@ -225,7 +227,7 @@ boost::asio::awaitable<bool> PeerDiscovery::should_drop(EntryPtr e) {
     if (!port || stopping_) continue;
     {
       std::lock_guard lock(mutex_);
-      peer.last_try = unix_now();
+      peer.last_try = unix_time();
     }
     text = "[" + peer.host() + ":" + std::to_string(*port) + (tls ? " SSL]" : " TCP]");
     ElectrumClientOptions o;
@@ -252,7 +254,7 @@ boost::asio::awaitable<bool> PeerDiscovery::should_drop(EntryPtr e) {
     say(text + " " + failure->why);
   }
   if (good) {
-    const double now = unix_now();
+    const double now = unix_time();
     char elapsed[32];
     std::snprintf(elapsed, sizeof elapsed, "%.1f", now - peer.last_try);
     say(text + " verified in " + elapsed + "s");
@@ -424,7 +426,7 @@ boost::asio::awaitable<bool> PeerDiscovery::add_peer_here(boost::json::value fea
     co_return false;
   }
   Peer peer = std::move(peers.front());
-  const double now = unix_now();
+  const double now = unix_time();
   // One add per domain (every IP address together) per pause; by the loopback rules, per server.
   std::string bucket = "ip_addr";
   if (rules_.loopback) {
