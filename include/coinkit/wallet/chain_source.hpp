@@ -11,6 +11,7 @@
 #include <coinkit/rpc/fault.hpp>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 
 #include <concepts>
 #include <cstdint>
@@ -46,10 +47,13 @@ struct ScriptCoin {
   int height = 0;
 };
 
-// A transaction with what the server knows of its place: 0 confirmations in the mempool.
+// A transaction with what the server knows of its place: 0 confirmations in the mempool; and
+// the server's whole verbose answer (bitcoind's getrawtransaction object), which Bitcart's BCH
+// daemon passes on as it is.
 struct ServerTransaction {
   Bytes raw;
   int confirmations = 0;
+  boost::json::object verbose;
 };
 
 struct TipHeader {

@@ -12,7 +12,8 @@
 
 namespace coinkit::wallet {
 
-// Its "hex" and "confirmations" (absent in the mempool: 0); nullopt without valid hex.
+// Its "hex" and "confirmations" (absent in the mempool: 0), and the object; nullopt without
+// valid hex.
 inline std::optional<ServerTransaction> parse_verbose_transaction(const boost::json::value& v) {
   const auto* o = v.if_object();
   const auto* hex = o ? o->if_contains("hex") : nullptr;
@@ -20,7 +21,7 @@ inline std::optional<ServerTransaction> parse_verbose_transaction(const boost::j
   auto raw = try_from_hex(hex->get_string());
   if (!raw) return std::nullopt;
   const auto* conf = o->if_contains("confirmations");
-  return ServerTransaction{std::move(*raw), conf && conf->is_int64() ? static_cast<int>(conf->get_int64()) : 0};
+  return ServerTransaction{std::move(*raw), conf && conf->is_int64() ? static_cast<int>(conf->get_int64()) : 0, *o};
 }
 
 }  // namespace coinkit::wallet

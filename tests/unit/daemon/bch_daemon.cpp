@@ -9,6 +9,8 @@
 #include <coinkit/core/sha256.hpp>
 #include <coinkit/daemon/methods/arguments.hpp>
 #include <coinkit/keys/wif.hpp>
+#include <coinkit/node/daemon_url.hpp>
+#include <coinkit/node/node_client.hpp>
 #include <coinkit/wallet/electron_cash_wallet.hpp>
 
 #include <boost/json/parse.hpp>
@@ -139,6 +141,18 @@ BOOST_AUTO_TEST_CASE(a_bch_wallet_is_paid_pays_out_and_is_reorged_as_the_node_sa
   const json::value txid2 = s.wallet("broadcast", seed, {{"tx", many}});
   BOOST_TEST(mempool_of(s).count(std::string(txid1.as_string())) == 1u);
   BOOST_TEST(mempool_of(s).count(std::string(txid2.as_string())) == 1u);
+  // get_transaction as Bitcart's BCH daemon answers it: the server's verbose object, which is
+  // the node's own getrawtransaction object, with "confirmations" 0 added in the mempool.
+  node::NodeClient node_rpc(node::parse_daemon_url("user:pass@127.0.0.1:" + std::to_string(s.rpc_port()), 0).value());
+  auto as_the_node_says = [&](const json::value& txid) {
+    json::object o = node_rpc.raw_transaction(Txid::from_hex(txid.as_string()), true).value().as_object();
+    if (!o.contains("confirmations")) o["confirmations"] = 0;
+    return json::value(std::move(o));
+  };
+  const json::value pending = s.result("get_transaction", json::array{txid1});
+  BOOST_TEST(pending == as_the_node_says(txid1));
+  BOOST_TEST(pending.at("confirmations") == json::value(0));
+  BOOST_TEST(pending.at("hex") == one);
   for (const json::value* hex : {&one, &many}) {
     const Transaction tx = Transaction::parse(from_hex(hex->as_string()));
     BOOST_TEST(tx.lock_time() == static_cast<std::uint32_t>(s.node.height()));
@@ -156,6 +170,9 @@ BOOST_AUTO_TEST_CASE(a_bch_wallet_is_paid_pays_out_and_is_reorged_as_the_node_sa
   BOOST_TEST(received(to1) == json::value("0.3"));
   BOOST_TEST(received(to2) == json::value("0.1"));
   BOOST_TEST(received(to3) == json::value("0.05"));
+  const json::value mined = s.result("get_transaction", json::array{txid1});
+  BOOST_TEST(mined == as_the_node_says(txid1));
+  BOOST_TEST(mined.at("confirmations") == json::value(1));
   BOOST_TEST_REQUIRE(eventually(settled));
   // Electron Cash's fee: 1 sat/byte without feerate; the wallet's own payment shows it.
   BOOST_TEST(s.result("getfeerate") == json::value(1000));

@@ -58,10 +58,16 @@ class ChainQueries {
   // Bitcart's: the transaction as Electrum prints it, with the server's confirmations; with
   // `use_spv`, a mined transaction's merkle branch is checked against the daemon's header chain
   // first, and the confirmations are counted on that chain.
+  // (Bitcart's BCH daemon: the server's verbose answer as it is, "confirmations" 0 where the
+  // server leaves it out.)
   boost::asio::awaitable<boost::json::object> get_transaction(std::string tx_hash, bool use_spv) {
     const Txid id = txid_of(tx_hash);
     auto r = co_await self().source().transaction_info(id);
     if (!r) throw rpc::fault_error(r.error().message);
+    if constexpr (electron_cash()) {
+      if (!r->verbose.contains("confirmations")) r->verbose["confirmations"] = 0;
+      co_return std::move(r->verbose);
+    }
     auto tx = Transaction::try_parse(r->raw);
     if (!tx || tx->txid() != id)
       throw rpc::fault_error("Exception: the server sent another transaction than " + tx_hash);
