@@ -203,20 +203,24 @@ BOOST_AUTO_TEST_CASE(a_bch_wallet_is_paid_pays_out_and_is_reorged_as_the_node_sa
     const json::value h = s.try_wallet("history", seed);
     return h.is_array() && h.at(0).at("confirmations") == json::value(1);
   }));
-  // sweep: the coins of a key (p2pkh) to the wallet, signed ALL|FORKID, accepted and mined.
+  // sweep: the coins of a key (p2pkh, and pay-to-pubkey, which a WIF may also hold) to the
+  // wallet, signed ALL|FORKID, accepted and mined.
   const PrivateKey outside = PrivateKey::generate();
   s.node
       .send_to_address(address_of<BchPolicy>(wallet::key_script(TxinType::p2pkh, outside.public_key()).value()),
                        20'000'000)
       .value();
+  const regtest::Payment to_pubkey{p2pk_script(outside.public_key().bytes()), 5'000'000};
+  s.node.send(std::span(&to_pubkey, 1)).value();
   s.mine();
   const json::value swept = s.result("sweep", json::object{{"privkey", encode_wif(outside, bch_regtest().wif_prefix)},
                                                            {"destination", ui_address(scripts[4])}});
   const json::value swept_txid = s.result("broadcast", json::object{{"tx", swept}});
   BOOST_TEST(mempool_of(s).count(std::string(swept_txid.as_string())) == 1u);
+  BOOST_TEST(Transaction::parse(from_hex(swept.as_string())).inputs().size() == 2u);
   s.mine();
   const std::int64_t sweep_received = parse_amount(received(address_of<BchPolicy>(scripts[4])).as_string(), 8);
-  BOOST_TEST((sweep_received > 19'990'000 && sweep_received < 20'000'000));  // less the fee
+  BOOST_TEST((sweep_received > 24'990'000 && sweep_received < 25'000'000));  // less the fee
   // Everything that is left, to one address, once the wallet has the swept coin too (the
   // server's balance above says nothing of the wallet's: under load "!" missed that coin).
   BOOST_TEST_REQUIRE(eventually(settled));

@@ -719,8 +719,9 @@ BOOST_AUTO_TEST_CASE(frozen_coins_and_local_transactions_survive_a_restart) {
 }
 
 // sweep: every coin of the keys (a segwit key with Electrum's "p2wpkh:" prefix, a bare
-// uncompressed WIF) to one address, less the fee; the node accepts and mines it. A key without
-// coins and a key that is no key are refused.
+// uncompressed WIF, whose pay-to-pubkey output is swept too, as in Electrum) to one address,
+// less the fee; the node accepts and mines it. A key without coins and a key that is no key are
+// refused.
 BOOST_AUTO_TEST_CASE(sweep_pays_every_coin_of_the_keys) {
   WalletStack<> s;
   const Network& net = *find_network<BtcPolicy>(NetworkId::regtest);
@@ -730,6 +731,8 @@ BOOST_AUTO_TEST_CASE(sweep_pays_every_coin_of_the_keys) {
   s.node.send_to_address(address_a, 20'000'000).value();
   s.node.send_to_address(address_a, 5'000'000).value();
   s.node.send_to_address(address_b, 7'000'000).value();
+  const regtest::Payment to_pubkey{p2pk_script(b.public_key().bytes()), 3'000'000};
+  s.node.send(std::span(&to_pubkey, 1)).value();
   s.mine();
   auto balance_of = [&](const std::string& address) {
     return s.result("getaddressbalance", json::array{json::string(address)}).at("confirmed");
@@ -740,10 +743,10 @@ BOOST_AUTO_TEST_CASE(sweep_pays_every_coin_of_the_keys) {
   const std::string to = fresh_address();
   const json::value hex = s.result("sweep", json::object{{"privkey", keys}, {"destination", to}});
   const Transaction tx = Transaction::parse(from_hex(hex.as_string()));
-  BOOST_TEST(tx.inputs().size() == 3u);
+  BOOST_TEST(tx.inputs().size() == 4u);
   BOOST_TEST_REQUIRE(tx.outputs().size() == 1u);
   // The regtest fee policy's 150 sat/vbyte of the size estimated with 72-byte signatures.
-  const auto fee = 32'000'000 - tx.outputs()[0].value, vsize = static_cast<std::int64_t>(tx.vsize());
+  const auto fee = 35'000'000 - tx.outputs()[0].value, vsize = static_cast<std::int64_t>(tx.vsize());
   BOOST_TEST(fee >= 150 * vsize);
   BOOST_TEST(fee <= 150 * (vsize + 4));
   (void)s.result("broadcast", json::array{hex});

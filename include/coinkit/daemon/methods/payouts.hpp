@@ -5,6 +5,7 @@
 // broadcast through the chain source; get_default_fee, get_used_fee, addtransaction, removelocaltx.
 #pragma once
 
+#include <coinkit/chain/script.hpp>
 #include <coinkit/chain/sighash.hpp>
 #include <coinkit/chain/transaction.hpp>
 #include <coinkit/core/amount.hpp>
@@ -212,8 +213,8 @@ class Payouts {
 
   // Electrum's sweep: a transaction paying every coin of the keys (WIF, whitespace-separated,
   // with Electrum's "type:" prefixes; at most `imax` coins) to `destination`, less the fee (the
-  // whole `fee`, else the fee policy's for its size), signed and not broadcast. Pay-to-pubkey
-  // outputs, which Electrum also looks for under a bare WIF, are not swept.
+  // whole `fee`, else the fee policy's for its size), signed and not broadcast. As in Electrum,
+  // a p2pkh key's pay-to-pubkey outputs are swept too (a WIF does not tell the two apart).
   boost::asio::awaitable<std::string> sweep(std::string privkey, std::string destination, std::optional<Amount> fee,
                                             bool nocheck, std::int64_t imax) {
     (void)nocheck;
@@ -223,6 +224,7 @@ class Payouts {
       PrivateKey key;
       TxinType type;
       Bytes script;
+      std::size_t input_weight;  // of an input spending `script`, signed
     };
     std::vector<Key> keys;
     for (std::string_view word : whitespace_list(privkey)) {
@@ -233,7 +235,12 @@ class Payouts {
       auto script = wallet::key_script(wif->txin_type, wif->key.public_key());
       if (!script)
         throw rpc::fault_error("Exception: cannot sweep a key of type " + std::string(to_string(wif->txin_type)));
-      keys.push_back({wif->key, wif->txin_type, std::move(*script)});
+      const bool compressed = wif->key.compressed();
+      keys.push_back(
+          {wif->key, wif->txin_type, std::move(*script), wallet::signed_input_weight(wif->txin_type, compressed)});
+      if (wif->txin_type == TxinType::p2pkh)
+        keys.push_back({wif->key, TxinType::p2pkh, p2pk_script(wif->key.public_key().bytes()),
+                        wallet::signed_p2pk_input_weight(compressed)});
     }
     if (keys.empty()) throw rpc::fault_error("Exception: no private key given");
     const Bytes to = address_argument(destination, net);
@@ -255,7 +262,7 @@ class Payouts {
         found.push_back({std::move(in), k});
         spent.push_back(TxOut{c.value, keys[k].script});
         total += c.value;
-        weight += wallet::signed_input_weight(keys[k].type, keys[k].key.compressed());
+        weight += keys[k].input_weight;
       }
     }
     if (found.empty()) throw rpc::fault_error("Exception: No inputs found.");
