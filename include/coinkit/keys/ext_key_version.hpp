@@ -15,6 +15,7 @@ enum class TxinType {
   p2wsh_p2sh,
   p2wsh,
   p2tr,
+  p2pk,  // a bare key and OP_CHECKSIG: no wallet's chains, but a WIF's coins may be paid to it
 };
 
 constexpr std::string_view to_string(TxinType t) noexcept {
@@ -26,12 +27,15 @@ constexpr std::string_view to_string(TxinType t) noexcept {
     case TxinType::p2wsh_p2sh: return "p2wsh-p2sh";
     case TxinType::p2wsh: return "p2wsh";
     case TxinType::p2tr: return "p2tr";
+    case TxinType::p2pk: return "p2pk";
   }
   return "p2pkh";
 }
 
 // Whether the type's scripts are segwit (witness programs, bare or nested in p2sh).
-constexpr bool is_segwit(TxinType t) noexcept { return t != TxinType::p2pkh && t != TxinType::p2sh; }
+constexpr bool is_segwit(TxinType t) noexcept {
+  return t != TxinType::p2pkh && t != TxinType::p2sh && t != TxinType::p2pk;
+}
 
 // One row of SLIP-132: extended keys with these version bytes derive this script type
 // (xpub/xprv p2pkh, ypub/yprv p2wpkh-p2sh, zpub/zprv p2wpkh, ...).

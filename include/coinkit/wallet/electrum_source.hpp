@@ -113,7 +113,7 @@ class ElectrumSource {
     json::array params{txid.to_hex(), true};
     auto r = co_await client_.call("blockchain.transaction.get", std::move(params));
     if (!r) co_return r.error();
-    auto tx = parse_verbose_transaction(*r);
+    auto tx = parse_verbose_transaction(std::move(*r));
     if (!tx) co_return malformed("blockchain.transaction.get");
     co_return std::move(*tx);
   }

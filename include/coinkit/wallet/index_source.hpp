@@ -144,7 +144,7 @@ class IndexSource {
     auto r = co_await raw_transaction(txid, true);
     if (!r) co_return busy();
     if (!*r) co_return node_fault(r->error());
-    auto tx = parse_verbose_transaction(**r);
+    auto tx = parse_verbose_transaction(std::move(**r));
     if (!tx) co_return fault("the node's getrawtransaction has no hex");
     co_return std::move(*tx);
   }

@@ -1,5 +1,6 @@
 // key_script: the scriptPubKey one public key pays to for a single-key script type (Electrum's
-// pubkey_to_address): p2pkh, p2wpkh, and p2wpkh nested in p2sh.
+// pubkey_to_address): p2pkh, p2wpkh, and p2wpkh nested in p2sh; and p2pk (Electrum's
+// pubkey_to_output_script, for sweeping a key's coins).
 #pragma once
 
 #include <coinkit/chain/script.hpp>
@@ -22,6 +23,7 @@ inline result<Bytes> key_script(TxinType type, const PublicKey& key) {
     case TxinType::p2pkh: return p2pkh_script(key.key_id());
     case TxinType::p2wpkh: return p2wpkh_script(key.key_id());
     case TxinType::p2wpkh_p2sh: return p2sh_script(hash160(p2wpkh_script(key.key_id())));
+    case TxinType::p2pk: return p2pk_script(key.bytes());
     default: return error::multisig_master_key;
   }
 }

@@ -1,4 +1,4 @@
-// sign_input: one input's scriptSig and witness for a single-key script (p2pkh, p2wpkh,
+// sign_input: one input's scriptSig and witness for a single-key script (p2pkh, p2pk, p2wpkh,
 // p2wpkh-p2sh), SIGHASH_ALL, with Bitcoin Cash's FORKID where the coin has it; sign_inputs, a
 // transaction's; and the size an input of each type takes once signed, for fees decided before
 // signing.
@@ -19,8 +19,6 @@ namespace coinkit::wallet {
 // Signs input `i` of `m` (whose unsigned form is `unsigned_tx`, hashed once into `pre`), which
 // spends `spent` with `key`. `fork_id`: the coin's FORKID (Bitcoin Cash: 0), none elsewhere.
 // Signatures have a low R, as Core's and Electrum's do (71 bytes with the hash type, mostly).
-// A p2pkh key also signs for a pay-to-pubkey `spent` (its scriptSig is the signature alone):
-// a WIF does not say which of the two its coins were paid to.
 inline void sign_input(MutableTransaction& m, const Transaction& unsigned_tx, const PrecomputedTxData& pre,
                        std::size_t i, const TxOut& spent, const PrivateKey& key, TxinType type,
                        std::optional<std::uint32_t> fork_id = std::nullopt) {
@@ -34,7 +32,7 @@ inline void sign_input(MutableTransaction& m, const Transaction& unsigned_tx, co
   TxIn& in = m.inputs[i];
   in.script_sig.clear();
   in.witness.clear();
-  if (type == TxinType::p2pkh) {
+  if (type == TxinType::p2pkh || type == TxinType::p2pk) {
     Hash256 digest;
     std::uint8_t hash_type = sighash_all;
     if (fork_id) {
@@ -45,7 +43,7 @@ inline void sign_input(MutableTransaction& m, const Transaction& unsigned_tx, co
       digest = legacy_sighash(unsigned_tx, i, spent.script_pubkey, hash_type);
     }
     push_data(in.script_sig, signature(digest, hash_type));
-    if (classify(spent.script_pubkey) != ScriptType::p2pk) push_data(in.script_sig, pub.bytes());
+    if (type == TxinType::p2pkh) push_data(in.script_sig, pub.bytes());  // p2pk: the signature alone
     return;
   }
   // p2wpkh, bare or nested: BIP143 over the p2pkh script of the key.
@@ -87,13 +85,9 @@ constexpr std::size_t signed_input_weight(TxinType type, bool compressed = true)
   switch (type) {
     case TxinType::p2wpkh: return 4 * (outpoint_and_sequence + 1) + witness;
     case TxinType::p2wpkh_p2sh: return 4 * (outpoint_and_sequence + 1 + 23) + witness;
+    case TxinType::p2pk: return 4 * (outpoint_and_sequence + 1 + (1 + 72));
     default: return 4 * (outpoint_and_sequence + 1 + (1 + 72) + 1 + (compressed ? 33 : 65));
   }
-}
-
-// The same for a pay-to-pubkey output, whose scriptSig is the signature alone.
-constexpr std::size_t signed_p2pk_input_weight(bool compressed = true) noexcept {
-  return signed_input_weight(TxinType::p2pkh, compressed) - 4 * (1 + (compressed ? 33 : 65));
 }
 
 }  // namespace coinkit::wallet

@@ -224,7 +224,6 @@ class Payouts {
       PrivateKey key;
       TxinType type;
       Bytes script;
-      std::size_t input_weight;  // of an input spending `script`, signed
     };
     std::vector<Key> keys;
     for (std::string_view word : whitespace_list(privkey)) {
@@ -235,12 +234,9 @@ class Payouts {
       auto script = wallet::key_script(wif->txin_type, wif->key.public_key());
       if (!script)
         throw rpc::fault_error("Exception: cannot sweep a key of type " + std::string(to_string(wif->txin_type)));
-      const bool compressed = wif->key.compressed();
-      keys.push_back(
-          {wif->key, wif->txin_type, std::move(*script), wallet::signed_input_weight(wif->txin_type, compressed)});
+      keys.push_back({wif->key, wif->txin_type, std::move(*script)});
       if (wif->txin_type == TxinType::p2pkh)
-        keys.push_back({wif->key, TxinType::p2pkh, p2pk_script(wif->key.public_key().bytes()),
-                        wallet::signed_p2pk_input_weight(compressed)});
+        keys.push_back({wif->key, TxinType::p2pk, wallet::key_script(TxinType::p2pk, wif->key.public_key()).value()});
     }
     if (keys.empty()) throw rpc::fault_error("Exception: no private key given");
     const Bytes to = address_argument(destination, net);
@@ -251,6 +247,7 @@ class Payouts {
     std::vector<TxOut> spent;
     std::int64_t total = 0;
     std::size_t weight = 0;
+    bool segwit = false;  // of the inputs found
     for (std::size_t k = 0; k < keys.size(); ++k) {
       auto coins = co_await self().source().unspent(electrum_scripthash(keys[k].script));
       if (!coins) throw rpc::fault_error("Exception: " + coins.error().message);
@@ -262,7 +259,8 @@ class Payouts {
         found.push_back({std::move(in), k});
         spent.push_back(TxOut{c.value, keys[k].script});
         total += c.value;
-        weight += keys[k].input_weight;
+        weight += wallet::signed_input_weight(keys[k].type, keys[k].key.compressed());
+        segwit |= is_segwit(keys[k].type);
       }
     }
     if (found.empty()) throw rpc::fault_error("Exception: No inputs found.");
@@ -273,7 +271,6 @@ class Payouts {
       const auto rate = co_await self().fee_per_kvb();
       if (!rate) throw rpc::fault_error("Exception: Dynamic fee estimates not available");
       wallet::SpendShape shape = shape_of({TxOut{0, to}}, {});
-      const bool segwit = std::ranges::any_of(keys, [](const Key& k) { return k.type != TxinType::p2pkh; });
       paid_fee = wallet::fee_for_vsize(*rate, (shape.weight(found.size(), weight, segwit, false) + 3) / 4);
     }
     if (total - paid_fee < wallet::dust_threshold(to))
@@ -763,7 +760,7 @@ class Payouts {
     const auto slot = spent ? w.slot_of_script(spent->script_pubkey) : std::nullopt;
     if (!slot) return;
     const TxinType type = input_type(w, *slot);
-    if (type != TxinType::p2pkh && !in.witness_utxo) in.witness_utxo = spent;
+    if (is_segwit(type) && !in.witness_utxo) in.witness_utxo = spent;
     const auto pub = add_key_origin(w, *slot, in.bip32_paths);
     if (type == TxinType::p2wpkh_p2sh && in.redeem_script.empty() && pub)
       in.redeem_script = p2wpkh_script(pub->key_id());
@@ -794,7 +791,7 @@ class Payouts {
     for (const auto& c : coins) {
       const auto type = input_type(w, c.slot);
       out.push_back({c.outpoint, c.value, c.height, wallet::signed_input_weight(type, compressed_key(w, c.slot)),
-                     type != TxinType::p2pkh});
+                     is_segwit(type)});
     }
     return out;
   }
